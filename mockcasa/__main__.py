@@ -1,0 +1,3 @@
+from mockcasa.cli import main
+
+raise SystemExit(main())

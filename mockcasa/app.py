@@ -1,0 +1,57 @@
+"""The application factory: wires the layers, the resources and the served documents."""
+
+from __future__ import annotations
+
+import json
+
+from aiohttp import web
+
+from mockcasa.config import Settings, default_seed
+from mockcasa.engine.handlers import add_routes, json_response
+from mockcasa.http.auth import principal_of
+from mockcasa.http.envelope import envelope_middleware
+from mockcasa.keys import SANDBOX, SETTINGS
+from mockcasa.openapi import build_document
+from mockcasa.resources import all_resources, all_scopes
+from mockcasa.seeding import load_seed_file
+from mockcasa.state import Sandbox
+
+API_PREFIX = "/api/v1/"
+OPENAPI_PATH = "/api/v1/openapi.json"
+OPENAPI_BYTES: web.AppKey[bytes] = web.AppKey("openapi_bytes")
+
+
+@web.middleware
+async def auth_middleware(request: web.Request, handler) -> web.StreamResponse:
+    """Authenticate every public API request before anything else looks at it (401 first)."""
+    if request.path.startswith(API_PREFIX) and request.path != OPENAPI_PATH:
+        principal_of(request)
+    return await handler(request)
+
+
+async def serve_openapi(request: web.Request) -> web.Response:
+    return json_response(request.app[OPENAPI_BYTES])
+
+
+def create_app(settings: Settings | None = None, *, load_default_seed: bool = False) -> web.Application:
+    """Build a mockcasa application.
+
+    ``settings.seeds`` are loaded in order (a bad file raises ``SeedError`` and nothing is
+    served); with no seeds and ``load_default_seed`` the bundled ``seeds/default.yaml`` is used.
+    """
+    settings = settings or Settings()
+    resources = all_resources()
+    sandbox = Sandbox(resources, all_scopes(resources))
+    seeds = list(settings.seeds)
+    if not seeds and load_default_seed and default_seed() is not None:
+        seeds = [default_seed()]
+    for path in seeds:
+        load_seed_file(sandbox, path)
+
+    app = web.Application(middlewares=[envelope_middleware, auth_middleware])
+    app[SETTINGS] = settings
+    app[SANDBOX] = sandbox
+    app[OPENAPI_BYTES] = json.dumps(build_document(resources)).encode()
+    app.router.add_get(OPENAPI_PATH, serve_openapi)
+    add_routes(app, resources)
+    return app

@@ -1,0 +1,80 @@
+"""``mockcasa serve`` and ``mockcasa validate``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from aiohttp import web
+
+from mockcasa import __version__
+from mockcasa.config import Settings
+from mockcasa.keys import SANDBOX
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mockcasa", description="A stateful sandbox of the ClientCasa API v1.")
+    parser.add_argument("--version", action="version", version=f"mockcasa {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the sandbox server")
+    serve.add_argument("--host", help="interface to bind (default 127.0.0.1; env MOCKCASA_HOST)")
+    serve.add_argument("--port", type=int, help="port (default 8080; env MOCKCASA_PORT)")
+    serve.add_argument("--seed", action="append", type=Path, dest="seeds",
+                       help="seed YAML to load; repeatable (default seeds/default.yaml; env MOCKCASA_SEED)")
+    serve.add_argument("--rate-limit", type=int, help="requests per hour per credential (default 1000)")
+    serve.add_argument("--admin-token", help="token for the /_mockcasa admin API (env MOCKCASA_ADMIN_TOKEN)")
+    validate = sub.add_parser("validate", help="check seed files and exit non-zero on errors")
+    validate.add_argument("files", nargs="+", type=Path)
+    return parser
+
+
+def serve(args: argparse.Namespace) -> int:
+    from mockcasa.app import create_app
+    from mockcasa.seeding import SeedError
+
+    settings = Settings.from_env(host=args.host, port=args.port, seeds=args.seeds, rate_limit=args.rate_limit,
+                                 admin_token=args.admin_token)
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
+    try:
+        app = create_app(settings, load_default_seed=True)
+    except SeedError as exc:
+        print(f"mockcasa: refusing to start, nothing was loaded:\n{exc}", file=sys.stderr)
+        return 2
+    sandbox = app[SANDBOX]
+    base = f"http://{settings.host}:{settings.port}"
+
+    async def banner(_: web.Application) -> None:
+        lines = [f"mockcasa {__version__} listening on {base}", f"  API:     {base}/api/v1",
+                 f"  OpenAPI: {base}/api/v1/openapi.json"]
+        for key in list(sandbox.api_keys.values())[:3]:
+            org = sandbox.organizations[key.organization_id]
+            lines.append(f"  API key: {key.key}  (organization {org.name!r}, {len(key.scopes)} scopes)")
+        lines.append(f"  try:     curl -H 'x-api-key: {next(iter(sandbox.api_keys), '<key>')}' {base}/api/v1/clients")
+        print("\n".join(lines), flush=True)
+
+    app.on_startup.append(banner)
+    web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None,
+                shutdown_timeout=1.0)
+    return 0
+
+
+def validate(args: argparse.Namespace) -> int:
+    from mockcasa.seeding import SeedError, read_seed
+
+    failed = 0
+    for path in args.files:
+        try:
+            read_seed(path)
+        except SeedError as exc:
+            failed += 1
+            print(exc, file=sys.stderr)
+        else:
+            print(f"{path}: ok")
+    return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return {"serve": serve, "validate": validate}[args.command](args)

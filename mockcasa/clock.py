@@ -1,0 +1,115 @@
+"""The mock clock: the one source of time for an organization.
+
+Every timestamp and every time-dependent rule (invoice overdue, proposal expiry,
+idempotency and rate-limit windows, token expiry) reads ``Clock.now()``. By default
+the clock follows real time; tests and the admin API freeze, set and advance it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Callable
+
+
+def _real_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Clock:
+    """A clock that follows real time shifted by an offset, or stands frozen at an instant."""
+
+    __slots__ = ("_source", "_offset", "_frozen_at")
+
+    def __init__(self, source: Callable[[], datetime] = _real_now) -> None:
+        self._source = source
+        self._offset = timedelta(0)
+        self._frozen_at: datetime | None = None
+
+    def now(self) -> datetime:
+        if self._frozen_at is not None:
+            return self._frozen_at
+        return self._source() + self._offset
+
+    def today(self) -> date:
+        return self.now().date()
+
+    def timestamp(self) -> float:
+        return self.now().timestamp()
+
+    @property
+    def frozen(self) -> bool:
+        return self._frozen_at is not None
+
+    def freeze(self, at: datetime | None = None) -> datetime:
+        """Stop time at ``at`` (default: the current mock instant)."""
+        self._frozen_at = _aware(at) if at is not None else self.now()
+        return self._frozen_at
+
+    def unfreeze(self) -> datetime:
+        """Let time flow again from the frozen instant."""
+        if self._frozen_at is not None:
+            self._offset = self._frozen_at - self._source()
+            self._frozen_at = None
+        return self.now()
+
+    def set(self, at: datetime) -> datetime:
+        """Jump to ``at``; a frozen clock stays frozen, a running clock keeps running from there."""
+        at = _aware(at)
+        if self._frozen_at is not None:
+            self._frozen_at = at
+        else:
+            self._offset = at - self._source()
+        return self.now()
+
+    def advance(self, by: timedelta) -> datetime:
+        if self._frozen_at is not None:
+            self._frozen_at += by
+        else:
+            self._offset += by
+        return self.now()
+
+    def reset(self) -> datetime:
+        """Back to real time."""
+        self._offset = timedelta(0)
+        self._frozen_at = None
+        return self.now()
+
+    def describe(self) -> dict:
+        return {"now": format_timestamp(self.now()), "frozen": self.frozen,
+                "offsetSeconds": None if self.frozen else self._offset.total_seconds()}
+
+
+def _aware(at: datetime) -> datetime:
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+
+
+def format_timestamp(at: datetime) -> str:
+    """ISO 8601 UTC with milliseconds, as the real API writes it: 2026-05-19T10:00:00.000Z."""
+    at = at.astimezone(UTC)
+    return at.strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z"
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(text: str | int | float) -> timedelta:
+    """Parse ``90``, ``"90s"``, ``"15m"``, ``"24h"``, ``"-30d"``, ``"1d12h"`` into a timedelta."""
+    if isinstance(text, (int, float)):
+        return timedelta(seconds=text)
+    s = text.strip().lower()
+    sign = -1 if s.startswith("-") else 1
+    s = s.lstrip("+-")
+    if not s:
+        raise ValueError("empty duration")
+    total, number = 0.0, ""
+    for ch in s:
+        if ch.isdigit() or ch == ".":
+            number += ch
+        elif ch in _UNITS and number:
+            total += float(number) * _UNITS[ch]
+            number = ""
+        else:
+            raise ValueError(f"invalid duration {text!r}: use forms like 90s, 15m, 24h, 30d, 1d12h")
+    if number:
+        total += float(number)
+    return timedelta(seconds=sign * total)

@@ -1,0 +1,52 @@
+"""Settings: defaults, overridden by ``MOCKCASA_*`` environment variables, overridden by CLI flags."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+
+
+def default_seed() -> Path | None:
+    """``seeds/default.yaml`` next to the package (a checkout) or inside it (an installed wheel)."""
+    for candidate in (PACKAGE_ROOT.parent / "seeds" / "default.yaml", PACKAGE_ROOT / "data" / "default.yaml"):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+class Settings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 8080
+    seeds: list[Path] = Field(default_factory=list)
+    scenarios: list[Path] = Field(default_factory=list)
+    admin_token: str | None = None
+    rate_limit: int = 1000
+    rate_limit_window: int = 3600
+    allow_local_webhooks: bool = False
+    log_level: str = "info"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
+        """Read ``MOCKCASA_HOST``, ``MOCKCASA_PORT``, ``MOCKCASA_SEED`` (paths separated by ``:`` or ``,``), ...
+
+        ``overrides`` (from CLI flags) win over the environment; ``None`` means "not given".
+        """
+        env = os.environ if environ is None else environ
+        values: dict = {}
+        for name, info in cls.model_fields.items():
+            env_name = "MOCKCASA_" + {"seeds": "SEED", "scenarios": "SCENARIO"}.get(name, name.upper())
+            raw = env.get(env_name)
+            if raw is None or raw == "":
+                continue
+            if name in ("seeds", "scenarios"):
+                values[name] = [p for p in raw.replace(",", os.pathsep).split(os.pathsep) if p]
+            elif name == "allow_local_webhooks":
+                values[name] = raw.strip().lower() in ("1", "true", "yes", "on")
+            else:
+                values[name] = raw
+        values.update({k: v for k, v in overrides.items() if v is not None and v != []})
+        return cls.model_validate(values)

@@ -1,0 +1,205 @@
+"""The declaration a resource makes; the engine does the rest.
+
+A resource module builds one ``Resource``: its path segment (also the scope prefix),
+its models, its operations, its filters, the references it holds to other resources,
+and optional hooks for the rules only it has. Hooks raise ``Invalid``/``Conflict``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from mockcasa.errors import Invalid, NotFound
+from mockcasa.models.common import is_uuid, parse_timestamp
+
+if TYPE_CHECKING:
+    from mockcasa.state import Organization, Sandbox
+
+OPERATIONS = ("list", "create", "get", "update", "delete")
+
+
+@dataclass
+class Ctx:
+    """What a hook may touch: its organization (records, clock, members) and the sandbox."""
+
+    org: Organization
+    sandbox: Sandbox
+    events: list[tuple[str, Any]] = field(default_factory=list)
+
+    @property
+    def clock(self):
+        return self.org.clock
+
+    def now(self) -> datetime:
+        return self.org.clock.now()
+
+    def today(self) -> date:
+        return self.org.clock.today()
+
+    def lookup(self, resource: str, record_id: str | None, field_name: str) -> Any:
+        """A record this request refers to in a body field; 400 naming the field if it is not ours."""
+        record = self.org[resource].get(record_id) if record_id else None
+        if record is None:
+            raise Invalid(field=field_name,
+                          reason=f"no {self.sandbox.resources[resource].singular} with id {record_id!r} "
+                                 f"exists in this organization")
+        return record
+
+    def find(self, resource: str, record_id: str) -> Any:
+        record = self.org[resource].get(record_id)
+        if record is None:
+            raise NotFound(f"No {self.sandbox.resources[resource].singular} with id {record_id!r} "
+                           f"exists in your organization.")
+        return record
+
+    def emit(self, event: str, resource: str, record: Any) -> None:
+        """Queue a webhook event; it is delivered after the request's state change is committed."""
+        self.events.append((event, (resource, record)))
+
+
+@dataclass
+class Filter:
+    """A list query parameter: how to parse it and which records it keeps."""
+
+    param: str
+    field: str | None
+    parse: Callable[[str], Any]
+    schema: dict[str, Any]
+    # "eq" uses the field's index; other matchers are checked record by record.
+    match: str | Callable[[Any, Any], bool] = "eq"
+    # A filter on a computed field (invoice status) is checked on the derived record, not an index.
+    derived: bool = False
+
+    @classmethod
+    def enum(cls, param: str, values: list[str], field: str | None = None) -> Filter:
+        def parse(raw: str) -> str:
+            if raw not in values:
+                raise ValueError(f"must be one of: {', '.join(values)}")
+            return raw
+        return cls(param, field or _snake(param), parse, {"type": "string", "enum": list(values)})
+
+    @classmethod
+    def uuid(cls, param: str, field: str | None = None) -> Filter:
+        def parse(raw: str) -> str:
+            if not is_uuid(raw):
+                raise ValueError("must be a UUID")
+            return raw.lower()
+        return cls(param, field or _snake(param), parse,
+                   {"type": "string", "format": "uuid", "description": "UUID v4"})
+
+    @classmethod
+    def boolean(cls, param: str, field: str | None = None) -> Filter:
+        return cls(param, field or _snake(param), _parse_bool, {"type": ["boolean", "null"]})
+
+    @classmethod
+    def date_bound(cls, param: str, field: str, op: str) -> Filter:
+        """Inclusive date range end: ``op`` is ">=" or "<="."""
+        return cls(param, field, _parse_date, {"type": "string", "format": "date"}, match=_bound(op))
+
+    @classmethod
+    def timestamp_bound(cls, param: str, field: str, op: str) -> Filter:
+        def parse(raw: str) -> datetime:
+            try:
+                return parse_timestamp(raw)
+            except ValueError:
+                raise ValueError("must be an ISO 8601 timestamp such as 2026-05-19T10:00:00.000Z") from None
+        return cls(param, field, parse, {"type": "string", "format": "date-time",
+                                         "description": "ISO 8601 timestamp (UTC)"}, match=_bound(op))
+
+
+def _bound(op: str) -> Callable[[Any, Any], bool]:
+    if op == ">=":
+        return lambda value, wanted: value is not None and value >= wanted
+    return lambda value, wanted: value is not None and value <= wanted
+
+
+def _parse_bool(raw: str) -> bool:
+    if raw in ("true", "false"):
+        return raw == "true"
+    raise ValueError("must be true or false")
+
+
+def _parse_date(raw: str) -> date:
+    try:
+        if len(raw) == 10:
+            return date.fromisoformat(raw)
+    except ValueError:
+        pass
+    raise ValueError("must be a date in the form YYYY-MM-DD")
+
+
+def _snake(name: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in name)
+
+
+@dataclass
+class Ref:
+    """A field holding the id of another resource in the same organization.
+
+    The engine checks it on create and update (400 naming the field) and refuses to
+    delete a record that others still point at (409), so no response ever shows a
+    dangling id. ``many``: the field is a list of ids.
+    """
+
+    field: str
+    target: str
+    many: bool = False
+
+
+Hook = Callable[..., Any]
+
+
+@dataclass
+class Resource:
+    name: str  # path segment and scope prefix: "time-entries"
+    singular: str  # "time entry", for messages
+    model: type[BaseModel]  # the stored/read shape
+    create_model: type[BaseModel] | None = None
+    update_model: type[BaseModel] | None = None
+    operations: tuple[str, ...] = OPERATIONS
+    filters: list[Filter] = field(default_factory=list)
+    refs: list[Ref] = field(default_factory=list)
+    operation_names: dict[str, str] = field(default_factory=dict)  # list -> listClients
+    descriptions: dict[str, str] = field(default_factory=dict)
+    # Hooks. on_create(ctx, values) -> values; on_update(ctx, record, changes) -> changes;
+    # on_delete(ctx, record); derive(ctx, record) -> record (computed fields, on every read);
+    # after_create/after_update(ctx, record[, before]) for effects on other records and events.
+    on_create: Hook | None = None
+    on_update: Hook | None = None
+    on_delete: Hook | None = None
+    derive: Hook | None = None
+    after_create: Hook | None = None
+    after_update: Hook | None = None
+    after_delete: Hook | None = None
+    extra_indexes: tuple[str, ...] = ()
+
+    @property
+    def indexed_fields(self) -> tuple[str, ...]:
+        fields = [f.field for f in self.filters if f.match == "eq" and f.field and not f.derived]
+        fields += [r.field for r in self.refs] + list(self.extra_indexes)
+        return tuple(dict.fromkeys(fields))
+
+    @property
+    def read_scope(self) -> str:
+        return f"{self.name}:read"
+
+    @property
+    def write_scope(self) -> str:
+        return f"{self.name}:write"
+
+    @property
+    def tag(self) -> str:
+        return self.name.replace("-", " ").title()
+
+    def operation_id(self, op: str) -> str:
+        if op in self.operation_names:
+            return self.operation_names[op]
+        title = self.model.__name__
+        plural = self.operation_names.get("plural", title + "s")
+        return {"list": f"list{plural}", "create": f"create{title}", "get": f"get{title}",
+                "update": f"update{title}", "delete": f"delete{title}"}[op]

@@ -1,0 +1,1 @@
+"""HTTP layers in front of the resources: request ids and errors, auth, and (later) limits and faults."""

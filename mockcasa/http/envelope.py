@@ -1,0 +1,61 @@
+"""The outermost layer: a request id on every response, and every error as the API's envelope."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+
+from aiohttp import web
+
+from mockcasa.errors import ApiError, Invalid, MethodNotAllowed, NotFound, ServiceError
+
+log = logging.getLogger("mockcasa")
+REQUEST_ID = "mockcasa.request_id"
+
+
+def new_request_id() -> str:
+    return "req_" + secrets.token_hex(12)
+
+
+def error_response(error: ApiError, request_id: str) -> web.Response:
+    response = web.Response(body=json.dumps(error.envelope(request_id)).encode(), status=error.status,
+                            content_type="application/json")
+    response.headers.update(error.headers)
+    return response
+
+
+def _from_http(exc: web.HTTPException, request: web.Request) -> ApiError:
+    if isinstance(exc, web.HTTPMethodNotAllowed):
+        return MethodNotAllowed(request.method, sorted(exc.allowed_methods))
+    if isinstance(exc, web.HTTPNotFound):
+        return NotFound(f"No route matches {request.method} {request.path}. "
+                        f"The API lives under /api/v1; see /api/v1/openapi.json.")
+    if isinstance(exc, web.HTTPRequestEntityTooLarge):
+        return Invalid("The request body is too large.", {"body": "is too large"})
+    if exc.status < 500:
+        error = Invalid(exc.reason or "Bad request.")
+        error.status = exc.status
+        return error
+    return ServiceError(exc.status, exc.reason or "Server error.")
+
+
+@web.middleware
+async def envelope_middleware(request: web.Request, handler) -> web.StreamResponse:
+    request_id = new_request_id()
+    request[REQUEST_ID] = request_id
+    try:
+        response = await handler(request)
+    except ApiError as exc:
+        response = error_response(exc, request_id)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        response = error_response(_from_http(exc, request), request_id)
+    except Exception:
+        log.exception("unhandled error in %s %s (%s)", request.method, request.path, request_id)
+        response = error_response(ServiceError(500, "Unexpected server error; this is a mockcasa bug, "
+                                                    f"please report it with request id {request_id}."),
+                                  request_id)
+    response.headers["X-Request-Id"] = request_id
+    return response

@@ -1,0 +1,14 @@
+"""Typed keys for what lives on the aiohttp application (no globals, no string keys)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+if TYPE_CHECKING:
+    from mockcasa.config import Settings
+    from mockcasa.state import Sandbox
+
+SANDBOX: web.AppKey[Sandbox] = web.AppKey("sandbox")
+SETTINGS: web.AppKey[Settings] = web.AppKey("settings")

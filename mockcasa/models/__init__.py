@@ -1,0 +1,1 @@
+"""Pydantic models: the single source of every JSON shape (validation, responses, served OpenAPI)."""

@@ -1,0 +1,99 @@
+"""Shared field types and base models.
+
+Python code uses snake_case; the contract's camelCase exists only at the JSON edge
+through aliases. Input models are strict (no "1" for 1, no "true" for true) and
+forbid unknown fields, as the contract's schemas describe exactly what may be sent.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import (AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer,
+                      WithJsonSchema)
+from pydantic.alias_generators import to_camel
+from pydantic.json_schema import SkipJsonSchema
+
+from mockcasa.clock import format_timestamp
+
+_UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def is_uuid(value: str) -> bool:
+    return bool(_UUID_RE.match(value))
+
+
+def _check_uuid(value: str) -> str:
+    if not _UUID_RE.match(value):
+        raise ValueError("must be a UUID such as 550e8400-e29b-41d4-a716-446655440000")
+    return value.lower()
+
+
+def _check_email(value: str) -> str:
+    if not _EMAIL_RE.match(value):
+        raise ValueError("must be an email address such as ada@example.com")
+    return value
+
+
+def _check_finite(value: float) -> float:
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError("must be a finite number")
+    return value
+
+
+Uuid = Annotated[str, AfterValidator(_check_uuid),
+                 WithJsonSchema({"type": "string", "format": "uuid", "description": "UUID v4",
+                                 "example": "550e8400-e29b-41d4-a716-446655440000"})]
+Email = Annotated[str, AfterValidator(_check_email), WithJsonSchema({"type": "string", "format": "email"})]
+Timestamp = Annotated[AwareDatetime, PlainSerializer(format_timestamp, return_type=str),
+                      WithJsonSchema({"type": "string", "format": "date-time",
+                                      "description": "ISO 8601 timestamp (UTC)"})]
+Day = date
+Number = Annotated[float, AfterValidator(_check_finite)]
+# A stored field that the API never shows (a webhook's secret, what invoice an entry is billed to).
+Internal = SkipJsonSchema
+
+
+def internal(default: Any = None) -> Any:
+    return Field(default, exclude=True)
+
+
+class ApiModel(BaseModel):
+    """Base for everything with a JSON shape: snake_case in Python, camelCase on the wire."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, serialize_by_alias=True,
+                              allow_inf_nan=False, json_schema_serialization_defaults_required=True)
+
+
+class InputModel(ApiModel):
+    """A request body: strict types, unknown fields refused."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Record(ApiModel):
+    """A stored resource as the API returns it; every resource has these three."""
+
+    id: Uuid
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+def today_or(value: date | None, today: date) -> date:
+    return value if value is not None else today
+
+
+def parse_timestamp(value: str) -> datetime:
+    """Parse an ISO 8601 instant with a zone (``Z`` or ``+02:00``), as the contract requires."""
+    at = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    if at.tzinfo is None:
+        raise ValueError("must carry a time zone, e.g. 2026-05-19T10:00:00.000Z")
+    return at

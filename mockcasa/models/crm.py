@@ -1,0 +1,96 @@
+"""Clients, contacts and projects."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from mockcasa.models.common import Day, Email, InputModel, Number, Record, Uuid
+
+Name200 = Annotated[str, Field(min_length=1, max_length=200)]
+ClientStatus = Literal["prospect", "active", "inactive"]
+ContactRole = Literal["primary", "billing", "other"]
+ProjectStatus = Literal["active", "paused", "completed"]
+
+
+class Client(Record):
+    name: Name200
+    status: ClientStatus = "active"
+    notes: str | None = None
+
+
+class ClientCreate(InputModel):
+    name: Name200
+    status: ClientStatus = "active"
+    notes: str = None
+
+
+class ClientUpdate(InputModel):
+    name: Name200 = None
+    status: ClientStatus = None
+    notes: str = None
+
+
+class Contact(Record):
+    name: str
+    email: Email | None = None
+    phone: str | None = None
+    title: str | None = None
+    role: ContactRole = "other"
+    is_primary: bool = False
+    client_id: Uuid | None = None
+    inquiry_id: Uuid | None = None
+
+
+class ContactCreate(InputModel):
+    name: Name200
+    email: Email = None
+    phone: Annotated[str, Field(max_length=50)] = None
+    title: Annotated[str, Field(max_length=200)] = None
+    role: ContactRole = "other"
+    is_primary: bool = False
+    client_id: Uuid = None
+
+
+class ContactUpdate(InputModel):
+    name: Name200 = None
+    email: Email = None
+    phone: Annotated[str, Field(max_length=50)] = None
+    title: Annotated[str, Field(max_length=200)] = None
+    role: ContactRole = None
+    is_primary: bool = None
+    client_id: Uuid = None
+
+
+class Project(Record):
+    name: str
+    client_id: Uuid
+    status: ProjectStatus = "active"
+    pipeline_stage_id: Uuid | None = None
+    start_date: Day | None = None
+    end_date: Day | None = None
+    event_date: Day | None = None
+    contract_value: Number | None = None
+
+
+class ProjectCreate(InputModel):
+    name: Name200
+    client_id: Uuid
+    status: ProjectStatus = "active"
+    pipeline_stage_id: Uuid = None
+    start_date: Day = None
+    end_date: Day = None
+    event_date: Day = None
+    contract_value: Annotated[Number, Field(ge=0)] = None
+
+
+class ProjectUpdate(InputModel):
+    name: Name200 = None
+    client_id: Uuid = None
+    status: ProjectStatus = None
+    pipeline_stage_id: Uuid = None
+    start_date: Day = None
+    end_date: Day = None
+    event_date: Day = None
+    contract_value: Annotated[Number, Field(ge=0)] = None

@@ -1,0 +1,143 @@
+"""The served OpenAPI 3.1 document, generated from the pydantic models and resource specs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from mockcasa import __version__
+from mockcasa.engine.spec import Resource
+
+REF = "#/components/schemas/{model}"
+ERROR_TEXT = {
+    "400": "The request was malformed or failed schema validation",
+    "401": "Missing or invalid authentication",
+    "403": "The API key or token lacks the scope required for this operation",
+    "404": "No resource with that id exists in your organization",
+    "409": "Conflict: the Idempotency-Key was reused with a different request, or the record's state "
+           "forbids this change",
+    "429": "Rate limit exceeded — back off and retry (see Retry-After)",
+    "500": "Unexpected server error",
+}
+STATUSES = {
+    "list": ("200", ["400", "401", "403", "429", "500"]),
+    "create": ("201", ["400", "401", "403", "409", "429", "500"]),
+    "get": ("200", ["401", "403", "404", "429", "500"]),
+    "update": ("200", ["400", "401", "403", "404", "409", "429", "500"]),
+    "delete": ("204", ["401", "403", "404", "409", "429", "500"]),
+}
+ERROR_SCHEMA = {
+    "type": "object", "required": ["error"],
+    "properties": {"error": {
+        "type": "object", "required": ["code", "message", "requestId"],
+        "properties": {
+            "code": {"type": "string", "enum": ["unauthorized", "forbidden", "not_found", "invalid_request",
+                                               "rate_limited", "conflict", "internal_error"]},
+            "message": {"type": "string"}, "requestId": {"type": "string"},
+            "details": {"type": "object", "additionalProperties": {}}}}},
+}
+PAGINATION_SCHEMA = {
+    "type": "object", "required": ["page", "pageSize", "total", "totalPages", "hasMore"],
+    "properties": {"page": {"type": "integer", "minimum": 1}, "pageSize": {"type": "integer", "minimum": 1},
+                   "total": {"type": "integer", "minimum": 0}, "totalPages": {"type": "integer", "minimum": 0},
+                   "hasMore": {"type": "boolean"}},
+}
+
+
+def _clean(node: Any, names: bool = False) -> Any:
+    """Drop pydantic's titles and the ``default: null`` of fields that are only optional in a PATCH.
+
+    ``names``: ``node`` maps property names to schemas (a property may be called "title").
+    """
+    if isinstance(node, dict):
+        return {k: _clean(v, names=(k == "properties" and not names)) for k, v in node.items()
+                if names or not (k == "title" or (k == "default" and v is None))}
+    if isinstance(node, list):
+        return [_clean(v) for v in node]
+    return node
+
+
+def component_schemas(resources: dict[str, Resource]) -> dict[str, Any]:
+    models: list[tuple[type[BaseModel], str]] = []
+    for spec in resources.values():
+        models.append((spec.model, "serialization"))
+        for input_model in (spec.create_model, spec.update_model):
+            if input_model is not None:
+                models.append((input_model, "validation"))
+    _, top = models_json_schema(models, ref_template=REF)
+    schemas = {name: _clean(s) for name, s in top.get("$defs", {}).items()}
+    schemas["ApiError"] = ERROR_SCHEMA
+    schemas["PaginationMeta"] = PAGINATION_SCHEMA
+    for spec in resources.values():
+        name = spec.model.__name__
+        schemas[f"{name}List"] = {
+            "type": "object", "required": ["data", "pagination"],
+            "properties": {"data": {"type": "array", "items": {"$ref": REF.format(model=name)}},
+                           "pagination": {"$ref": REF.format(model="PaginationMeta")}}}
+    return schemas
+
+
+def _json(ref: str) -> dict:
+    return {"application/json": {"schema": {"$ref": REF.format(model=ref)}}}
+
+
+def _operation(spec: Resource, op: str) -> dict[str, Any]:
+    success, errors = STATUSES[op]
+    name = spec.model.__name__
+    body = {"list": f"{name}List", "create": name, "get": name, "update": name}.get(op)
+    responses: dict[str, Any] = {success: {"description": {"201": "Created", "204": "Deleted"}.get(success, "OK")}}
+    if body:
+        responses[success]["content"] = _json(body)
+    for status in errors:
+        responses[status] = {"description": ERROR_TEXT[status], "content": _json("ApiError")}
+    params: list[dict[str, Any]] = []
+    if op in ("get", "update", "delete"):
+        params.append({"name": "id", "in": "path", "required": True,
+                       "schema": {"type": "string", "format": "uuid", "description": "UUID v4"}})
+    if op == "list":
+        params += [{"name": "page", "in": "query", "required": False,
+                    "schema": {"type": "integer", "minimum": 1, "default": 1}},
+                   {"name": "pageSize", "in": "query", "required": False,
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 25}}]
+        params += [{"name": f.param, "in": "query", "required": False, "schema": f.schema} for f in spec.filters]
+    if op in ("create", "update"):
+        params.append({"name": "Idempotency-Key", "in": "header", "required": False,
+                       "description": "Makes the request safely retryable for 24 hours: the same key with the "
+                                      "same request replays the first response; with a different request, 409.",
+                       "schema": {"type": "string", "minLength": 1, "maxLength": 255}})
+    operation: dict[str, Any] = {
+        "operationId": spec.operation_id(op), "tags": [spec.tag],
+        "security": [{"apiKey": []}, {"bearer": []}],
+        "parameters": params, "responses": responses,
+    }
+    if op in spec.descriptions:
+        operation["description"] = spec.descriptions[op]
+    model = {"create": spec.create_model, "update": spec.update_model}.get(op)
+    if model is not None:
+        operation["requestBody"] = {"required": True, "content": _json(model.__name__)}
+    return operation
+
+
+def build_document(resources: dict[str, Resource], server_url: str | None = None) -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    methods = {"list": "get", "create": "post", "get": "get", "update": "patch", "delete": "delete"}
+    for spec in resources.values():
+        for op in spec.operations:
+            path = f"/api/v1/{spec.name}" + ("/{id}" if op in ("get", "update", "delete") else "")
+            paths.setdefault(path, {})[methods[op]] = _operation(spec, op)
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "ClientCasa API (mockcasa sandbox)", "version": "1.0.0",
+                 "description": f"Served by mockcasa {__version__}, generated from its own models."},
+        "paths": paths,
+        "components": {
+            "schemas": component_schemas(resources),
+            "securitySchemes": {"apiKey": {"type": "apiKey", "in": "header", "name": "x-api-key"},
+                                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+        },
+    }
+    if server_url:
+        document["servers"] = [{"url": server_url}]
+    return document

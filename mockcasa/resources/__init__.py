@@ -1,0 +1,27 @@
+"""The registry of resources. Each module states one resource and only what is special about it."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from mockcasa.engine.spec import Resource
+
+# Order matters only for the served OpenAPI document (the contract's order).
+MODULES = ("clients", "contacts", "projects")
+
+
+def all_resources() -> dict[str, Resource]:
+    resources = {}
+    for module in MODULES:
+        spec: Resource = import_module(f"mockcasa.resources.{module}").RESOURCE
+        resources[spec.name] = spec
+    return resources
+
+
+def all_scopes(resources: dict[str, Resource]) -> frozenset[str]:
+    scopes = set()
+    for spec in resources.values():
+        scopes.add(spec.read_scope)
+        if set(spec.operations) - {"list", "get"}:
+            scopes.add(spec.write_scope)
+    return frozenset(scopes)

@@ -1,0 +1,11 @@
+"""Clients: plain CRUD. Deleting a client still referenced by other records is refused (409)."""
+
+from mockcasa.engine.spec import Filter, Resource
+from mockcasa.models.crm import Client, ClientCreate, ClientStatus, ClientUpdate
+from mockcasa.resources._util import literal_values
+
+RESOURCE = Resource(
+    name="clients", singular="client",
+    model=Client, create_model=ClientCreate, update_model=ClientUpdate,
+    filters=[Filter.enum("status", literal_values(ClientStatus))],
+)

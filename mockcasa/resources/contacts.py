@@ -1,0 +1,12 @@
+"""Contacts: people, optionally at a client of the same organization."""
+
+from mockcasa.engine.spec import Filter, Ref, Resource
+from mockcasa.models.crm import Contact, ContactCreate, ContactRole, ContactUpdate
+from mockcasa.resources._util import literal_values
+
+RESOURCE = Resource(
+    name="contacts", singular="contact",
+    model=Contact, create_model=ContactCreate, update_model=ContactUpdate,
+    filters=[Filter.uuid("clientId"), Filter.enum("role", literal_values(ContactRole))],
+    refs=[Ref("client_id", "clients")],
+)

@@ -1,0 +1,129 @@
+"""The sandbox's world: organizations, their members and API keys, and their records.
+
+Nothing here is module-level: a ``Sandbox`` lives on one aiohttp app, so two apps in
+one process (two pytest tests) share nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from mockcasa.clock import Clock
+from mockcasa.models.common import new_id
+from mockcasa.store import Collection
+
+if TYPE_CHECKING:
+    from mockcasa.engine.spec import Resource
+
+
+@dataclass
+class Member:
+    id: str
+    name: str
+    email: str | None = None
+    role: str = "owner"
+
+
+@dataclass
+class ApiKey:
+    key: str
+    organization_id: str
+    scopes: frozenset[str]
+    name: str = "default"
+    rate_limit: int | None = None  # None: the sandbox-wide default
+    id: str = field(default_factory=new_id)
+
+
+class Organization:
+    """One tenant: its own clock, members, counters and a collection per resource."""
+
+    def __init__(self, resources: dict[str, Resource], *, id: str | None = None, name: str = "Sandbox Studio",
+                 currency: str = "USD", tax_rate: float = 0.0) -> None:
+        self.id = id or new_id()
+        self.name = name
+        self.currency = currency
+        self.tax_rate = tax_rate
+        self.clock = Clock()
+        self.members: dict[str, Member] = {}
+        self.counters: dict[str, int] = {}
+        self.collections: dict[str, Collection] = {
+            name: Collection(spec.indexed_fields) for name, spec in resources.items()}
+        # Extension point for cross-cutting features (idempotency keys, rate windows, ...).
+        self.extras: dict[str, Any] = {}
+
+    def __getitem__(self, resource: str) -> Collection:
+        return self.collections[resource]
+
+    def next_number(self, prefix: str) -> str:
+        """Sequential document numbers per organization: INV-0001, PROP-0001, CON-0001."""
+        n = self.counters.get(prefix, 0) + 1
+        self.counters[prefix] = n
+        return f"{prefix}-{n:04d}"
+
+    def add_member(self, name: str, email: str | None = None, role: str = "owner",
+                   id: str | None = None) -> Member:
+        member = Member(id=id or new_id(), name=name, email=email, role=role)
+        self.members[member.id] = member
+        return member
+
+    def reset(self) -> None:
+        for collection in self.collections.values():
+            collection.clear()
+        self.counters.clear()
+        self.extras.clear()
+        self.clock.reset()
+
+
+def generate_api_key() -> str:
+    return "cc_test_" + secrets.token_hex(16)
+
+
+class Sandbox:
+    """Every organization and credential of one running mockcasa."""
+
+    def __init__(self, resources: dict[str, Resource], all_scopes: frozenset[str]) -> None:
+        self.resources = resources
+        self.all_scopes = all_scopes
+        self.organizations: dict[str, Organization] = {}
+        self.api_keys: dict[str, ApiKey] = {}
+        # Other credential kinds (OAuth tokens) plug in here: (sandbox, token) -> Principal | None.
+        self.authenticators: list[Callable[[Sandbox, str], Any]] = []
+        # Called with (organization, [(event, payload), ...]) after each committed change.
+        self.listeners: list[Callable[[Organization, list], None]] = []
+
+    def publish(self, org: Organization, events: list) -> None:
+        for listener in self.listeners:
+            listener(org, events)
+
+    def create_organization(self, *, id: str | None = None, name: str = "Sandbox Studio",
+                            currency: str = "USD", tax_rate: float = 0.0,
+                            with_member: bool = True) -> Organization:
+        org = Organization(self.resources, id=id, name=name, currency=currency, tax_rate=tax_rate)
+        if org.id in self.organizations:
+            raise ValueError(f"organization {org.id} already exists")
+        self.organizations[org.id] = org
+        if with_member:
+            org.add_member("Sandbox Owner", "owner@example.com")
+        return org
+
+    def issue_key(self, org: Organization, *, key: str | None = None, scopes: frozenset[str] | None = None,
+                  name: str = "default", rate_limit: int | None = None) -> ApiKey:
+        api_key = ApiKey(key=key or generate_api_key(), organization_id=org.id,
+                         scopes=self.all_scopes if scopes is None else frozenset(scopes),
+                         name=name, rate_limit=rate_limit)
+        if api_key.key in self.api_keys:
+            raise ValueError(f"API key {api_key.key!r} is already in use")
+        self.api_keys[api_key.key] = api_key
+        return api_key
+
+    def remove_organization(self, org_id: str) -> None:
+        self.organizations.pop(org_id, None)
+        for key in [k for k, v in self.api_keys.items() if v.organization_id == org_id]:
+            del self.api_keys[key]
+
+    def clear(self) -> None:
+        self.organizations.clear()
+        self.api_keys.clear()
