@@ -8,7 +8,11 @@ from aiohttp import web
 
 if TYPE_CHECKING:
     from mockcasa.config import Settings
+    from mockcasa.http.auth import Principal
     from mockcasa.state import Sandbox
 
 SANDBOX: web.AppKey[Sandbox] = web.AppKey("sandbox")
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
+
+REQUEST_ID: web.RequestKey[str] = web.RequestKey("request_id")
+PRINCIPAL: web.RequestKey[Principal] = web.RequestKey("principal")

@@ -119,9 +119,9 @@ def delete_record(spec: Resource, ctx: Ctx, record: Any) -> None:
 
 def _comparable(value: Any) -> Any:
     if isinstance(value, list):
-        return [v.model_dump() if hasattr(v, "model_dump") else v for v in value]
+        return [v.model_dump(by_alias=False) if hasattr(v, "model_dump") else v for v in value]
     if hasattr(value, "model_dump"):
-        return value.model_dump()
+        return value.model_dump(by_alias=False)
     return value
 
 
@@ -186,7 +186,7 @@ def make_handlers(spec: Resource) -> dict[str, Handler]:
     async def create(request: web.Request) -> web.Response:
         ctx = context(request, spec.write_scope)
         body = await parse_body(request, spec.create_model, read_only)
-        record = create_record(spec, ctx, body.model_dump())
+        record = create_record(spec, ctx, body.model_dump(by_alias=False))
         publish(request, ctx)
         return json_response(dump(render(spec, ctx, record)), 201)
 
@@ -194,7 +194,7 @@ def make_handlers(spec: Resource) -> dict[str, Handler]:
         ctx = context(request, spec.write_scope)
         record = ctx.find(spec.name, request.match_info["id"])
         body = await parse_body(request, spec.update_model, read_only - _writable(spec.update_model))
-        changes = body.model_dump(include=body.model_fields_set)
+        changes = body.model_dump(include=body.model_fields_set, by_alias=False)
         record = update_record(spec, ctx, render(spec, ctx, record), changes)
         publish(request, ctx)
         return json_response(dump(render(spec, ctx, record)))

@@ -13,12 +13,11 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from mockcasa.errors import Forbidden, Unauthorized
-from mockcasa.keys import SANDBOX
+from mockcasa.keys import PRINCIPAL, SANDBOX
 
 if TYPE_CHECKING:
     from mockcasa.state import Organization, Sandbox
 
-PRINCIPAL = "mockcasa.principal"
 
 
 @dataclass

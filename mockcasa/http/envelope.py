@@ -9,9 +9,9 @@ import secrets
 from aiohttp import web
 
 from mockcasa.errors import ApiError, Invalid, MethodNotAllowed, NotFound, ServiceError
+from mockcasa.keys import REQUEST_ID
 
 log = logging.getLogger("mockcasa")
-REQUEST_ID = "mockcasa.request_id"
 
 
 def new_request_id() -> str:
