@@ -86,6 +86,8 @@ def create_record(spec: Resource, ctx: Ctx, values: dict[str, Any]) -> Any:
     ctx.org[spec.name].add(record)
     if spec.after_create:
         spec.after_create(ctx, record)
+    if spec.created_event:
+        ctx.emit(spec.created_event, spec.name, record)
     return record
 
 

@@ -177,6 +177,14 @@ class Resource:
     after_update: Hook | None = None
     after_delete: Hook | None = None
     extra_indexes: tuple[str, ...] = ()
+    # Webhook event emitted for every record created through the API ("client_created").
+    created_event: str | None = None
+    # on_seed(ctx, values) -> values: normalise a record written by a seed file, which may carry
+    # system-managed fields the public API refuses (computed totals, numbers, statuses).
+    on_seed: Hook | None = None
+    # System/dashboard transitions the public API refuses, exposed by the admin API:
+    # name -> action(ctx, record, params: dict) -> record (e.g. proposals: send, accept, reject).
+    actions: dict[str, Hook] = field(default_factory=dict)
 
     @property
     def indexed_fields(self) -> tuple[str, ...]:

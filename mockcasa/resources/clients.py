@@ -6,6 +6,7 @@ from mockcasa.resources._util import literal_values
 
 RESOURCE = Resource(
     name="clients", singular="client",
+    created_event="client_created",
     model=Client, create_model=ClientCreate, update_model=ClientUpdate,
     filters=[Filter.enum("status", literal_values(ClientStatus))],
 )

@@ -6,6 +6,7 @@ from mockcasa.resources._util import literal_values
 
 RESOURCE = Resource(
     name="contacts", singular="contact",
+    created_event="contact_created",
     model=Contact, create_model=ContactCreate, update_model=ContactUpdate,
     filters=[Filter.uuid("clientId"), Filter.enum("role", literal_values(ContactRole))],
     refs=[Ref("client_id", "clients")],

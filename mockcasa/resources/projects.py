@@ -6,6 +6,7 @@ from mockcasa.resources._util import literal_values
 
 RESOURCE = Resource(
     name="projects", singular="project",
+    created_event="project_created",
     model=Project, create_model=ProjectCreate, update_model=ProjectUpdate,
     filters=[Filter.uuid("clientId"), Filter.enum("status", literal_values(ProjectStatus))],
     refs=[Ref("client_id", "clients")],

@@ -79,3 +79,12 @@ async def test_openapi_document_is_served_without_auth(http):
     assert reply.body["openapi"].startswith("3.1")
     ops = {op["operationId"] for path in reply.body["paths"].values() for op in path.values()}
     assert {"listClients", "createContact", "updateProject", "deleteClient"} <= ops
+
+
+async def test_creates_publish_their_event_after_commit(api, sandbox):
+    seen = []
+    sandbox.listeners.append(lambda org, events: seen.extend((org.id, e, p[1].id) for e, p in events))
+    client = await api.create("clients", name="Acme")
+    assert seen == [(api.org.id, "client_created", client["id"])]
+    await api.post("clients", {"name": ""})
+    assert len(seen) == 1
