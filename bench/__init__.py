@@ -1,0 +1,1 @@
+"""The benchmark harness: ``python -m bench`` (see the README's "Benchmarks" section)."""

@@ -1,0 +1,144 @@
+"""``python -m bench``: run every measurement, print figures, ratios and the targets.
+
+See the "Benchmarks" section of README.md for the setup, and bench/RESULTS.md for results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.http_bench import ROOT, Target, mockcasa_server, prism_server, raw_server, run_targets
+from bench.load import Load, wrk_path
+from bench.report import Report
+from bench.startup import cold_start
+
+SECTIONS = ("http", "cold", "org", "memory", "list")
+
+
+def find_contract() -> Path | None:
+    if os.environ.get("MOCKCASA_CONTRACT"):
+        return Path(os.environ["MOCKCASA_CONTRACT"])
+    for parent in ROOT.parents:
+        candidate = parent / "shared" / "contract" / "clientcasa-openapi-v1.yaml"
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def _version(argv: list[str]) -> str:
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return "unavailable"
+    return (done.stdout or done.stderr).strip().splitlines()[0] if (done.stdout or done.stderr) else "?"
+
+
+def machine(prism: str | None) -> dict[str, str]:
+    import aiohttp
+    import pydantic
+
+    cpu = "unknown"
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    info = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "nproc": str(os.cpu_count()), "cpu": cpu,
+            "os": platform.platform(), "python": platform.python_version(), "aiohttp": aiohttp.__version__,
+            "pydantic": pydantic.__version__, "wrk": _version(["wrk", "-v"]) if wrk_path() else "not installed"}
+    if prism:
+        info["prism"] = _version([prism, "--version"])
+        info["node"] = _version(["node", "--version"])
+    return info
+
+
+def inprocess(*args: str) -> dict:
+    done = subprocess.run([sys.executable, "-m", "bench.inprocess", *args], cwd=ROOT, capture_output=True,
+                          text=True)
+    for line in done.stdout.splitlines():
+        if line.startswith("BENCH_JSON "):
+            return json.loads(line.removeprefix("BENCH_JSON "))
+    raise RuntimeError(f"bench.inprocess {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default=",".join(SECTIONS),
+                        help=f"comma-separated sections to run (default all: {','.join(SECTIONS)})")
+    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk load per scenario (10)")
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections (32)")
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads (1: the server gets the other core)")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of discarded warm-up per scenario (2)")
+    parser.add_argument("--records", type=int, default=1000, help="clients created in each server before the load")
+    parser.add_argument("--contract", type=Path, default=None,
+                        help="OpenAPI contract for Prism (default: $MOCKCASA_CONTRACT or ../shared/contract/...)")
+    parser.add_argument("--no-prism", action="store_true", help="skip Stoplight Prism")
+    parser.add_argument("--no-install", action="store_true", help="do not npm-install Prism into bench/.tools")
+    parser.add_argument("--list-sizes", default="100000,1000000", help="records for list latency (100000,1000000)")
+    parser.add_argument("--memory-records", type=int, default=100_000)
+    parser.add_argument("--quick", action="store_true",
+                        help="a smoke run: 3 s loads, 1 s warm-up, list latency on 100,000 records only")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.duration, args.warmup, args.list_sizes = 3, 1, "100000"
+    sections = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = set(sections) - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
+
+    log_dir = ROOT / "bench" / "out" / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    report = Report()
+    prism_path = None
+    started = time.perf_counter()
+
+    if "http" in sections:
+        load = Load(duration=args.duration, connections=args.connections, threads=args.threads, warmup=args.warmup)
+        targets = [Target(mockcasa_server()), Target(raw_server())]
+        if args.no_prism:
+            report.skipped("Prism", "--no-prism was given")
+        else:
+            prism, why = prism_server(args.contract or find_contract(), install=not args.no_install)
+            if prism is None:
+                print(f"bench: skipping Prism: {why}", flush=True)
+                report.skipped("Prism", why)
+            else:
+                prism_path = prism.argv[0]
+                targets.append(Target(prism))
+        run_targets(targets, load, args.records, log_dir)
+        report.http(targets, load, args.records)
+    if "cold" in sections:
+        print("cold start ...", flush=True)
+        report.cold(cold_start(log_dir))
+    if "org" in sections:
+        print("fresh organizations ...", flush=True)
+        report.org(inprocess("org"))
+    if "memory" in sections:
+        print(f"memory for {args.memory_records:,} records ...", flush=True)
+        report.memory(inprocess("memory", "--records", str(args.memory_records)))
+    if "list" in sections:
+        for size in [int(s) for s in args.list_sizes.split(",") if s]:
+            print(f"list latency with {size:,} records ...", flush=True)
+            report.list_latency(inprocess("list", "--records", str(size)))
+
+    report.machine = machine(prism_path)
+    report.command = "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:])
+    text = report.render(time.perf_counter() - started)
+    print("\n" + text)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = ROOT / "bench" / "out"
+    (out / f"results-{stamp}.md").write_text(text)
+    (out / f"results-{stamp}.json").write_text(json.dumps(report.data, indent=2))
+    print(f"\nwritten: bench/out/results-{stamp}.md and .json")
+    return 1 if report.missed_targets else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

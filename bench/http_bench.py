@@ -1,0 +1,142 @@
+"""Throughput on loopback: mockcasa vs the raw aiohttp app vs Stoplight Prism, same wrk load.
+
+Each target is started once, filled with the same records through its own API, checked with
+one request per scenario (status and shape), then driven by wrk one scenario at a time, so the
+servers never compete for the CPU.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.load import Figures, Load, measure
+from bench.procs import Server, free_ports, request
+
+ROOT = Path(__file__).resolve().parent.parent
+TOOLS = ROOT / "bench" / ".tools"
+KEY = "cc_test_bench_key"
+BENCH_SEED = ROOT / "bench" / "seed.yaml"
+HUGE_RATE_LIMIT = "1000000000"
+PRISM_PACKAGE = "@stoplight/prism-cli@5"
+CREATE_BODY = json.dumps({"name": "Bench Client", "status": "active", "notes": "created by wrk"})
+STATUSES = ("prospect", "active", "inactive")
+
+
+@dataclass
+class Scenario:
+    name: str
+    method: str
+    path: str
+    expect: int
+    mode: str = "get"
+
+
+@dataclass
+class Target:
+    server: Server
+    records: int = 0
+    sample_id: str = "550e8400-e29b-41d4-a716-446655440000"
+    figures: dict[str, Figures] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def scenarios(sample_id: str) -> list[Scenario]:
+    # POST runs last: it grows the store, and the reads should see the same data everywhere.
+    return [Scenario("GET one record", "GET", f"/api/v1/clients/{sample_id}", 200),
+            Scenario("GET filtered list page", "GET", "/api/v1/clients?status=active&page=2&pageSize=25", 200),
+            Scenario("POST create + Idempotency-Key", "POST", "/api/v1/clients", 201, mode="create")]
+
+
+def mockcasa_server() -> Server:
+    argv = [sys.executable, "-m", "mockcasa", "serve", "--host", "127.0.0.1", "--port", "{port}",
+            "--seed", str(BENCH_SEED), "--rate-limit", HUGE_RATE_LIMIT]
+    return Server("mockcasa", argv, "/api/v1/clients?pageSize=1", KEY, cwd=ROOT,
+                  env={"MOCKCASA_LOG_LEVEL": "warning"})
+
+
+def raw_server() -> Server:
+    return Server("raw aiohttp", [sys.executable, "-m", "bench.raw_app", "--port", "{port}"],
+                  "/api/v1/clients?pageSize=1", KEY, cwd=ROOT)
+
+
+def prism_binary(install: bool) -> tuple[str | None, str]:
+    """The prism executable, installing it into bench/.tools with npm when allowed; else (None, why)."""
+    local = TOOLS / "node_modules" / ".bin" / "prism"
+    if local.exists():
+        return str(local), ""
+    if shutil.which("prism"):
+        return shutil.which("prism"), ""
+    if shutil.which("npm") is None:
+        return None, "npm is not installed, so Prism cannot be installed (apt-get install -y npm)"
+    if not install:
+        return None, f"Prism is not installed (npm install --prefix bench/.tools {PRISM_PACKAGE})"
+    print(f"installing {PRISM_PACKAGE} into {TOOLS.relative_to(ROOT)} with npm ...", flush=True)
+    done = subprocess.run(["npm", "install", "--prefix", str(TOOLS), "--no-audit", "--no-fund", PRISM_PACKAGE],
+                          capture_output=True, text=True)
+    if done.returncode != 0 or not local.exists():
+        return None, f"npm install {PRISM_PACKAGE} failed: {done.stderr.strip()[-300:]}"
+    return str(local), ""
+
+
+def prism_server(contract: Path | None, install: bool) -> tuple[Server | None, str]:
+    if contract is None or not contract.exists():
+        return None, f"the contract is not at {contract} (pass --contract PATH)"
+    binary, why = prism_binary(install)
+    if binary is None:
+        return None, why
+    # Static examples and warn-level logs: Prism at its fastest.
+    argv = [binary, "mock", "-h", "127.0.0.1", "-p", "{port}", "-v", "warn", str(contract)]
+    return Server("Prism", argv, "/api/v1/clients/550e8400-e29b-41d4-a716-446655440000", KEY), ""
+
+
+def fill(target: Target, count: int) -> None:
+    """Create ``count`` clients through the target's own API; remember one id for GET one."""
+    ids = []
+    for i in range(count):
+        body = json.dumps({"name": f"Client {i:06d}", "status": STATUSES[i % 3], "notes": "seeded by the bench"})
+        status, reply, _ = request(target.server.base + "/api/v1/clients", KEY, "POST", body.encode())
+        if status != 201:
+            raise RuntimeError(f"{target.server.name}: filling failed with {status}: {reply[:200]!r}")
+        ids.append(json.loads(reply)["id"])
+    target.records = count
+    target.sample_id = ids[len(ids) // 2]
+
+
+def check(target: Target, scenario: Scenario) -> None:
+    """One request before the load: the expected status and a JSON body, with rate-limit headers noted."""
+    body = CREATE_BODY.encode() if scenario.method == "POST" else None
+    headers = {"Idempotency-Key": "bench-check"} if scenario.method == "POST" else None
+    status, reply, reply_headers = request(target.server.base + scenario.path, KEY, scenario.method, body, headers)
+    if status != scenario.expect:
+        raise RuntimeError(f"{target.server.name} {scenario.name}: expected {scenario.expect}, got {status}: "
+                           f"{reply[:300]!r}")
+    json.loads(reply)
+    if scenario.mode == "get" and not any(h.lower().startswith("x-ratelimit") for h in reply_headers):
+        note = "no X-RateLimit-* headers in its replies"
+        if note not in target.notes:
+            target.notes.append(note)
+
+
+def run_targets(targets: list[Target], load: Load, records: int, log_dir: Path) -> None:
+    try:
+        for target, port in zip(targets, free_ports(len(targets))):
+            print(f"starting {target.server.name} ...", flush=True)
+            target.server.start(log_dir, port)
+        for target in targets:
+            if target.server.name != "Prism":
+                fill(target, records)
+        for target in targets:
+            for scenario in scenarios(target.sample_id):
+                check(target, scenario)
+                print(f"  wrk {load.duration}s -c{load.connections}: {target.server.name:12} {scenario.name}",
+                      flush=True)
+                target.figures[scenario.name] = measure(target.server.base + scenario.path, KEY, load,
+                                                        mode=scenario.mode, body=CREATE_BODY)
+    finally:
+        for target in targets:
+            target.server.stop()

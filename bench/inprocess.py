@@ -1,0 +1,204 @@
+"""In-process measurements, each run in its own interpreter by ``python -m bench``.
+
+    python -m bench.inprocess org [--count N]             fresh organization + key, as a fixture does
+    python -m bench.inprocess memory [--records N]        bytes per stored record (tracemalloc and RSS)
+    python -m bench.inprocess list [--records N]          filtered list page latency through the app
+
+Records are created with the engine's own create path (``create_record``), the one seeds and
+the admin API use, so they are exactly what the HTTP API would store. Each command prints one
+line ``BENCH_JSON {...}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import os
+import statistics
+import time
+import tracemalloc
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from aiohttp import web
+from aiohttp.test_utils import make_mocked_request
+
+from mockcasa import create_app
+from mockcasa.config import Settings
+from mockcasa.engine.handlers import create_record
+from mockcasa.engine.spec import Ctx
+from mockcasa.keys import SANDBOX
+from mockcasa.state import Organization, Sandbox
+
+STATUSES = ("prospect", "active", "inactive")
+PROJECT_STATUSES = ("active", "paused", "completed")
+CLIENTS_PER_PROJECT_SET = 1000
+EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def emit(data: dict[str, Any]) -> None:
+    print("BENCH_JSON " + json.dumps(data), flush=True)
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def new_app() -> tuple[web.Application, Sandbox]:
+    app = create_app(Settings())
+    return app, app[SANDBOX]
+
+
+# ---- fresh organizations ---------------------------------------------------------------------
+
+def fresh_org(count: int) -> dict[str, Any]:
+    """Sandbox.create_organization + issue_key, as the pytest fixture does per test, and teardown."""
+    _, sandbox = new_app()
+    for _ in range(200):  # warm-up
+        sandbox.remove_organization(sandbox.create_organization().id)
+    create, remove = [], []
+    for i in range(count):
+        started = time.perf_counter()
+        org = sandbox.create_organization(name=f"Test Studio {i}")
+        sandbox.issue_key(org)
+        created = time.perf_counter()
+        sandbox.remove_organization(org.id)
+        remove.append(time.perf_counter() - created)
+        create.append(created - started)
+    return {"count": count, "resources": len(sandbox.resources),
+            "create_mean_us": statistics.fmean(create) * 1e6, "create_p50_us": percentile(create, 50) * 1e6,
+            "create_p99_us": percentile(create, 99) * 1e6, "remove_mean_us": statistics.fmean(remove) * 1e6}
+
+
+# ---- filling an organization -----------------------------------------------------------------
+
+def fill_clients(sandbox: Sandbox, org: Organization, count: int) -> None:
+    """``count`` clients, statuses in rotation, each created 1 ms after the previous one."""
+    spec, ctx = sandbox.resources["clients"], Ctx(org=org, sandbox=sandbox)
+    org.clock.freeze(EPOCH)
+    step = timedelta(milliseconds=1)
+    for i in range(count):
+        create_record(spec, ctx, {"name": f"Client {i:07d}", "status": STATUSES[i % 3],
+                                  "notes": "A client created by the benchmark"})
+        org.clock.advance(step)
+
+
+def fill_projects(sandbox: Sandbox, org: Organization, count: int) -> list[str]:
+    """``count`` projects spread over (at most) the first 1,000 clients; returns those clients' ids."""
+    if not len(org["clients"]):
+        fill_clients(sandbox, org, CLIENTS_PER_PROJECT_SET)
+    clients = list(org["clients"].records)[:CLIENTS_PER_PROJECT_SET]
+    spec, ctx = sandbox.resources["projects"], Ctx(org=org, sandbox=sandbox)
+    step = timedelta(milliseconds=1)
+    for i in range(count):
+        create_record(spec, ctx, {"name": f"Project {i:07d}", "client_id": clients[i % len(clients)],
+                                  "status": PROJECT_STATUSES[i % 3], "contract_value": 1200.5})
+        org.clock.advance(step)
+    return clients
+
+
+def rss_bytes() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def memory(records: int) -> dict[str, Any]:
+    """Bytes per record: traced Python allocations, then the process RSS delta (separate orgs)."""
+    out: dict[str, Any] = {"records": records}
+    for resource in ("clients", "projects"):
+        _, sandbox = new_app()
+        fill = fill_clients if resource == "clients" else fill_projects
+        if resource == "projects":  # the 1,000 clients the projects point at are not counted
+            org = sandbox.create_organization()
+            fill_clients(sandbox, org, CLIENTS_PER_PROJECT_SET)
+        else:
+            org = sandbox.create_organization()
+        gc.collect()
+        tracemalloc.start()
+        before = tracemalloc.get_traced_memory()[0]
+        fill(sandbox, org, records)
+        gc.collect()
+        traced = tracemalloc.get_traced_memory()[0] - before
+        tracemalloc.stop()
+        org.collections[resource].clear()
+        gc.collect()
+        rss_before = rss_bytes()
+        fill(sandbox, org, records)
+        gc.collect()
+        rss = rss_bytes() - rss_before
+        out[resource] = {"traced_per_record": traced / records, "rss_per_record": rss / records}
+    return out
+
+
+# ---- list latency ----------------------------------------------------------------------------
+
+async def _time_requests(app: web.Application, paths: list[str], key: str, rounds: int) -> list[float]:
+    """Seconds per request through the app's middlewares and handler (no sockets)."""
+    samples = []
+    for i in range(rounds):
+        request = make_mocked_request("GET", paths[i % len(paths)], headers={"x-api-key": key}, app=app)
+        started = time.perf_counter()
+        response = await app._handle(request)  # what aiohttp's server calls for each request
+        samples.append(time.perf_counter() - started)
+        if response.status != 200:
+            raise RuntimeError(f"{paths[i % len(paths)]}: {response.status} {response.body!r}")
+    return samples
+
+
+def list_latency(records: int, rounds: int) -> dict[str, Any]:
+    app, sandbox = new_app()
+    org = sandbox.create_organization()
+    key = sandbox.issue_key(org).key
+    started = time.perf_counter()
+    fill_clients(sandbox, org, records)
+    clients = fill_projects(sandbox, org, records)
+    fill_seconds = time.perf_counter() - started
+    app.freeze()
+    per_status = records // 3
+    last_page = -(-per_status // 25)
+    client = clients[len(clients) // 2]
+    cases = {
+        "clients?status=active (page 1, 2, middle, last; 25/page)": [
+            f"/api/v1/clients?status=active&page={p}&pageSize=25" for p in (1, 2, last_page // 2, last_page)],
+        "clients?status=active&pageSize=100 (page 1, middle)": [
+            f"/api/v1/clients?status=active&page={p}&pageSize=100" for p in (1, last_page // 8)],
+        "clients (no filter, page 1, middle)": [
+            f"/api/v1/clients?page={p}&pageSize=25" for p in (1, records // 50)],
+        "projects?clientId=X&status=active (two filters)": [
+            f"/api/v1/projects?clientId={client}&status=active&page={p}&pageSize=25" for p in (1, 2)],
+    }
+    out: dict[str, Any] = {"records": records, "fill_seconds": fill_seconds, "cases": {}}
+    loop = asyncio.new_event_loop()
+    try:
+        for name, paths in cases.items():
+            loop.run_until_complete(_time_requests(app, paths, key, 50))  # warm-up
+            samples = loop.run_until_complete(_time_requests(app, paths, key, rounds))
+            out["cases"][name] = {"p50_ms": percentile(samples, 50) * 1e3, "p99_ms": percentile(samples, 99) * 1e3,
+                                  "max_ms": max(samples) * 1e3, "rounds": rounds}
+    finally:
+        loop.close()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="in-process mockcasa measurements")
+    sub = parser.add_subparsers(dest="what", required=True)
+    sub.add_parser("org").add_argument("--count", type=int, default=10_000)
+    sub.add_parser("memory").add_argument("--records", type=int, default=100_000)
+    lst = sub.add_parser("list")
+    lst.add_argument("--records", type=int, default=100_000)
+    lst.add_argument("--rounds", type=int, default=2_000)
+    args = parser.parse_args()
+    if args.what == "org":
+        emit(fresh_org(args.count))
+    elif args.what == "memory":
+        emit(memory(args.records))
+    else:
+        emit(list_latency(args.records, args.rounds))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""Collecting the figures and rendering them as Markdown, with the issue's targets checked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bench.http_bench import Target
+from bench.load import Load
+
+GET_ONE = "GET one record"
+LIST_TARGET_CASE = "clients?status=active (page 1, 2, middle, last; 25/page)"
+
+
+@dataclass
+class Report:
+    data: dict[str, Any] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+    verdicts: list[tuple[str, str, bool | None]] = field(default_factory=list)
+    machine: dict[str, str] = field(default_factory=dict)
+    command: str = ""
+
+    @property
+    def missed_targets(self) -> list[str]:
+        return [name for name, _, ok in self.verdicts if ok is False]
+
+    def target(self, name: str, figure: str, ok: bool | None) -> None:
+        self.verdicts.append((name, figure, ok))
+
+    def skipped(self, what: str, why: str) -> None:
+        self.data.setdefault("skipped", {})[what] = why
+
+    def http(self, targets: list[Target], load: Load, records: int) -> None:
+        self.data["http"] = {
+            "load": vars(load), "records": records,
+            "targets": {t.server.name: {s: {"rps": f.rps, "latency_us": f.latency_us, "errors": f.errors,
+                                            "requests": f.requests} for s, f in t.figures.items()}
+                        for t in targets}}
+        names = [t.server.name for t in targets]
+        scenarios = list(targets[0].figures)
+        self.lines += [f"### Throughput on loopback (wrk -t{load.threads} -c{load.connections} -d{load.duration}s, "
+                       f"after {load.warmup}s warm-up; {records:,} clients in each store)", "",
+                       "| scenario | " + " | ".join(f"{n} req/s (p50 / p99 ms)" for n in names)
+                       + " | mockcasa / raw | mockcasa / Prism |",
+                       "|---|" + "---:|" * (len(names) + 2)]
+        by_name = {t.server.name: t for t in targets}
+        for scenario in scenarios:
+            cells = []
+            for t in targets:
+                f = t.figures[scenario]
+                failed = f" ⚠ {f.failed} errors" if f.failed else ""
+                cells.append(f"{f.rps:,.0f} ({f.latency_us['p50'] / 1e3:.2f} / {f.latency_us['p99'] / 1e3:.2f})"
+                             + failed)
+            ours = by_name["mockcasa"].figures[scenario].rps
+            raw = by_name["raw aiohttp"].figures[scenario].rps
+            prism = by_name["Prism"].figures[scenario].rps if "Prism" in by_name else None
+            self.lines.append(f"| {scenario} | " + " | ".join(cells) + f" | {ours / raw:.0%} | "
+                              + (f"{ours / prism:.1f}×" if prism else "n/a") + " |")
+        for t in targets:
+            for note in t.notes:
+                self.lines.append(f"\nNote: {t.server.name}: {note}.")
+        self.lines.append("")
+        ours = by_name["mockcasa"].figures[GET_ONE].rps
+        raw = by_name["raw aiohttp"].figures[GET_ONE].rps
+        self.target("GET one ≥ 60% of raw aiohttp", f"{ours / raw:.0%}", ours / raw >= 0.6)
+        if "Prism" in by_name:
+            prism = by_name["Prism"].figures[GET_ONE].rps
+            self.target("GET one ≥ 2× Prism", f"{ours / prism:.1f}×", ours / prism >= 2)
+        else:
+            self.target("GET one ≥ 2× Prism", "Prism skipped: " + self.data["skipped"]["Prism"], None)
+
+    def cold(self, figures: dict) -> None:
+        self.data["cold_start"] = figures
+        self.lines += ["### Cold start of `mockcasa serve` to the first 200", "",
+                       f"median {figures['median_ms']:.0f} ms (min {figures['min_ms']:.0f}, max "
+                       f"{figures['max_ms']:.0f}; {figures['runs']} runs). Of that: interpreter start "
+                       f"{figures['python_floor_ms']:.0f} ms, importing mockcasa {figures['import_ms']:.0f} ms.", ""]
+        self.target("cold start < 500 ms", f"{figures['median_ms']:.0f} ms", figures["median_ms"] < 500)
+
+    def org(self, figures: dict) -> None:
+        self.data["fresh_org"] = figures
+        self.lines += ["### A fresh organization (Sandbox.create_organization + issue_key)", "",
+                       f"mean {figures['create_mean_us']:.1f} µs, p50 {figures['create_p50_us']:.1f} µs, p99 "
+                       f"{figures['create_p99_us']:.1f} µs over {figures['count']:,} ({figures['resources']} "
+                       f"resources); removing one: {figures['remove_mean_us']:.1f} µs.", ""]
+        self.target("fresh organization < 1 ms", f"{figures['create_p99_us']:.0f} µs p99",
+                    figures["create_p99_us"] < 1000)
+
+    def memory(self, figures: dict) -> None:
+        self.data["memory"] = figures
+        self.lines += [f"### Memory per stored record ({figures['records']:,} records in one organization)", "",
+                       "| resource | tracemalloc bytes/record | RSS delta bytes/record |", "|---|---:|---:|"]
+        worst = 0.0
+        for resource in ("clients", "projects"):
+            r = figures[resource]
+            worst = max(worst, r["traced_per_record"], r["rss_per_record"])
+            self.lines.append(f"| {resource} | {r['traced_per_record']:,.0f} | {r['rss_per_record']:,.0f} |")
+        self.lines.append("")
+        self.target("< 2 KB per stored record", f"{worst:,.0f} B (worst)", worst < 2048)
+
+    def list_latency(self, figures: dict) -> None:
+        self.data.setdefault("list_latency", []).append(figures)
+        n = figures["records"]
+        self.lines += [f"### List latency through the app, {n:,} clients and {n:,} projects in one organization "
+                       f"(filled in {figures['fill_seconds']:.0f} s)", "",
+                       "| request | p50 ms | p99 ms | max ms |", "|---|---:|---:|---:|"]
+        for name, c in figures["cases"].items():
+            self.lines.append(f"| {name} | {c['p50_ms']:.3f} | {c['p99_ms']:.3f} | {c['max_ms']:.3f} |")
+        self.lines.append("")
+        if n >= 1_000_000:
+            worst = max(c["p99_ms"] for c in figures["cases"].values())
+            self.target(f"filtered list page on {n:,} records < 5 ms p99", f"{worst:.2f} ms (worst case)",
+                        worst < 5)
+
+    def render(self, seconds: float) -> str:
+        head = ["## Machine", "", *(f"- {k}: {v}" for k, v in self.machine.items()), "",
+                f"Command: `{self.command.strip()}` ({seconds:.0f} s)", "", "## Targets", "",
+                "| target | measured | met |", "|---|---|---|"]
+        for name, figure, ok in self.verdicts:
+            head.append(f"| {name} | {figure} | {'yes' if ok else 'no' if ok is False else 'skipped'} |")
+        self.data["machine"] = self.machine
+        self.data["targets"] = [{"target": n, "measured": f, "met": ok} for n, f, ok in self.verdicts]
+        return "\n".join(head + ["", "## Figures", ""] + self.lines)

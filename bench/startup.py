@@ -1,0 +1,42 @@
+"""Cold start: from spawning ``mockcasa serve`` to its first 200 on an authenticated API request."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.http_bench import mockcasa_server
+
+
+def interpreter_floor(runs: int = 5) -> float:
+    """Seconds for ``python -c pass``: what any Python server pays before its first import."""
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        samples.append(time.perf_counter() - started)
+    return min(samples)
+
+
+def import_seconds(runs: int = 5) -> float:
+    """Seconds for ``python -c 'import mockcasa.app'`` minus the interpreter floor (best of ``runs``)."""
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import mockcasa.cli, mockcasa.app"], check=True)
+        samples.append(time.perf_counter() - started)
+    return min(samples)
+
+
+def cold_start(log_dir: Path, runs: int = 7) -> dict:
+    samples = []
+    for _ in range(runs):
+        with mockcasa_server() as server:
+            samples.append(server.start(log_dir))
+    floor = interpreter_floor()
+    return {"runs": runs, "median_ms": statistics.median(samples) * 1e3, "min_ms": min(samples) * 1e3,
+            "max_ms": max(samples) * 1e3, "python_floor_ms": floor * 1e3,
+            "import_ms": (import_seconds() - floor) * 1e3}
