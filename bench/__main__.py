@@ -35,7 +35,7 @@ def find_contract() -> Path | None:
 
 def _version(argv: list[str]) -> str:
     try:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+        done = subprocess.run(argv, check=False, capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired):
         return "unavailable"
     return (done.stdout or done.stderr).strip().splitlines()[0] if (done.stdout or done.stderr) else "?"
@@ -47,7 +47,8 @@ def machine(prism: str | None) -> dict[str, str]:
 
     cpu = "unknown"
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
     info = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "nproc": str(os.cpu_count()), "cpu": cpu,
@@ -60,8 +61,8 @@ def machine(prism: str | None) -> dict[str, str]:
 
 
 def inprocess(*args: str) -> dict:
-    done = subprocess.run([sys.executable, "-m", "bench.inprocess", *args], cwd=ROOT, capture_output=True,
-                          text=True)
+    done = subprocess.run([sys.executable, "-m", "bench.inprocess", *args], check=False, cwd=ROOT,
+                          capture_output=True, text=True)
     for line in done.stdout.splitlines():
         if line.startswith("BENCH_JSON "):
             return json.loads(line.removeprefix("BENCH_JSON "))

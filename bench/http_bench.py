@@ -77,7 +77,7 @@ def prism_binary(install: bool) -> tuple[str | None, str]:
         return None, f"Prism is not installed (npm install --prefix bench/.tools {PRISM_PACKAGE})"
     print(f"installing {PRISM_PACKAGE} into {TOOLS.relative_to(ROOT)} with npm ...", flush=True)
     done = subprocess.run(["npm", "install", "--prefix", str(TOOLS), "--no-audit", "--no-fund", PRISM_PACKAGE],
-                          capture_output=True, text=True)
+                          check=False, capture_output=True, text=True)
     if done.returncode != 0 or not local.exists():
         return None, f"npm install {PRISM_PACKAGE} failed: {done.stderr.strip()[-300:]}"
     return str(local), ""

@@ -44,7 +44,7 @@ def emit(data: dict[str, Any]) -> None:
 
 def percentile(samples: list[float], q: float) -> float:
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def new_app() -> tuple[web.Application, Sandbox]:

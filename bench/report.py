@@ -38,8 +38,9 @@ class Report:
                         for t in targets}}
         names = [t.server.name for t in targets]
         scenarios = list(targets[0].figures)
-        self.lines += [f"### Throughput on loopback (wrk -t{load.threads} -c{load.connections} -d{load.duration}s, "
-                       f"after {load.warmup}s warm-up; {records:,} clients in each store)", "",
+        title = (f"### Throughput on loopback (wrk -t{load.threads} -c{load.connections} -d{load.duration}s, "
+                 f"after {load.warmup}s warm-up; {records:,} clients in each store)")
+        self.lines += [title, "",
                        "| scenario | " + " | ".join(f"{n} req/s (p50 / p99 ms)" for n in names)
                        + " | mockcasa / raw | mockcasa / Prism |",
                        "|---|" + "---:|" * (len(names) + 2)]
@@ -71,18 +72,18 @@ class Report:
 
     def cold(self, figures: dict) -> None:
         self.data["cold_start"] = figures
-        self.lines += ["### Cold start of `mockcasa serve` to the first 200", "",
-                       f"median {figures['median_ms']:.0f} ms (min {figures['min_ms']:.0f}, max "
-                       f"{figures['max_ms']:.0f}; {figures['runs']} runs). Of that: interpreter start "
-                       f"{figures['python_floor_ms']:.0f} ms, importing mockcasa {figures['import_ms']:.0f} ms.", ""]
+        text = (f"median {figures['median_ms']:.0f} ms (min {figures['min_ms']:.0f}, max "
+                f"{figures['max_ms']:.0f}; {figures['runs']} runs). Of that: interpreter start "
+                f"{figures['python_floor_ms']:.0f} ms, importing mockcasa {figures['import_ms']:.0f} ms.")
+        self.lines += ["### Cold start of `mockcasa serve` to the first 200", "", text, ""]
         self.target("cold start < 500 ms", f"{figures['median_ms']:.0f} ms", figures["median_ms"] < 500)
 
     def org(self, figures: dict) -> None:
         self.data["fresh_org"] = figures
-        self.lines += ["### A fresh organization (Sandbox.create_organization + issue_key)", "",
-                       f"mean {figures['create_mean_us']:.1f} µs, p50 {figures['create_p50_us']:.1f} µs, p99 "
-                       f"{figures['create_p99_us']:.1f} µs over {figures['count']:,} ({figures['resources']} "
-                       f"resources); removing one: {figures['remove_mean_us']:.1f} µs.", ""]
+        text = (f"mean {figures['create_mean_us']:.1f} µs, p50 {figures['create_p50_us']:.1f} µs, p99 "
+                f"{figures['create_p99_us']:.1f} µs over {figures['count']:,} ({figures['resources']} "
+                f"resources); removing one: {figures['remove_mean_us']:.1f} µs.")
+        self.lines += ["### A fresh organization (Sandbox.create_organization + issue_key)", "", text, ""]
         self.target("fresh organization < 1 ms", f"{figures['create_p99_us']:.0f} µs p99",
                     figures["create_p99_us"] < 1000)
 
@@ -101,8 +102,9 @@ class Report:
     def list_latency(self, figures: dict) -> None:
         self.data.setdefault("list_latency", []).append(figures)
         n = figures["records"]
-        self.lines += [f"### List latency through the app, {n:,} clients and {n:,} projects in one organization "
-                       f"(filled in {figures['fill_seconds']:.0f} s)", "",
+        title = (f"### List latency through the app, {n:,} clients and {n:,} projects in one organization "
+                 f"(filled in {figures['fill_seconds']:.0f} s)")
+        self.lines += [title, "",
                        "| request | p50 ms | p99 ms | max ms |", "|---|---:|---:|---:|"]
         for name, c in figures["cases"].items():
             self.lines.append(f"| {name} | {c['p50_ms']:.3f} | {c['p99_ms']:.3f} | {c['max_ms']:.3f} |")
