@@ -103,6 +103,14 @@ class Server:
         self.stop()
         raise RuntimeError(f"{self.name} did not answer 200 on {url} within {timeout:.0f} s; see {self.log}")
 
+    def cpu_seconds(self) -> float | None:
+        """CPU time the process's main thread has used so far (Linux), whatever else runs on the machine."""
+        try:
+            with open(f"/proc/{self.process.pid}/schedstat") as f:
+                return int(f.read().split()[0]) / 1e9
+        except (OSError, ValueError, IndexError):
+            return None
+
     def stop(self) -> None:
         """Stop the process group this bench started (and nothing else)."""
         if self.process is None or self.process.poll() is not None:

@@ -70,7 +70,8 @@ class ApiModel(BaseModel):
     """Base for everything with a JSON shape: snake_case in Python, camelCase on the wire."""
 
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, serialize_by_alias=True,
-                              allow_inf_nan=False, json_schema_serialization_defaults_required=True)
+                              allow_inf_nan=False, json_schema_serialization_defaults_required=True,
+                              defer_build=True)
 
 
 class InputModel(ApiModel):
