@@ -73,10 +73,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--only", default=",".join(SECTIONS),
                         help=f"comma-separated sections to run (default all: {','.join(SECTIONS)})")
-    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk load per scenario (10)")
+    parser.add_argument("--duration", type=int, default=8, help="seconds of wrk load per run (8)")
     parser.add_argument("--connections", type=int, default=32, help="wrk connections (32)")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (1: the server gets the other core)")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of discarded warm-up per scenario (2)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="interleaved wrk runs per target and scenario; the best counts (3)")
     parser.add_argument("--records", type=int, default=1000, help="clients created in each server before the load")
     parser.add_argument("--contract", type=Path, default=None,
                         help="OpenAPI contract for Prism (default: $MOCKCASA_CONTRACT or ../shared/contract/...)")
@@ -88,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="a smoke run: 3 s loads, 1 s warm-up, list latency on 100,000 records only")
     args = parser.parse_args(argv)
     if args.quick:
-        args.duration, args.warmup, args.list_sizes = 3, 1, "100000"
+        args.duration, args.warmup, args.rounds, args.list_sizes = 3, 1, 1, "100000"
     sections = [s.strip() for s in args.only.split(",") if s.strip()]
     unknown = set(sections) - set(SECTIONS)
     if unknown:
@@ -101,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
 
     if "http" in sections:
-        load = Load(duration=args.duration, connections=args.connections, threads=args.threads, warmup=args.warmup)
+        load = Load(duration=args.duration, connections=args.connections, threads=args.threads, warmup=args.warmup,
+                    rounds=args.rounds)
         targets = [Target(mockcasa_server()), Target(raw_server())]
         if args.no_prism:
             report.skipped("Prism", "--no-prism was given")

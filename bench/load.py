@@ -23,6 +23,7 @@ class Load:
     connections: int = 32
     threads: int = 1
     warmup: int = 2
+    rounds: int = 3  # interleaved runs per target and scenario; the best one counts
 
 
 @dataclass
@@ -31,10 +32,17 @@ class Figures:
     seconds: float
     errors: dict[str, int]
     latency_us: dict[str, float]
+    server_cpu_seconds: float | None = None  # CPU the server's main thread used during the run
 
     @property
     def rps(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
+
+    @property
+    def cpu_us_per_request(self) -> float | None:
+        if self.server_cpu_seconds is None or not self.requests:
+            return None
+        return self.server_cpu_seconds / self.requests * 1e6
 
     @property
     def failed(self) -> int:
@@ -63,9 +71,3 @@ def run_wrk(url: str, key: str, load: Load, *, mode: str = "get", body: str = "{
             return Figures(data["requests"], data["duration_us"] / 1e6, data["errors"], data["latency_us"])
     raise RuntimeError(f"wrk gave no figures (exit {out.returncode}):\n{out.stdout}\n{out.stderr}")
 
-
-def measure(url: str, key: str, load: Load, **kw) -> Figures:
-    """A short warm-up run (discarded), then the measured run."""
-    if load.warmup:
-        run_wrk(url, key, load, duration=load.warmup, **kw)
-    return run_wrk(url, key, load, **kw)

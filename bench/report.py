@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bench.http_bench import Target
-from bench.load import Load
+from bench.load import Figures, Load
 
 GET_ONE = "GET one record"
 LIST_TARGET_CASE = "clients?status=active (page 1, 2, middle, last; 25/page)"
@@ -34,41 +34,53 @@ class Report:
         self.data["http"] = {
             "load": vars(load), "records": records,
             "targets": {t.server.name: {s: {"rps": f.rps, "latency_us": f.latency_us, "errors": f.errors,
-                                            "requests": f.requests} for s, f in t.figures.items()}
+                                            "requests": f.requests, "server_cpu_us_per_request": f.cpu_us_per_request}
+                                        for s, f in t.figures.items()}
                         for t in targets}}
         names = [t.server.name for t in targets]
-        scenarios = list(targets[0].figures)
-        title = (f"### Throughput on loopback (wrk -t{load.threads} -c{load.connections} -d{load.duration}s, "
-                 f"after {load.warmup}s warm-up; {records:,} clients in each store)")
-        self.lines += [title, "",
-                       "| scenario | " + " | ".join(f"{n} req/s (p50 / p99 ms)" for n in names)
-                       + " | mockcasa / raw | mockcasa / Prism |",
-                       "|---|" + "---:|" * (len(names) + 2)]
         by_name = {t.server.name: t for t in targets}
-        for scenario in scenarios:
-            cells = []
-            for t in targets:
-                f = t.figures[scenario]
-                failed = f" ⚠ {f.failed} errors" if f.failed else ""
-                cells.append(f"{f.rps:,.0f} ({f.latency_us['p50'] / 1e3:.2f} / {f.latency_us['p99'] / 1e3:.2f})"
-                             + failed)
-            ours = by_name["mockcasa"].figures[scenario].rps
-            raw = by_name["raw aiohttp"].figures[scenario].rps
-            prism = by_name["Prism"].figures[scenario].rps if "Prism" in by_name else None
-            self.lines.append(f"| {scenario} | " + " | ".join(cells) + f" | {ours / raw:.0%} | "
-                              + (f"{ours / prism:.1f}×" if prism else "n/a") + " |")
+        title = (f"### Throughput on loopback (wrk -t{load.threads} -c{load.connections} -d{load.duration}s, "
+                 f"best of {load.rounds} interleaved rounds after {load.warmup}s warm-up; {records:,} clients "
+                 f"in each store)")
+        self.lines += [title, "", "req/s (latency p50 / p99 ms) [server CPU µs per request]", "",
+                       "| scenario | " + " | ".join(names) + " | mockcasa / raw | mockcasa / Prism |",
+                       "|---|" + "---:|" * (len(names) + 2)]
+        for scenario in targets[0].figures:
+            cells = [self._cell(t.figures[scenario]) for t in targets]
+            ours = by_name["mockcasa"].figures[scenario]
+            raw = by_name["raw aiohttp"].figures[scenario]
+            prism = by_name["Prism"].figures[scenario] if "Prism" in by_name else None
+            self.lines.append(f"| {scenario} | " + " | ".join(cells) + f" | {self._ratio(ours, raw, '%')} | "
+                              + (self._ratio(ours, prism, "x") if prism else "n/a") + " |")
+        self.lines.append("")
+        self.lines.append("Ratios: throughput, and in brackets the inverse ratio of server CPU per request "
+                          "(less sensitive to other load on the machine).")
         for t in targets:
             for note in t.notes:
                 self.lines.append(f"\nNote: {t.server.name}: {note}.")
         self.lines.append("")
-        ours = by_name["mockcasa"].figures[GET_ONE].rps
-        raw = by_name["raw aiohttp"].figures[GET_ONE].rps
-        self.target("GET one ≥ 60% of raw aiohttp", f"{ours / raw:.0%}", ours / raw >= 0.6)
+        ours, raw = by_name["mockcasa"].figures[GET_ONE], by_name["raw aiohttp"].figures[GET_ONE]
+        self.target("GET one ≥ 60% of raw aiohttp", self._ratio(ours, raw, "%"), ours.rps / raw.rps >= 0.6)
         if "Prism" in by_name:
-            prism = by_name["Prism"].figures[GET_ONE].rps
-            self.target("GET one ≥ 2× Prism", f"{ours / prism:.1f}×", ours / prism >= 2)
+            prism = by_name["Prism"].figures[GET_ONE]
+            self.target("GET one ≥ 2× Prism", self._ratio(ours, prism, "x"), ours.rps / prism.rps >= 2)
         else:
             self.target("GET one ≥ 2× Prism", "Prism skipped: " + self.data["skipped"]["Prism"], None)
+
+    @staticmethod
+    def _cell(f: Figures) -> str:
+        cpu = f" [{f.cpu_us_per_request:.0f}]" if f.cpu_us_per_request is not None else ""
+        failed = f" ⚠ {f.failed} errors" if f.failed else ""
+        return f"{f.rps:,.0f} ({f.latency_us['p50'] / 1e3:.2f} / {f.latency_us['p99'] / 1e3:.2f}){cpu}{failed}"
+
+    @staticmethod
+    def _ratio(ours: Figures, other: Figures, style: str) -> str:
+        value = ours.rps / other.rps
+        text = f"{value:.0%}" if style == "%" else f"{value:.1f}×"
+        if ours.cpu_us_per_request and other.cpu_us_per_request:
+            cpu = other.cpu_us_per_request / ours.cpu_us_per_request
+            text += f" ({cpu:.0%})" if style == "%" else f" ({cpu:.1f}×)"
+        return text
 
     def cold(self, figures: dict) -> None:
         self.data["cold_start"] = figures
