@@ -4,17 +4,23 @@ A ``Collection`` keeps one resource's records of one organization. Records are
 ordered newest first (ties by id) in a sorted list, and every indexed field has a
 sorted list per value, so a filtered page costs O(log n + pageSize) however many
 records there are. List-valued fields (an invoice's projectIds) index each element.
+A query on several indexed fields at once uses an index on that combination, built
+the first time it is needed (unless one of its buckets is small enough to scan).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from itertools import product
 from typing import Any
 
 from pydantic import BaseModel
 from sortedcontainers import SortedList
 
 Predicate = Callable[[Any], bool]
+# A filtered query scans its smallest bucket when that bucket is at most this big (well under a
+# millisecond); beyond it, a query on several indexed fields builds an index on the combination.
+SCAN_LIMIT = 1000
 
 
 def _order_key(record: Any) -> tuple[float, str]:
@@ -22,13 +28,15 @@ def _order_key(record: Any) -> tuple[float, str]:
 
 
 class Collection:
-    __slots__ = ("_field_sets", "_indexes", "_order", "records")
+    __slots__ = ("_combined", "_field_sets", "_indexes", "_order", "records")
 
     def __init__(self, indexed_fields: Iterable[str] = ()) -> None:
         self.records: dict[str, Any] = {}
         self._order = SortedList()
         self._indexes: dict[str, dict[Any, SortedList]] = {f: {} for f in indexed_fields}
         self._field_sets: dict[frozenset[str], set[str]] = {}
+        # (field, field, ...) -> (value, value, ...) -> keys: built on demand by _combined_bucket.
+        self._combined: dict[tuple[str, ...], dict[tuple, SortedList]] = {}
 
     def __len__(self) -> int:
         return len(self.records)
@@ -48,11 +56,9 @@ class Collection:
         self.records[record.id] = record
         self._order.add(key)
         for field, index in self._indexes.items():
-            for value in _values(getattr(record, field)):
-                bucket = index.get(value)
-                if bucket is None:
-                    bucket = index[value] = SortedList()
-                bucket.add(key)
+            _index_add(index, _values(getattr(record, field)), key)
+        for fields, index in self._combined.items():
+            _index_add(index, _combinations(record, fields), key)
 
     def remove(self, record: Any) -> None:
         # Keys are recomputed from the stored version: stored records are never changed in place.
@@ -60,11 +66,9 @@ class Collection:
         key = _order_key(old)
         self._order.remove(key)
         for field, index in self._indexes.items():
-            for value in _values(getattr(old, field)):
-                bucket = index[value]
-                bucket.remove(key)
-                if not bucket:
-                    del index[value]
+            _index_remove(index, _values(getattr(old, field)), key)
+        for fields, index in self._combined.items():
+            _index_remove(index, _combinations(old, fields), key)
 
     def replace(self, record: Any) -> None:
         """Store a new version of a record (same id)."""
@@ -84,6 +88,7 @@ class Collection:
         self._order.clear()
         for index in self._indexes.values():
             index.clear()
+        self._combined.clear()
 
     def count(self, field: str, value: Any) -> int:
         bucket = self._indexes[field].get(value)
@@ -96,19 +101,23 @@ class Collection:
     def page(self, equals: dict[str, Any], predicate: Predicate | None,
              offset: int, limit: int) -> tuple[list[Any], int]:
         """One page of records matching ``equals`` (indexed fields) and ``predicate``, and the total."""
-        # Walk the smallest index bucket that applies; the other conditions are checked per record.
+        # Walk the smallest index bucket that applies (or the combined index of all the indexed
+        # fields, when every bucket is big); the other conditions are checked per record.
         base: SortedList = self._order
-        chosen: str | None = None
-        for field, value in equals.items():
-            index = self._indexes.get(field)
-            if index is None:
-                continue
-            bucket = index.get(value)
+        chosen: tuple[str, ...] = ()
+        indexed = {f: v for f, v in equals.items() if f in self._indexes}
+        for field, value in indexed.items():
+            bucket = self._indexes[field].get(value)
             if bucket is None:
                 return [], 0
-            if chosen is None or len(bucket) < len(base):
-                base, chosen = bucket, field
-        checks = [(f, v) for f, v in equals.items() if f != chosen]
+            if not chosen or len(bucket) < len(base):
+                base, chosen = bucket, (field,)
+        if len(indexed) > 1 and len(base) > SCAN_LIMIT:
+            chosen = tuple(sorted(indexed))
+            base = self._combined_bucket(chosen).get(tuple(indexed[f] for f in chosen))
+            if base is None:
+                return [], 0
+        checks = [(f, v) for f, v in equals.items() if f not in chosen]
         records = self.records
         if not checks and predicate is None:
             keys = base.islice(offset, offset + limit)
@@ -128,6 +137,40 @@ class Collection:
                 page.append(record)
             total += 1
         return page, total
+
+
+    def _combined_bucket(self, fields: tuple[str, ...]) -> dict[tuple, SortedList]:
+        """The index on ``fields`` together, built from every record the first time it is asked for."""
+        index = self._combined.get(fields)
+        if index is None:
+            keys: dict[tuple, list] = {}
+            records = self.records
+            for key in self._order:  # in order, so each list is already sorted
+                for value in _combinations(records[key[1]], fields):
+                    keys.setdefault(value, []).append(key)
+            index = self._combined[fields] = {value: SortedList(found) for value, found in keys.items()}
+        return index
+
+
+def _index_add(index: dict[Any, SortedList], values: Iterable, key: tuple[float, str]) -> None:
+    for value in values:
+        bucket = index.get(value)
+        if bucket is None:
+            bucket = index[value] = SortedList()
+        bucket.add(key)
+
+
+def _index_remove(index: dict[Any, SortedList], values: Iterable, key: tuple[float, str]) -> None:
+    for value in values:
+        bucket = index[value]
+        bucket.remove(key)
+        if not bucket:
+            del index[value]
+
+
+def _combinations(record: Any, fields: tuple[str, ...]) -> Iterator[tuple]:
+    """Every value tuple a record has for ``fields`` (several when a field holds a list)."""
+    return product(*(_values(getattr(record, field)) for field in fields))
 
 
 def _values(value: Any) -> tuple:

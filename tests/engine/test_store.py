@@ -40,3 +40,30 @@ def test_replacing_and_removing_keep_order_and_indexes():
     assert store.count("status", "inactive") == 1
     assert store.get(records[2].id).notes == "same index values"
     assert store.page({"status": "active"}, None, 0, 1) == ([store.get(records[2].id)], 2)
+
+
+def test_queries_on_several_fields_match_a_plain_scan(monkeypatch):
+    monkeypatch.setattr("mockcasa.store.SCAN_LIMIT", 0)  # always use the combined index
+    store = Collection(["status", "notes"])
+    statuses, notes = ("active", "inactive", "prospect"), ("a", "b")
+    records = [client(i, status=statuses[i % 3], notes=notes[i % 2]) for i in range(60)]
+
+    def expected(status: str, note: str) -> list[str]:
+        return [r.id for r in store if r.status == status and r.notes == note]
+
+    for record in records[:40]:
+        store.add(record)
+    page, total = store.page({"status": "active", "notes": "a"}, None, 2, 3)
+    assert total == len(expected("active", "a")) and [r.id for r in page] == expected("active", "a")[2:5]
+    # The combined index now exists and must follow every later change.
+    for record in records[40:]:
+        store.add(record)
+    store.remove(records[0])
+    store.replace(records[6].model_copy(update={"notes": "b"}))
+    for status in statuses:
+        for note in notes:
+            page, total = store.page({"status": status, "notes": note}, None, 0, 100)
+            assert [r.id for r in page] == expected(status, note) and total == len(page)
+    assert store.page({"status": "active", "notes": "zzz"}, None, 0, 10) == ([], 0)
+    store.clear()
+    assert store.page({"status": "active", "notes": "a"}, None, 0, 10) == ([], 0)
