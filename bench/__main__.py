@@ -41,6 +41,14 @@ def _version(argv: list[str]) -> str:
     return (done.stdout or done.stderr).strip().splitlines()[0] if (done.stdout or done.stderr) else "?"
 
 
+def load_average() -> str:
+    try:
+        with open("/proc/loadavg") as f:
+            return " ".join(f.read().split()[:3])
+    except OSError:
+        return "unknown"
+
+
 def machine(prism: str | None) -> dict[str, str]:
     import aiohttp
     import pydantic
@@ -100,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     log_dir.mkdir(parents=True, exist_ok=True)
     report = Report()
     prism_path = None
+    load_before = load_average()
     started = time.perf_counter()
 
     if "http" in sections:
@@ -133,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
             report.list_latency(inprocess("list", "--records", str(size)))
 
     report.machine = machine(prism_path)
+    report.machine["load average (1, 5, 15 min) before / after"] = f"{load_before} / {load_average()}"
     report.command = "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:])
     text = report.render(time.perf_counter() - started)
     print("\n" + text)
