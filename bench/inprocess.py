@@ -55,7 +55,10 @@ def new_app() -> tuple[web.Application, Sandbox]:
 # ---- fresh organizations ---------------------------------------------------------------------
 
 def fresh_org(count: int) -> dict[str, Any]:
-    """Sandbox.create_organization + issue_key, as the pytest fixture does per test, and teardown."""
+    """Sandbox.create_organization + issue_key, as the pytest fixture does per test, and teardown.
+
+    Also times ``create_app`` alone: the pytest plugin builds a fresh app for every test too.
+    """
     _, sandbox = new_app()
     for _ in range(200):  # warm-up
         sandbox.remove_organization(sandbox.create_organization().id)
@@ -68,7 +71,13 @@ def fresh_org(count: int) -> dict[str, Any]:
         sandbox.remove_organization(org.id)
         remove.append(time.perf_counter() - created)
         create.append(created - started)
+    apps = []
+    for _ in range(min(count, 300)):  # the pytest plugin builds an app per test, then the organization
+        started = time.perf_counter()
+        create_app(Settings())
+        apps.append(time.perf_counter() - started)
     return {"count": count, "resources": len(sandbox.resources),
+            "app_p50_ms": percentile(apps, 50) * 1e3, "app_p99_ms": percentile(apps, 99) * 1e3,
             "create_mean_us": statistics.fmean(create) * 1e6, "create_p50_us": percentile(create, 50) * 1e6,
             "create_p99_us": percentile(create, 99) * 1e6, "remove_mean_us": statistics.fmean(remove) * 1e6}
 
