@@ -84,8 +84,11 @@ def prism_binary(install: bool) -> tuple[str | None, str]:
 
 
 def prism_server(contract: Path | None, install: bool) -> tuple[Server | None, str]:
-    if contract is None or not contract.exists():
-        return None, f"the contract is not at {contract} (pass --contract PATH)"
+    if contract is None:
+        return None, ("no contract found (looked for shared/contract/clientcasa-openapi-v1.yaml beside the "
+                      "checkout and the folders above); pass --contract PATH or set MOCKCASA_CONTRACT")
+    if not contract.exists():
+        return None, f"the contract is not at {contract}"
     binary, why = prism_binary(install)
     if binary is None:
         return None, why
