@@ -15,6 +15,8 @@ from mockcasa.openapi import build_document
 from mockcasa.resources import all_resources, all_scopes
 from mockcasa.seeding import load_seed_file
 from mockcasa.state import Sandbox
+from mockcasa.webhooks import admin as webhook_admin
+from mockcasa.webhooks.worker import install as install_webhooks
 
 API_PREFIX = "/api/v1/"
 OPENAPI_PATH = "/api/v1/openapi.json"
@@ -41,7 +43,7 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
     """
     settings = settings or Settings()
     resources = all_resources()
-    sandbox = Sandbox(resources, all_scopes(resources))
+    sandbox = Sandbox(resources, all_scopes(resources), settings)
     seeds = list(settings.seeds)
     if not seeds and load_default_seed and default_seed() is not None:
         seeds = [default_seed()]
@@ -54,4 +56,6 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
     app[OPENAPI_BYTES] = json.dumps(build_document(resources)).encode()
     app.router.add_get(OPENAPI_PATH, serve_openapi)
     add_routes(app, resources)
+    install_webhooks(app)
+    webhook_admin.register(app)
     return app

@@ -16,14 +16,26 @@ def _real_now() -> datetime:
 
 
 class Clock:
-    """A clock that follows real time shifted by an offset, or stands frozen at an instant."""
+    """A clock that follows real time shifted by an offset, or stands frozen at an instant.
 
-    __slots__ = ("_source", "_offset", "_frozen_at")
+    ``listeners`` are called as ``listener(before, after)`` whenever the clock jumps (``set``,
+    ``advance``, ``freeze(at)``, ``reset``), so time-driven rules (an invoice becoming overdue, a
+    proposal expiring) can react; real time flowing by does not call them.
+    """
+
+    __slots__ = ("_source", "_offset", "_frozen_at", "listeners")
 
     def __init__(self, source: Callable[[], datetime] = _real_now) -> None:
         self._source = source
         self._offset = timedelta(0)
         self._frozen_at: datetime | None = None
+        self.listeners: list[Callable[[datetime, datetime], None]] = []
+
+    def _jumped(self, before: datetime) -> datetime:
+        after = self.now()
+        for listener in list(self.listeners):
+            listener(before, after)
+        return after
 
     def now(self) -> datetime:
         if self._frozen_at is not None:
@@ -42,8 +54,9 @@ class Clock:
 
     def freeze(self, at: datetime | None = None) -> datetime:
         """Stop time at ``at`` (default: the current mock instant)."""
-        self._frozen_at = _aware(at) if at is not None else self.now()
-        return self._frozen_at
+        before = self.now()
+        self._frozen_at = _aware(at) if at is not None else before
+        return self._jumped(before) if at is not None else self._frozen_at
 
     def unfreeze(self) -> datetime:
         """Let time flow again from the frozen instant."""
@@ -55,24 +68,27 @@ class Clock:
     def set(self, at: datetime) -> datetime:
         """Jump to ``at``; a frozen clock stays frozen, a running clock keeps running from there."""
         at = _aware(at)
+        before = self.now()
         if self._frozen_at is not None:
             self._frozen_at = at
         else:
             self._offset = at - self._source()
-        return self.now()
+        return self._jumped(before)
 
     def advance(self, by: timedelta) -> datetime:
+        before = self.now()
         if self._frozen_at is not None:
             self._frozen_at += by
         else:
             self._offset += by
-        return self.now()
+        return self._jumped(before)
 
     def reset(self) -> datetime:
         """Back to real time."""
+        before = self.now()
         self._offset = timedelta(0)
         self._frozen_at = None
-        return self.now()
+        return self._jumped(before)
 
     def describe(self) -> dict:
         return {"now": format_timestamp(self.now()), "frozen": self.frozen,

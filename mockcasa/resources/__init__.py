@@ -7,7 +7,7 @@ from importlib import import_module
 from mockcasa.engine.spec import Resource
 
 # Order matters only for the served OpenAPI document (the contract's order).
-MODULES = ("clients", "contacts", "projects")
+MODULES = ("clients", "contacts", "projects", "webhooks")
 
 
 def all_resources() -> dict[str, Resource]:
