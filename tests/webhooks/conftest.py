@@ -28,3 +28,18 @@ async def receiver(aiohttp_server) -> Receiver:
 @pytest.fixture
 def deliveries(app):
     return app[DELIVERIES]
+
+
+@pytest.fixture
+def build(aiohttp_client):
+    """Another running mockcasa with these settings (on top of the fast ones): (api, deliveries)."""
+    from mockcasa import create_app
+    from mockcasa.keys import SANDBOX
+    from tests.helpers import Api
+
+    async def make(**overrides):
+        app = create_app(Settings(**{**FAST, **overrides}))
+        client = await aiohttp_client(app)
+        org = app[SANDBOX].create_organization()
+        return Api(client, app[SANDBOX].issue_key(org).key, org), app[DELIVERIES]
+    return make
