@@ -25,6 +25,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="seed YAML to load; repeatable (default seeds/default.yaml; env MOCKCASA_SEED)")
     serve.add_argument("--rate-limit", type=int, help="requests per hour per credential (default 1000)")
     serve.add_argument("--admin-token", help="token for the /_mockcasa admin API (env MOCKCASA_ADMIN_TOKEN)")
+    serve.add_argument("--allow-local-webhooks", action="store_true", default=None,
+                       help="let webhooks target http://localhost / 127.0.0.1 receivers "
+                            "(env MOCKCASA_ALLOW_LOCAL_WEBHOOKS=1)")
     validate = sub.add_parser("validate", help="check seed files and exit non-zero on errors")
     validate.add_argument("files", nargs="+", type=Path)
     return parser
@@ -35,7 +38,7 @@ def serve(args: argparse.Namespace) -> int:
     from mockcasa.seeding import SeedError
 
     settings = Settings.from_env(host=args.host, port=args.port, seeds=args.seeds, rate_limit=args.rate_limit,
-                                 admin_token=args.admin_token)
+                                 admin_token=args.admin_token, allow_local_webhooks=args.allow_local_webhooks)
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
     try:
         app = create_app(settings, load_default_seed=True)
