@@ -70,7 +70,9 @@ class OAuthClient:
         params = {"response_type": "code", "client_id": self.client_id, "redirect_uri": self.redirect_uri,
                   "state": "xyz-state", "code_challenge": self.challenge, "code_challenge_method": "S256"}
         params.update(overrides)
-        query = [(k, v) for k, v in params.items() if v is not None]
+        # A list value sends the parameter once per item (to test duplicates).
+        query = [(k, item) for k, v in params.items() if v is not None
+                 for item in (v if isinstance(v, list) else [v])]
         async with self.http.get(AUTHORIZE, params=query, allow_redirects=False) as resp:
             return Redirect(resp.status, resp.headers.get("Location"), await resp.text())
 
