@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from mockcasa.oauth.server import oauth_of
+from mockcasa.oauth.tokens import SigningKey
 from tests.oauth.flow import REDIRECT, BearerApi, OAuthClient
 
 START = datetime(2026, 5, 19, 10, 0, tzinfo=UTC)
@@ -14,9 +16,17 @@ SCOPES = ["clients:read", "clients:write", "projects:read"]
 SECRET = "s3cret-of-the-confidential-app"
 
 
+@pytest.fixture(scope="session")
+def rsa_key():
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
 @pytest.fixture
-def oauth(sandbox):
-    return oauth_of(sandbox)
+def oauth(sandbox, rsa_key):
+    """The sandbox's OAuth server, with a key shared across tests (each app would make its own)."""
+    server = oauth_of(sandbox)
+    server.key = SigningKey(rsa_key)
+    return server
 
 
 @pytest.fixture
