@@ -120,6 +120,10 @@ async def test_revocation_authenticates_the_client(http, server_client, confiden
 async def test_removed_organization_or_member_ends_its_tokens(client, bearer, sandbox, org, tokens):
     member = org.members.pop(next(iter(org.members)))
     await assert_401(bearer(tokens["access_token"]), "member")
+    gone = await client.refresh(tokens["refresh_token"])
+    assert gone.status == 400 and "member" in gone.body["error_description"]
+    refused = await client.authorize()
+    assert refused.status == 302 and refused.params["error"] == "access_denied"
     org.members[member.id] = member
     assert (await bearer(tokens["access_token"]).get("clients")).status == 200
     sandbox.remove_organization(org.id)

@@ -9,9 +9,9 @@ from mockcasa import create_app
 from mockcasa.config import Settings
 from mockcasa.keys import SANDBOX
 from mockcasa.oauth.admin import add_admin_routes
-from mockcasa.seeding import SeedError
+from mockcasa.seeding import SeedError, apply_seed, read_seed
 from tests.helpers import Api
-from tests.oauth.flow import REDIRECT, OAuthClient
+from tests.oauth.flow import REDIRECT, BearerApi, OAuthClient
 
 SEED = """
 organizations:
@@ -134,3 +134,18 @@ async def test_admin_refuses_bad_apps_with_details(admin):
     assert created.status == 201 and "clientSecret" not in created.body
     again = await api.post(path, {"clientId": "taken-id", "redirectUris": [REDIRECT]})
     assert again.status == 400 and "already in use" in again.error["details"]["clientId"]
+
+
+async def test_reloading_a_seed_after_clearing_replaces_its_apps_and_ends_old_tokens(aiohttp_client, tmp_path):
+    path = write(tmp_path, SEED)
+    app = create_app(Settings(seeds=[path]))
+    sandbox = app[SANDBOX]
+    http = await aiohttp_client(app)
+    old = await OAuthClient(http, "seeded-spa").login()
+    sandbox.clear()
+    apply_seed(sandbox, read_seed(path))
+    reply = await BearerApi(http, old["access_token"]).get("clients")
+    assert reply.status == 401
+    assert (await OAuthClient(http, "seeded-spa").refresh(old["refresh_token"])).status == 400
+    fresh = await OAuthClient(http, "seeded-spa").login()
+    assert (await BearerApi(http, fresh["access_token"]).get("clients")).status == 200
