@@ -11,6 +11,7 @@ from mockcasa.engine.handlers import add_routes, json_response
 from mockcasa.http.auth import principal_of
 from mockcasa.http.envelope import envelope_middleware
 from mockcasa.keys import SANDBOX, SETTINGS
+from mockcasa.oauth.endpoints import add_oauth_routes
 from mockcasa.openapi import build_document
 from mockcasa.resources import all_resources, all_scopes
 from mockcasa.seeding import load_seed_file
@@ -58,4 +59,5 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
     add_routes(app, resources)
     install_webhooks(app)
     webhook_admin.register(app)
+    add_oauth_routes(app)
     return app

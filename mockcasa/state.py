@@ -99,6 +99,8 @@ class Sandbox:
         self.authenticators: list[Callable[[Sandbox, str], Any]] = []
         # Called with (organization, [(event, payload), ...]) after each committed change.
         self.listeners: list[Callable[[Organization, list], None]] = []
+        # Sandbox-wide services keyed by name (the OAuth server: its apps, signing key, tokens).
+        self.extras: dict[str, Any] = {}
 
     def publish(self, org: Organization, events: list) -> None:
         for listener in self.listeners:
