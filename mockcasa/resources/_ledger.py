@@ -44,7 +44,7 @@ def settle(ctx: Ctx, invoice: Any, without: str | None = None) -> Any:
     status, paid_at = invoice.status, None
     if status not in ("draft", "void"):
         if paid >= Decimal(str(invoice.total)):
-            # A zero-total invoice is paid without any payment: it became paid when it was sent.
+            # A zero-total invoice is paid without any payment: paidAt was stored when it was sent.
             status, paid_at = "paid", reached_at or invoice.paid_at or invoice.updated_at
         elif invoice.due_date < ctx.today() and balance > 0:
             status = "overdue"

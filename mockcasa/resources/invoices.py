@@ -62,6 +62,8 @@ def on_create(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
     values["project_ids"] = values.get("project_ids") or []
     _dates(ctx, values)
     values["currency"] = ctx.org.currency
+    if values["status"] == "sent" and values["total"] <= 0:
+        values["paid_at"] = ctx.now()  # nothing to pay: paid as soon as it is sent
     values["invoice_number"] = ctx.org.next_number("INV")  # last: a refused request uses no number
     return values
 
@@ -82,6 +84,8 @@ def on_update(ctx: Ctx, invoice: Invoice, changes: dict[str, Any]) -> dict[str, 
     if status == "sent" and invoice.status in OPEN_STATUSES:
         # Already sent: its status is derived (partial, paid, overdue), so this is a no-op.
         return {k: v for k, v in changes.items() if k != "status"}
+    if status == "sent" and invoice.total <= 0:
+        changes = {**changes, "paid_at": ctx.now()}
     if status == "draft" and ctx.org["payments"].count("invoice_id", invoice.id):
         raise Conflict(f"Invoice {invoice.invoice_number} has payments recorded against it and cannot go "
                        f"back to draft.")
