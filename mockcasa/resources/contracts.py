@@ -57,8 +57,8 @@ def _signers(raw: list[Any]) -> list[dict[str, Any]]:
     """Signers in signing order (``order`` defaults to the position), as plain dicts."""
     signers = []
     for i, signer in enumerate(raw):
-        signer = signer.model_dump() if hasattr(signer, "model_dump") else dict(signer)
-        signers.append({**signer, "order": signer.get("order") or i + 1})
+        signer = signer.model_dump(by_alias=False) if hasattr(signer, "model_dump") else dict(signer)
+        signers.append({**signer, "role": signer.get("role") or "client", "order": signer.get("order") or i + 1})
     return signers
 
 
@@ -99,11 +99,12 @@ def send(ctx: Ctx, contract: Contract, params: dict[str, Any]) -> Contract:
         raise Invalid(field="signingMode", reason=f"must be one of: {', '.join(literal_values(SigningMode))}")
     signers = [{"contact_id": s.get("contactId"), "name": s.get("name"), "email": s.get("email", ""),
                 "role": s.get("role", "client"), "order": s.get("order")} for s in raw or []]
-    signers = signers or [dict(s) for s in contract.signers] or [_default_signer(ctx, contract)]
+    signers = _signers(signers or [dict(s) for s in contract.signers] or [_default_signer(ctx, contract)])
     member = next(iter(ctx.org.members.values()), None)
     if mode != "client_only" and member and not any(s["role"] == COUNTERSIGNER for s in signers):
-        signers.append({"name": member.name, "email": member.email or "", "role": COUNTERSIGNER})
-    return _move(ctx, contract, ("draft",), "sent", "contract_sent", signers=_signers(signers),
+        signers.append({"name": member.name, "email": member.email or "", "role": COUNTERSIGNER,
+                        "order": len(signers) + 1})
+    return _move(ctx, contract, ("draft",), "sent", "contract_sent", signers=signers,
                  signing_mode=mode, issue_date=contract.issue_date or ctx.today())
 
 
@@ -123,7 +124,7 @@ def sign(ctx: Ctx, contract: Contract, params: dict[str, Any]) -> Contract:
         raise Conflict(f"Contract {contract.contract_number} is {contract.status}; only a sent or viewed "
                        f"contract can be signed.")
     order = params.get("order")
-    signers = [s.model_dump() for s in contract.signers]
+    signers = [s.model_dump(by_alias=False) for s in contract.signers]
     pending = [s for s in signers if s["role"] != COUNTERSIGNER and s["status"] != "signed"
                and (order is None or s["order"] == order)]
     if not pending:
@@ -149,7 +150,7 @@ def countersign(ctx: Ctx, contract: Contract, params: dict[str, Any]) -> Contrac
             or any(s.role != COUNTERSIGNER and s.status != "signed" for s in contract.signers):
         raise Conflict(f"Contract {contract.contract_number} is not waiting for a countersignature.")
     now = ctx.now()
-    signers = [s.model_dump() for s in contract.signers]
+    signers = [s.model_dump(by_alias=False) for s in contract.signers]
     for signer in signers:
         if signer["role"] == COUNTERSIGNER:
             signer.update(status="signed", signed_at=now)

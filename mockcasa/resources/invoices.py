@@ -13,6 +13,8 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from pydantic.alias_generators import to_snake
+
 from mockcasa.engine.spec import Ctx, Filter, Ref, Resource
 from mockcasa.errors import Conflict
 from mockcasa.models.billing import Invoice, InvoiceCreate, InvoiceStatus, InvoiceUpdate
@@ -36,7 +38,8 @@ def price(tax_rate: float, lines: list[Any]) -> dict[str, Any]:
     """
     items, subtotal, discount, taxable = [], Decimal(0), Decimal(0), Decimal(0)
     for line in lines:
-        line = line.model_dump() if hasattr(line, "model_dump") else dict(line)
+        line = line.model_dump(by_alias=False) if hasattr(line, "model_dump") \
+            else {to_snake(k): v for k, v in line.items()}
         gross = _decimal(line["quantity"]) * _decimal(line["unit_price"])
         off = gross * _decimal(line.get("discount_percent")) / 100
         total = money(gross - off)

@@ -9,8 +9,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-import pytest
-
 from mockcasa.engine.handlers import render
 from mockcasa.engine.spec import Ctx
 from mockcasa.keys import SANDBOX
@@ -74,9 +72,10 @@ def seed(api, resource: str, **values: Any) -> Any:
     return run(api, system_create, resource, values)[0]
 
 
-@pytest.fixture
-def events(sandbox) -> list[tuple[str, str]]:
-    """Every published webhook event as (event name, record id)."""
+def listen(api) -> list[tuple[str, str]]:
+    """From now on, every webhook event published for ``api``'s organization, as (event, record id)."""
     seen: list[tuple[str, str]] = []
-    sandbox.listeners.append(lambda org, batch: seen.extend((e, payload[1].id) for e, payload in batch))
+    org_id = api.org.id
+    sandbox_of(api).listeners.append(
+        lambda org, batch: seen.extend((e, payload[1].id) for e, payload in batch if org.id == org_id))
     return seen

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.resources.money import UNKNOWN, events, freeze, line, make_client, make_invoice, pay  # noqa: F401
+from tests.resources.money import UNKNOWN, freeze, line, listen, make_client, make_invoice, pay
 
 
 @pytest.fixture(autouse=True)
@@ -105,7 +105,8 @@ async def test_system_statuses_are_refused_with_a_reason(api):
     assert (await api.get(f"invoices/{invoice['id']}")).body == invoice
 
 
-async def test_sent_on_create_and_by_patch_emit_invoice_sent(api, events):
+async def test_sent_on_create_and_by_patch_emit_invoice_sent(api):
+    events = listen(api)
     client = await make_client(api)
     events.clear()
     sent = await make_invoice(api, client, status="sent")

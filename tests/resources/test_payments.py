@@ -2,8 +2,7 @@
 
 import pytest
 
-from tests.resources.money import (  # noqa: F401
-    TODAY, UNKNOWN, events, freeze, line, make_client, make_invoice, pay)
+from tests.resources.money import TODAY, UNKNOWN, freeze, line, listen, make_client, make_invoice
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +34,8 @@ async def assert_refused(api, body: dict, field: str, status: int = 400, text: s
     return reply.error
 
 
-async def test_manual_payment_defaults(api, invoice, events):
+async def test_manual_payment_defaults(api, invoice):
+    events = listen(api)
     events.clear()
     reply = await api.post("payments", payment(invoice, 40, reference="CHK-1", notes="thanks"))
     assert reply.status == 201
@@ -112,7 +112,8 @@ async def test_adjustments_count_either_way(api, invoice):
     assert adjusted["amountPaid"] == 20 and adjusted["status"] == "partial"
 
 
-async def test_refunds_inherit_and_are_limited_to_what_is_left(api, invoice, events):
+async def test_refunds_inherit_and_are_limited_to_what_is_left(api, invoice):
+    events = listen(api)
     original = await api.create("payments", **payment(invoice, 100))
     assert (await api.get(f"invoices/{invoice['id']}")).body["status"] == "paid"
     events.clear()

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from mockcasa.errors import Conflict
-from tests.resources.money import UNKNOWN, act, events, freeze, make_client, seed  # noqa: F401
+from tests.resources.money import UNKNOWN, act, freeze, listen, make_client, seed
 
 
 @pytest.fixture(autouse=True)
@@ -54,7 +54,8 @@ async def test_create_refusals(api, client, fields, field):
     assert (await make(api, client))["proposalNumber"] == "PROP-0001"
 
 
-async def test_patch_may_set_draft_sent_or_void_only(api, client, events):
+async def test_patch_may_set_draft_sent_or_void_only(api, client):
+    events = listen(api)
     proposal = await make(api, client)
     path = f"proposals/{proposal['id']}"
     for status in ("accepted", "rejected", "expired"):
@@ -137,7 +138,8 @@ async def test_only_drafts_can_be_deleted(api, client):
     assert (await api.get(f"proposals/{proposal['id']}")).status == 404
 
 
-async def test_system_actions_send_accept_reject_expire(api, client, events):
+async def test_system_actions_send_accept_reject_expire(api, client):
+    events = listen(api)
     accepted = await make(api, client)
     events.clear()
     shown, emitted = act(api, "proposals", "send", accepted["id"])
