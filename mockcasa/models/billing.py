@@ -10,8 +10,8 @@ from pydantic import BeforeValidator, Field
 from mockcasa.models.common import ApiModel, Day, InputModel, Number, Record, Timestamp, Uuid
 
 InvoiceStatus = Literal["draft", "sent", "partial", "paid", "overdue", "void"]
-PaymentMethod = Literal["stripe", "check", "bank_transfer", "cash", "venmo", "zelle", "paypal", "wire", "other"]
 ManualMethod = Literal["check", "bank_transfer", "cash", "venmo", "zelle", "paypal", "wire", "other"]
+PaymentMethod = Literal["stripe", ManualMethod]
 PaymentStatus = Literal["pending", "processing", "succeeded", "failed"]
 PaymentKind = Literal["payment", "refund", "chargeback", "dispute_fee", "adjustment"]
 ManualKind = Literal["payment", "refund", "adjustment"]
@@ -42,15 +42,17 @@ CreateInvoiceStatus = Annotated[
     refuse(("void",), "cannot be set on create; create the invoice, then PATCH it to void")]
 UpdateInvoiceStatus = Annotated[
     Literal["draft", "sent", "void"],
-    refuse(("partial", "paid", "overdue"), "is derived from payments and the due date; send draft, sent or void")]
+    refuse(("partial", "paid", "overdue"),
+           "is derived from payments and the due date; send draft, sent or void")]
 CreatePaymentMethod = Annotated[
     ManualMethod,
     refuse(("stripe",), "payments are recorded automatically from Stripe and cannot be created through the "
                         "API; use a manual method such as check or bank_transfer")]
 CreatePaymentKind = Annotated[
     ManualKind,
-    refuse(("chargeback", "dispute_fee"), "entries come from Stripe disputes and cannot be created through the "
-                                          "API; use payment, refund or adjustment")]
+    refuse(("chargeback", "dispute_fee"),
+           "entries come from Stripe disputes and cannot be created through the API; "
+           "use payment, refund or adjustment")]
 Currency = Annotated[str, Field(min_length=3, max_length=3, json_schema_extra={"default": "USD"})]
 
 

@@ -58,7 +58,8 @@ def _signers(raw: list[Any]) -> list[dict[str, Any]]:
     signers = []
     for i, signer in enumerate(raw):
         signer = signer.model_dump(by_alias=False) if hasattr(signer, "model_dump") else dict(signer)
-        signers.append({**signer, "role": signer.get("role") or "client", "order": signer.get("order") or i + 1})
+        signers.append({**signer, "role": signer.get("role") or "client",
+                        "order": signer.get("order") or i + 1})
     return signers
 
 
@@ -99,6 +100,9 @@ def send(ctx: Ctx, contract: Contract, params: dict[str, Any]) -> Contract:
         raise Invalid(field="signingMode", reason=f"must be one of: {', '.join(literal_values(SigningMode))}")
     signers = [{"contact_id": s.get("contactId"), "name": s.get("name"), "email": s.get("email", ""),
                 "role": s.get("role", "client"), "order": s.get("order")} for s in raw or []]
+    for i, signer in enumerate(signers):
+        if signer["contact_id"] is not None:
+            ctx.lookup("contacts", signer["contact_id"], f"signers[{i}].contactId")
     signers = _signers(signers or [dict(s) for s in contract.signers] or [_default_signer(ctx, contract)])
     member = next(iter(ctx.org.members.values()), None)
     if mode != "client_only" and member and not any(s["role"] == COUNTERSIGNER for s in signers):
@@ -179,11 +183,11 @@ RESOURCE = Resource(
     filters=[Filter.uuid("clientId"), Filter.enum("status", literal_values(ContractStatus))],
     refs=[Ref("client_id", "clients"), Ref("billing_contact_id", "contacts"), Ref("proposal_id", "proposals"),
           Ref("project_id", "projects")],
-    descriptions={"create": "Creates a draft contract. Signing flow, signer assignment, and Tiptap content are "
-                            "dashboard-managed.",
-                  "update": "Only `title`, `effectiveDate`, `expirationDate`, and `archived` are editable via "
-                            "v1. `title`/`effectiveDate`/`expirationDate` are draft-only; `archived` is always "
-                            "editable."},
+    descriptions={
+        "create": "Creates a draft contract. Signing flow, signer assignment, and Tiptap content are "
+                  "dashboard-managed.",
+        "update": "Only `title`, `effectiveDate`, `expirationDate`, and `archived` are editable via v1. "
+                  "`title`/`effectiveDate`/`expirationDate` are draft-only; `archived` is always editable."},
     on_create=on_create, on_update=on_update, on_delete=on_delete, on_seed=on_seed,
     actions={"send": send, "view": view, "sign": sign, "countersign": countersign, "complete": complete,
              "expire": expire, "void": void},

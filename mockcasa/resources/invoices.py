@@ -9,14 +9,14 @@ invoice's payments on every read (see ``_ledger``). Only draft/sent (create) and
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from pydantic.alias_generators import to_snake
 
 from mockcasa.engine.spec import Ctx, Filter, Ref, Resource
-from mockcasa.errors import Conflict
+from mockcasa.errors import Conflict, Invalid
 from mockcasa.models.billing import Invoice, InvoiceCreate, InvoiceStatus, InvoiceUpdate
 from mockcasa.models.common import new_id
 from mockcasa.resources._ledger import OPEN_STATUSES, settle
@@ -55,9 +55,18 @@ def price(tax_rate: float, lines: list[Any]) -> dict[str, Any]:
             "total": total, "amount_paid": 0, "balance_due": total}
 
 
+def _day(value: Any, field: str) -> date:
+    if isinstance(value, str):  # seeds may write dates as text
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise Invalid(field=field, reason="must be a date in the form YYYY-MM-DD") from None
+    return value
+
+
 def _dates(ctx: Ctx, values: dict[str, Any]) -> None:
-    issue = values["issue_date"] = values.get("issue_date") or ctx.today()
-    values["due_date"] = values.get("due_date") or issue + PAYMENT_TERM
+    issue = values["issue_date"] = _day(values.get("issue_date"), "issueDate") or ctx.today()
+    values["due_date"] = _day(values.get("due_date"), "dueDate") or issue + PAYMENT_TERM
 
 
 def on_create(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
@@ -134,8 +143,8 @@ RESOURCE = Resource(
              replace(Filter.enum("status", literal_values(InvoiceStatus)), derived=True)],
     refs=[Ref("client_id", "clients"), Ref("billing_contact_id", "contacts"),
           Ref("project_ids", "projects", many=True)],
-    descriptions={"create": "Status `paid`, `partial`, and `overdue` are system-derived from Payments and the "
-                            "due date; do not set them directly."},
+    descriptions={"create": "Status `paid`, `partial`, and `overdue` are system-derived from Payments and "
+                            "the due date; do not set them directly."},
     on_create=on_create, after_create=after_create, on_update=on_update, after_update=after_update,
     on_delete=on_delete, derive=settle, on_seed=on_seed,
     actions={"record_stripe_payment": record_stripe_payment},

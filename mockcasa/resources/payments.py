@@ -115,6 +115,7 @@ def on_seed(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
     if invoice is not None:
         values.setdefault("client_id", invoice.client_id)
     values["currency"] = values.get("currency") or (invoice.currency if invoice else ctx.org.currency)
+    values["received_date"] = values.get("received_date") or ctx.today()
     if values.get("net_amount") is None:
         values["net_amount"] = values["amount"]
     return values
@@ -148,7 +149,8 @@ def record_stripe_payment(ctx: Ctx, invoice: Any, params: dict[str, Any]) -> Any
     when it settles the invoice, ``invoice_paid``. Returns the invoice.
     """
     if invoice.status in ("draft", "void"):
-        raise Conflict(f"Invoice {invoice.invoice_number} is {invoice.status}; only sent invoices can be paid.")
+        raise Conflict(f"Invoice {invoice.invoice_number} is {invoice.status}; only sent invoices can be "
+                       f"paid.")
     amount = _number(params, "amount", invoice.balance_due)
     fee = _number(params, "fee", Decimal(str(amount)) * Decimal("0.029") + Decimal("0.30"), positive=False)
     _system_payment(ctx, {
@@ -162,11 +164,13 @@ def record_stripe_payment(ctx: Ctx, invoice: Any, params: dict[str, Any]) -> Any
 def _return(ctx: Ctx, original: Payment, kind: str, params: dict[str, Any]) -> Payment:
     """A refund or chargeback of ``original``: negative, inheriting client, invoice and method."""
     if original.kind != "payment" or original.status != "succeeded":
-        raise Conflict(f"Only a succeeded payment can be reversed; this is a {original.status} {original.kind}.")
+        raise Conflict(f"Only a succeeded payment can be reversed; this is a {original.status} "
+                       f"{original.kind}.")
     left = refundable(ctx, original)
     amount = _number(params, "amount", left)
     if Decimal(str(amount)) > left:
-        raise Invalid(field="amount", reason=f"exceeds what is left to refund ({left:.2f} {original.currency})")
+        raise Invalid(field="amount",
+                      reason=f"exceeds what is left to refund ({left:.2f} {original.currency})")
     return _system_payment(ctx, {
         "client_id": original.client_id, "invoice_id": original.invoice_id, "amount": -amount,
         "currency": original.currency, "received_date": params.get("receivedDate") or ctx.today(),
@@ -185,7 +189,7 @@ def chargeback(ctx: Ctx, original: Payment, params: dict[str, Any]) -> Payment:
 
 
 def dispute_fee(ctx: Ctx, original: Payment, params: dict[str, Any]) -> Payment:
-    """Payment action: Stripe's fee for a dispute on ``original`` (default 15.00); not counted on the invoice."""
+    """Payment action: Stripe's fee for a dispute on ``original`` (default 15.00), not counted on invoices."""
     fee = _number(params, "amount", DEFAULT_DISPUTE_FEE)
     return _system_payment(ctx, {
         "client_id": original.client_id, "invoice_id": original.invoice_id, "amount": -fee,
@@ -199,7 +203,8 @@ RESOURCE = Resource(
     model=Payment, create_model=PaymentCreate, update_model=PaymentUpdate,
     operations=("list", "create", "get", "update"),
     filters=[Filter.uuid("clientId"), Filter.uuid("invoiceId"),
-             Filter.enum("status", literal_values(PaymentStatus)), Filter.enum("kind", literal_values(PaymentKind))],
+             Filter.enum("status", literal_values(PaymentStatus)),
+             Filter.enum("kind", literal_values(PaymentKind))],
     refs=[Ref("client_id", "clients"), Ref("invoice_id", "invoices"), Ref("refund_of_id", "payments"),
           Ref("payout_id", "payouts")],
     descriptions={"create": "Records a manually-collected payment (check, bank transfer, cash, etc.). Stripe "

@@ -43,7 +43,8 @@ def _pending_entries(ctx: Ctx, params: dict[str, Any]) -> list[Payment]:
     payments = ctx.org["payments"]
     ids = params.get("paymentIds")
     if ids is None:
-        return [p for p in payments if p.method == "stripe" and p.status == "succeeded" and p.payout_id is None]
+        return [p for p in payments
+                if p.method == "stripe" and p.status == "succeeded" and p.payout_id is None]
     if not isinstance(ids, list):
         raise Invalid(field="paymentIds", reason="must be a list of payment ids")
     entries = []
@@ -85,7 +86,8 @@ def _move(payout: Payout, to: str) -> None:
 
 def mark_in_transit(ctx: Ctx, payout: Payout, params: dict[str, Any]) -> Payout:
     if payout.status != "pending":
-        raise Conflict(f"Payout {payout.stripe_payout_id} is {payout.status}; only a pending payout goes in transit.")
+        raise Conflict(f"Payout {payout.stripe_payout_id} is {payout.status}; only a pending payout goes "
+                       f"in transit.")
     return system_update(ctx, "payouts", payout, status="in_transit")
 
 

@@ -124,8 +124,8 @@ async def test_refunds_inherit_and_are_limited_to_what_is_left(api, invoice):
     assert events == [("payment_refunded", refund["id"])]
     reopened = (await api.get(f"invoices/{invoice['id']}")).body
     assert (reopened["status"], reopened["amountPaid"], reopened["paidAt"]) == ("partial", 70, None)
-    refund_body = {"clientId": invoice["clientId"], "receivedDate": TODAY, "method": "check", "kind": "refund",
-                   "refundOfId": original["id"]}
+    refund_body = {"clientId": invoice["clientId"], "receivedDate": TODAY, "method": "check",
+                   "kind": "refund", "refundOfId": original["id"]}
     error = await assert_refused(api, {**refund_body, "amount": -70.01}, "amount", text="left to refund")
     assert "70.00" in error["details"]["amount"]
     await api.create("payments", **refund_body, amount=-70)
@@ -151,9 +151,9 @@ async def test_refund_must_match_the_original(api, invoice):
 
 async def test_refund_of_a_payment_without_invoice(api):
     client = await make_client(api)
-    original = await api.create("payments", clientId=client["id"], amount=25, receivedDate=TODAY, method="cash")
-    refund = await api.create("payments", clientId=client["id"], amount=-25, receivedDate=TODAY, method="cash",
-                              kind="refund", refundOfId=original["id"])
+    cash = {"clientId": client["id"], "receivedDate": TODAY, "method": "cash"}
+    original = await api.create("payments", **cash, amount=25)
+    refund = await api.create("payments", **cash, amount=-25, kind="refund", refundOfId=original["id"])
     assert refund["invoiceId"] is None
 
 
@@ -210,6 +210,6 @@ async def test_other_organizations_payments_are_invisible(api, other_api, invoic
     reply = await other_api.post("payments", {"clientId": theirs["id"], "amount": -5, "receivedDate": TODAY,
                                               "method": "cash", "kind": "refund", "refundOfId": body["id"]})
     assert reply.status == 400 and "refundOfId" in reply.error["details"]
-    reply = await other_api.post("payments", {"clientId": theirs["id"], "invoiceId": invoice["id"], "amount": 5,
-                                              "receivedDate": TODAY, "method": "cash"})
+    reply = await other_api.post("payments", {"clientId": theirs["id"], "invoiceId": invoice["id"],
+                                              "amount": 5, "receivedDate": TODAY, "method": "cash"})
     assert reply.status == 400 and "invoiceId" in reply.error["details"]

@@ -42,10 +42,12 @@ async def test_create_makes_a_numbered_draft_with_zero_totals(api, client, org):
 
 
 @pytest.mark.parametrize("fields, field", [
-    ({"status": "sent"}, "status"), ({"total": 10}, "total"), ({"proposalNumber": "PROP-7"}, "proposalNumber"),
+    ({"status": "sent"}, "status"), ({"total": 10}, "total"),
+    ({"proposalNumber": "PROP-7"}, "proposalNumber"),
     ({"title": ""}, "title"), ({"title": "x" * 301}, "title"), ({"sendMode": "email"}, "sendMode"),
     ({"projectId": UNKNOWN}, "projectId"), ({"billingContactId": UNKNOWN}, "billingContactId"),
-    ({"clientId": UNKNOWN}, "clientId"), ({"archived": True}, "archived"), ({"expirationDate": "soon"}, "expirationDate"),
+    ({"clientId": UNKNOWN}, "clientId"), ({"archived": True}, "archived"),
+    ({"expirationDate": "soon"}, "expirationDate"),
 ])
 async def test_create_refusals(api, client, fields, field):
     reply = await api.post("proposals", {"title": "Website", "clientId": client["id"], **fields})
@@ -76,8 +78,9 @@ async def test_patch_may_set_draft_sent_or_void_only(api, client):
 
 async def test_patch_edits_metadata(api, client):
     proposal = await make(api, client, notes="a")
-    reply = await api.patch(f"proposals/{proposal['id']}", {"title": "New", "notes": None, "eventDate": None,
-                                                             "archived": True, "expirationDate": "2026-07-01"})
+    reply = await api.patch(f"proposals/{proposal['id']}", {"title": "New", "notes": None,
+                                                             "eventDate": None, "archived": True,
+                                                             "expirationDate": "2026-07-01"})
     assert reply.status == 200
     assert (reply.body["title"], reply.body["notes"], reply.body["archived"]) == ("New", None, True)
     for body, field in (({"expirationDate": None}, "expirationDate"), ({"sendMode": "agreement"}, "sendMode"),
