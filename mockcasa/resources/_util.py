@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any, get_args
 
 
@@ -11,8 +11,15 @@ def literal_values(literal: Any) -> list[str]:
 
 
 def money(value: float | Decimal) -> float:
-    """Round to cents, half up (0.005 -> 0.01), as the real service does."""
-    return float(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    """Round to cents, half up (0.005 -> 0.01), as the real service does.
+
+    Amounts beyond 1e300 have no cents worth keeping and become floats as they are (``inf`` past
+    the float range, which callers refuse); everything else rounds with enough digits to be exact.
+    """
+    amount = Decimal(str(value))
+    if not amount.is_finite() or amount.adjusted() > 300:
+        return float(amount)
+    return float(amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP, context=Context(prec=400)))
 
 
 def claim_number(org: Any, prefix: str, given: str | None = None) -> str:

@@ -8,6 +8,7 @@ invoice's payments on every read (see ``_ledger``). Only draft/sent (create) and
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -40,17 +41,19 @@ def price(tax_rate: float, lines: list[Any]) -> dict[str, Any]:
     for line in lines:
         line = line.model_dump(by_alias=False) if hasattr(line, "model_dump") \
             else {to_snake(k): v for k, v in line.items()}
-        gross = _decimal(line["quantity"]) * _decimal(line["unit_price"])
+        gross = _decimal(line.get("quantity")) * _decimal(line.get("unit_price"))
         off = gross * _decimal(line.get("discount_percent")) / 100
         total = money(gross - off)
         items.append({**line, "id": line.get("id") or new_id(), "total": total,
                       "taxable": bool(line.get("taxable")), "discount_percent": line.get("discount_percent")})
         subtotal, discount = subtotal + gross, discount + off
         if line.get("taxable"):
-            taxable += Decimal(str(total))
+            taxable += _decimal(total)
     subtotal_, discount_ = money(subtotal), money(discount)
     tax = money(_decimal(tax_rate) * taxable)
-    total = money(Decimal(str(subtotal_)) - Decimal(str(discount_)) + Decimal(str(tax)))
+    total = money(_decimal(subtotal_) - _decimal(discount_) + _decimal(tax))
+    if not all(math.isfinite(x) for x in (subtotal_, discount_, total, *(i["total"] for i in items))):
+        raise Invalid(field="lineItems", reason="the amounts are too large to represent")
     return {"line_items": items, "subtotal": subtotal_, "discount_amount": discount_, "tax_amount": tax,
             "total": total, "amount_paid": 0, "balance_due": total}
 
@@ -66,7 +69,8 @@ def _day(value: Any, field: str) -> date:
 
 def _dates(ctx: Ctx, values: dict[str, Any]) -> None:
     issue = values["issue_date"] = _day(values.get("issue_date"), "issueDate") or ctx.today()
-    values["due_date"] = _day(values.get("due_date"), "dueDate") or issue + PAYMENT_TERM
+    values["due_date"] = _day(values.get("due_date"), "dueDate") \
+        or (issue + PAYMENT_TERM if issue <= date.max - PAYMENT_TERM else date.max)
 
 
 def on_create(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
