@@ -7,7 +7,11 @@ from importlib import import_module
 from mockcasa.engine.spec import Resource
 
 # Order matters only for the served OpenAPI document (the contract's order).
-MODULES = ("clients", "contacts", "projects", "webhooks")
+MODULES = (
+    "clients", "contacts", "projects",
+    "invoices", "proposals", "contracts", "payments", "payouts",
+    "webhooks",
+)
 
 
 def all_resources() -> dict[str, Resource]:
