@@ -65,8 +65,10 @@ async def test_against_the_default_seed(mockcasa_url, mockcasa_org):
 
 
 # --- retries -----------------------------------------------------------------------------------
-# mockcasa's rate limits and fault injection answer 429/503 for real; until every test can ask for
-# them, a scripted loopback stub plays the flaky server.
+# A scripted loopback stub plays the flaky server here. Once mockcasa's fault layer answers the
+# X-Mockcasa-Fault header (and its rate limits send 429 + Retry-After), these become tests against
+# mockcasa itself: e.g. a session created with headers={"X-Mockcasa-Fault": "503"} for the 5xx path,
+# and a create retried with the same Idempotency-Key returning the original record, not a duplicate.
 
 @pytest.fixture
 def flaky(aiohttp_server):
