@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
+from pydantic import ValidationError
 
 from mockcasa.config import Settings, default_seed
 from mockcasa.keys import SANDBOX
@@ -77,7 +78,7 @@ def resolve_file(request: pytest.FixtureRequest, name: str | Path, option: str) 
         if candidate.is_file():
             return candidate
     fail(f"@pytest.mark.{MARKER}({option}={str(name)!r}): no such file; looked at "
-                            + ", ".join(str(c) for c in candidates))
+         + ", ".join(str(c) for c in candidates))
 
 
 def settings_from_marker(request: pytest.FixtureRequest) -> Settings:
@@ -93,8 +94,12 @@ def settings_from_marker(request: pytest.FixtureRequest) -> Settings:
     if unknown:
         settings_fields = [f for f in Settings.model_fields if f not in PATH_OPTIONS.values()]
         fail(f"@pytest.mark.{MARKER}: unknown option(s) {', '.join(unknown)}; use seed, "
-                                f"scenario, org or a Settings field ({', '.join(settings_fields)})")
-    return Settings(**values, **options)
+             f"scenario, org or a Settings field ({', '.join(settings_fields)})")
+    try:
+        return Settings(**values, **options)
+    except ValidationError as exc:
+        fail(f"@pytest.mark.{MARKER}: " + "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_url=False)))
 
 
 # ---------------------------------------------------------------- in-process, one app per test

@@ -60,17 +60,22 @@ def test_marker_mistakes_are_reported_with_what_was_expected(project):
         @pytest.mark.mockcasa(seed="seed.yaml", org="Nobody")
         def test_unknown_org(mockcasa_org): pass
 
+        @pytest.mark.mockcasa(rate_limit="lots")
+        def test_bad_setting(mockcasa_app): pass
+
         @pytest.mark.mockcasa(seed="seed.yaml", org="Only Studio")
         def test_fine(mockcasa_org): assert mockcasa_org.name == "Only Studio"
     """)
     result = project.runpytest_inprocess()
-    result.assert_outcomes(passed=1, errors=4)
+    result.assert_outcomes(passed=1, errors=5)
     result.stdout.fnmatch_lines_random([
         "*unknown option(s) seeds; use seed, scenario, org or a Settings field*",
         "*mockcasa(seed='missing.yaml'): no such file; looked at*missing.yaml*",
         "*takes keyword arguments only, got ('seed.yaml',)*",
         "*mockcasa(org='Nobody'): no seeded organization has that id or name*",
+        "*mockcasa: rate_limit: Input should be a valid integer*",
     ])
+    assert "Traceback" not in result.stdout.str()
 
 
 def test_a_bad_seed_fails_with_the_loaders_message(project):
