@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 
 from aiohttp import web
 
@@ -21,7 +23,9 @@ from mockcasa.webhooks.worker import install as install_webhooks
 
 API_PREFIX = "/api/v1/"
 OPENAPI_PATH = "/api/v1/openapi.json"
-OPENAPI_BYTES: web.AppKey[bytes] = web.AppKey("openapi_bytes")
+# Built on first request: it is the costliest part of create_app, and most apps (one per pytest
+# test) never serve it.
+OPENAPI_DOCUMENT: web.AppKey[Callable[[], bytes]] = web.AppKey("openapi_document")
 
 
 @web.middleware
@@ -33,7 +37,7 @@ async def auth_middleware(request: web.Request, handler) -> web.StreamResponse:
 
 
 async def serve_openapi(request: web.Request) -> web.Response:
-    return json_response(request.app[OPENAPI_BYTES])
+    return json_response(request.app[OPENAPI_DOCUMENT]())
 
 
 def create_app(settings: Settings | None = None, *, load_default_seed: bool = False) -> web.Application:
@@ -54,7 +58,7 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
     app = web.Application(middlewares=[envelope_middleware, auth_middleware])
     app[SETTINGS] = settings
     app[SANDBOX] = sandbox
-    app[OPENAPI_BYTES] = json.dumps(build_document(resources)).encode()
+    app[OPENAPI_DOCUMENT] = functools.cache(lambda: json.dumps(build_document(resources)).encode())
     app.router.add_get(OPENAPI_PATH, serve_openapi)
     add_routes(app, resources)
     install_webhooks(app)
