@@ -56,12 +56,26 @@ def seed(api, sandbox, resource: str, **values) -> Any:
     return record
 
 
-class StandInInvoice(Record):
-    """Used only while this build has no invoices resource: just what billing rules read."""
+class StandIn(Record):
+    """A record of a resource this build does not have yet (invoices, proposals): only what our rules read."""
 
     client_id: str
-    status: str
-    invoice_number: str
+    status: str = "draft"
+    invoice_number: str | None = None
+
+
+def has_real(sandbox, resource: str) -> bool:
+    return resource in sandbox.resources and sandbox.resources[resource].model is not StandIn
+
+
+def stand_in(api, sandbox, resource: str, **fields) -> str:
+    """Store a StandIn record under ``resource``, registering a bare spec for it if needed."""
+    if resource not in sandbox.resources:
+        sandbox.resources[resource] = Resource(name=resource, singular=resource.rstrip("s"), model=StandIn)
+    api.org.collections.setdefault(resource, Collection())
+    record = build_record(sandbox.resources[resource], ctx_of(api, sandbox), fields)
+    api.org[resource].add(record)
+    return record.id
 
 
 class Invoices:
@@ -70,20 +84,12 @@ class Invoices:
     def __init__(self, api, sandbox) -> None:
         self.api = api
         self.sandbox = sandbox
-        self.real = "invoices" in sandbox.resources and sandbox.resources["invoices"].model is not StandInInvoice
 
     async def make(self, client_id: str, status: str) -> str:
-        if self.real:
+        if has_real(self.sandbox, "invoices"):
             return await self._through_api(client_id, status)
-        if "invoices" not in self.sandbox.resources:
-            self.sandbox.resources["invoices"] = Resource(name="invoices", singular="invoice",
-                                                          model=StandInInvoice)
-        org = self.api.org
-        org.collections.setdefault("invoices", Collection())
-        invoice = build_record(self.sandbox.resources["invoices"], ctx_of(self.api, self.sandbox), {
-            "client_id": client_id, "status": status, "invoice_number": org.next_number("INV")})
-        org["invoices"].add(invoice)
-        return invoice.id
+        return stand_in(self.api, self.sandbox, "invoices", client_id=client_id, status=status,
+                        invoice_number=self.api.org.next_number("INV"))
 
     async def _through_api(self, client_id: str, status: str) -> str:
         today = self.api.org.clock.today()
