@@ -91,6 +91,14 @@ class Invoices:
         return stand_in(self.api, self.sandbox, "invoices", client_id=client_id, status=status,
                         invoice_number=self.api.org.next_number("INV"))
 
+    async def void(self, invoice_id: str) -> None:
+        """Void an invoice after something was billed to it."""
+        if has_real(self.sandbox, "invoices"):
+            assert (await self.api.patch(f"invoices/{invoice_id}", {"status": "void"})).status == 200
+        else:
+            invoices = self.api.org["invoices"]
+            invoices.replace(invoices.get(invoice_id).model_copy(update={"status": "void"}))
+
     async def _through_api(self, client_id: str, status: str) -> str:
         today = self.api.org.clock.today()
         body: dict[str, Any] = {"clientId": client_id, "status": "draft" if status == "draft" else "sent",
