@@ -105,7 +105,7 @@ async def test_convert_creates_client_and_project_and_emits(api, sandbox, events
     freeze(api)
     contact = await api.create("contacts", name="Ada", email="ada@example.com")
     created = await inquiry(api, preferredDate="2026-09-12", contactId=contact["id"])
-    converted, emitted = run_action(api, sandbox, "inquiries", "convert", created["id"])
+    _, emitted = run_action(api, sandbox, "inquiries", "convert", created["id"])
     body = (await api.get(f"inquiries/{created['id']}")).body
     assert body["status"] == "converted" and body["convertedAt"] == "2026-05-19T12:00:00.000Z"
     client = (await api.get(f"clients/{body['convertedClientId']}")).body

@@ -4,8 +4,15 @@ from datetime import timedelta
 
 import pytest
 
-from tests.resources.work_support import (UNKNOWN, freeze, has_real, make_project, member_id, stand_in,
-                                          unchanged)
+from tests.resources.work_support import (
+    UNKNOWN,
+    freeze,
+    has_real,
+    make_project,
+    member_id,
+    stand_in,
+    unchanged,
+)
 
 
 async def milestone_for(api, parent_id, parent_type="projects", **fields) -> dict:
