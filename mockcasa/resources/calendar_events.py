@@ -12,7 +12,7 @@ from mockcasa.engine.handlers import build_record
 from mockcasa.engine.spec import Ctx, Filter, Ref, Resource
 from mockcasa.errors import Conflict, Invalid
 from mockcasa.models.work import CalendarEvent, CalendarEventCreate, CalendarEventUpdate
-from mockcasa.resources._system import merged, seed_through_create
+from mockcasa.resources._rules import merged, seed_through_create
 
 PROVIDERS = {"google": "Google Calendar", "microsoft": "Microsoft Outlook", "apple": "Apple Calendar"}
 

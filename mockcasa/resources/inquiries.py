@@ -17,7 +17,7 @@ from mockcasa.engine.spec import Ctx, Filter, Ref, Resource
 from mockcasa.errors import Conflict, Invalid
 from mockcasa.models.common import InputModel, Uuid
 from mockcasa.models.leads import Inquiry, InquiryCreate, InquirySource, InquiryStatus, InquiryUpdate
-from mockcasa.resources._system import seed_through_create
+from mockcasa.resources._rules import seed_through_create
 from mockcasa.resources._util import literal_values
 
 TERMINAL = {"converted": "converted into a client", "spam": "marked as spam"}

@@ -12,7 +12,7 @@ from typing import Any
 from mockcasa.engine.spec import Ctx, Filter, Ref, Resource
 from mockcasa.errors import Invalid
 from mockcasa.models.work import TimeEntry, TimeEntryCreate, TimeEntryUpdate
-from mockcasa.resources._system import bill_action, merged, refuse_if_billed, require_member, seed_billable
+from mockcasa.resources._rules import bill_action, merged, refuse_if_billed, require_member, seed_billable
 from mockcasa.resources._util import money
 
 MULTIPLIERS = {"standard": 1.0, "overtime": 1.5, "emergency": 2.0}

@@ -19,7 +19,7 @@ from mockcasa.models.catalog import (
     TransactionCreate,
     TransactionUpdate,
 )
-from mockcasa.resources._system import bill_action, merged, refuse_if_billed, seed_billable
+from mockcasa.resources._rules import bill_action, merged, refuse_if_billed, seed_billable
 from mockcasa.resources._util import literal_values, money
 
 FROZEN_BY = frozenset({"sent", "partial", "overdue", "paid"})
