@@ -94,10 +94,15 @@ def seed_through_create(spec: Resource, ctx: Ctx, values: dict[str, Any],
     """Check a seeded record like an API create, keeping the system fields the API refuses.
 
     Returns (values after the resource's ``on_create``, the system fields as given). The seed's
-    values may use camelCase or snake_case names and JSON-style strings for dates and timestamps.
+    values may use camelCase or snake_case names and JSON-style strings for dates and timestamps;
+    computed fields it carries are ignored.
     """
     values = _snake_keys(spec, values)
     system = {k: values.pop(k) for k in (*RECORD_FIELDS, *system_fields) if k in values}
+    # Fields the resource computes (a time entry's clientId, effectiveRate) are recomputed, so a
+    # generator may write whole records.
+    for name in set(spec.model.model_fields) - set(spec.create_model.model_fields):
+        values.pop(name, None)
     try:
         body = spec.create_model.model_validate(values, strict=False)
     except ValidationError as exc:

@@ -26,6 +26,15 @@ async def test_seeded_time_entry_billed_to_a_paid_invoice(api, sandbox):
     assert snapshot_record(record)["invoice_id"] == invoice_id
 
 
+async def test_computed_fields_in_a_seed_are_recomputed(api, sandbox):
+    project = await make_project(api)
+    record = seed(api, sandbox, "time-entries", projectId=project["id"], memberId=member_id(api),
+                  date="2026-05-01", hours=1, clientId=UNKNOWN, effectiveRate=999, rateOverride=50)
+    assert (record.client_id, record.effective_rate) == (project["clientId"], 50)
+    moved = seed(api, sandbox, "transactions", name="x", amount=10, direction="cost", billedAmount=1)
+    assert moved.billed_amount is None
+
+
 async def test_seeded_records_keep_their_own_ids_and_times(api, sandbox):
     project = await make_project(api)
     wanted = new_id()
