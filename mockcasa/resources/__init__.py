@@ -10,6 +10,7 @@ from mockcasa.engine.spec import Resource
 MODULES = (
     "clients", "contacts", "projects",
     "invoices", "proposals", "contracts", "payments", "payouts",
+    "time_entries", "milestones", "calendar_events", "inquiries", "transactions", "catalog_items",
     "webhooks",
 )
 
