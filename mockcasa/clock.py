@@ -102,7 +102,9 @@ def _aware(at: datetime) -> datetime:
 def format_timestamp(at: datetime) -> str:
     """ISO 8601 UTC with milliseconds, as the real API writes it: 2026-05-19T10:00:00.000Z."""
     at = at.astimezone(UTC)
-    return at.strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z"
+    # Not strftime: its %Y drops leading zeros for years before 1000 on glibc.
+    return (f"{at.year:04d}-{at.month:02d}-{at.day:02d}T{at.hour:02d}:{at.minute:02d}:{at.second:02d}."
+            f"{at.microsecond // 1000:03d}Z")
 
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
