@@ -13,7 +13,7 @@ from mockcasa.http.envelope import envelope_middleware
 from mockcasa.keys import SANDBOX, SETTINGS
 from mockcasa.openapi import build_document
 from mockcasa.resources import all_resources, all_scopes
-from mockcasa.seeding import load_seed_file
+from mockcasa.seeding import load_seed_files
 from mockcasa.state import Sandbox
 
 API_PREFIX = "/api/v1/"
@@ -45,8 +45,7 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
     seeds = list(settings.seeds)
     if not seeds and load_default_seed and default_seed() is not None:
         seeds = [default_seed()]
-    for path in seeds:
-        load_seed_file(sandbox, path)
+    load_seed_files(sandbox, seeds)
 
     app = web.Application(middlewares=[envelope_middleware, auth_middleware])
     app[SETTINGS] = settings

@@ -69,6 +69,27 @@ class Organization:
         self.members[member.id] = member
         return member
 
+    def copy(self) -> Organization:
+        """An independent copy to stage changes on (seeds, imports); ``adopt`` takes it back."""
+        clone = Organization.__new__(Organization)
+        clone.id, clone.name, clone.currency, clone.tax_rate = self.id, self.name, self.currency, self.tax_rate
+        clone.clock = Clock()
+        clone.clock.restore(self.clock.state())
+        clone.members = dict(self.members)
+        clone.counters = dict(self.counters)
+        clone.collections = {name: c.copy() for name, c in self.collections.items()}
+        clone.extras = dict(self.extras)
+        return clone
+
+    def adopt(self, staged: Organization) -> None:
+        """Take over a staged copy's state, keeping this object (requests in flight may hold it)."""
+        self.name, self.currency, self.tax_rate = staged.name, staged.currency, staged.tax_rate
+        self.clock.restore(staged.clock.state())
+        self.members = staged.members
+        self.counters = staged.counters
+        self.collections = staged.collections
+        self.extras = staged.extras
+
     def reset(self) -> None:
         for collection in self.collections.values():
             collection.clear()

@@ -75,6 +75,16 @@ class Collection:
             self.remove(old)
         self.add(record)
 
+    def copy(self) -> Collection:
+        """An independent copy (records are immutable and shared); used to stage changes aside."""
+        clone = Collection(())
+        clone.records = dict(self.records)
+        clone._keys = dict(self._keys)
+        clone._order = self._order.copy()
+        clone._indexes = {f: {v: bucket.copy() for v, bucket in index.items()}
+                          for f, index in self._indexes.items()}
+        return clone
+
     def clear(self) -> None:
         self.records.clear()
         self._keys.clear()
