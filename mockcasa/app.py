@@ -6,13 +6,16 @@ import json
 
 from aiohttp import web
 
+from mockcasa.admin import setup_admin
 from mockcasa.config import Settings, default_seed
 from mockcasa.engine.handlers import add_routes, json_response
 from mockcasa.http.auth import principal_of
 from mockcasa.http.envelope import envelope_middleware
+from mockcasa.http.journal import JOURNAL, Journal, journal_middleware
 from mockcasa.keys import SANDBOX, SETTINGS
 from mockcasa.openapi import build_document
 from mockcasa.resources import all_resources, all_scopes
+from mockcasa.scenarios import fault_middleware, setup_faults
 from mockcasa.seeding import load_seed_files
 from mockcasa.state import Sandbox
 
@@ -38,6 +41,8 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
 
     ``settings.seeds`` are loaded in order (a bad file raises ``SeedError`` and nothing is
     served); with no seeds and ``load_default_seed`` the bundled ``seeds/default.yaml`` is used.
+    ``settings.scenarios`` are loaded as fault rules (a bad file raises ``ScenarioError``).
+    Layers, outermost first: journal, error envelope, faults, authentication.
     """
     settings = settings or Settings()
     resources = all_resources()
@@ -47,9 +52,12 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
         seeds = [default_seed()]
     load_seed_files(sandbox, seeds)
 
-    app = web.Application(middlewares=[envelope_middleware, auth_middleware])
+    app = web.Application(middlewares=[journal_middleware, envelope_middleware, fault_middleware, auth_middleware])
     app[SETTINGS] = settings
     app[SANDBOX] = sandbox
+    app[JOURNAL] = Journal(settings.journal_size)
+    setup_faults(app, settings)
+    setup_admin(app, settings)
     app[OPENAPI_BYTES] = json.dumps(build_document(resources)).encode()
     app.router.add_get(OPENAPI_PATH, serve_openapi)
     add_routes(app, resources)

@@ -110,8 +110,6 @@ _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w)?")
 
 def parse_duration(text: str | int | float) -> timedelta:
     """Parse ``90``, ``"90s"``, ``"250ms"``, ``"15m"``, ``"24h"``, ``"-30d"``, ``"1d12h"`` into a timedelta."""
-    if isinstance(text, bool):
-        raise ValueError("a duration must be a number of seconds or a string such as 90s")
     if isinstance(text, (int, float)):
         return timedelta(seconds=text)
     s = text.strip().lower()

@@ -54,8 +54,7 @@ class DocumentError(Exception):
         """``{path: reason (line N)}`` for an error envelope's ``details``."""
         out: dict[str, str] = {}
         for p in self.problems:
-            key = f"{p.source}: {p.path}" if p.source and not p.source.startswith("<") else p.path
-            out.setdefault(key, p.reason + (f" (line {p.line})" if p.line is not None else ""))
+            out.setdefault(p.path, p.reason + (f" (line {p.line})" if p.line is not None else ""))
         return out
 
 

@@ -209,12 +209,20 @@ class OrgBuilder:
     def check_references(self) -> None:
         """Every id a seeded record holds must name a record of this organization (no dangling ids)."""
         for spec, record, loc in self.added:
-            for ref in spec.refs:
-                value = getattr(record, ref.field)
-                ids = (value or []) if ref.many else [value]
-                alias = spec.model.model_fields[ref.field].alias or ref.field
-                for j, target_id in enumerate(ids):
-                    if target_id is not None and self.org[ref.target].get(target_id) is None:
-                        where = loc + (alias, j) if ref.many else loc + (alias,)
-                        self.report(where, f"no {self.resources[ref.target].singular} with id {target_id} "
-                                           f"in this organization")
+            for where, reason in dangling_references(self.resources, self.org, spec, record):
+                self.report(loc + where, reason)
+
+
+def dangling_references(resources: dict[str, Resource], org: Organization, spec: Resource,
+                        record: Any) -> list[tuple[Loc, str]]:
+    """``(field location, reason)`` for each id in ``record`` that names no record of ``org``."""
+    found = []
+    for ref in spec.refs:
+        value = getattr(record, ref.field)
+        ids = (value or []) if ref.many else [value]
+        alias = spec.model.model_fields[ref.field].alias or ref.field
+        for j, target_id in enumerate(ids):
+            if target_id is not None and org[ref.target].get(target_id) is None:
+                found.append(((alias, j) if ref.many else (alias,),
+                              f"no {resources[ref.target].singular} with id {target_id} in this organization"))
+    return found

@@ -38,15 +38,23 @@ class Staging:
             return []
         orgs = []
         for i, org_seed in enumerate(seed.organizations):
-            loc: Loc = ("organizations", i)
-            org = self._new_organization(org_seed, doc, loc)
-            if org is None:
-                continue
             random_seed = org_seed.random_seed if org_seed.random_seed is not None else f"{seed.random_seed}:{i}"
-            OrgBuilder(self, org, doc, loc, str(random_seed)).build(org_seed, new=True)
-            self.created.append(org)
-            orgs.append(org)
+            org = self.add_organization(org_seed, doc, ("organizations", i), random_seed)
+            if org is not None:
+                orgs.append(org)
         return orgs
+
+    def add_organization(self, org_seed: OrganizationSeed, doc: Document, loc: Loc = (),
+                         random_seed: int | str | None = None) -> Organization | None:
+        """Stage one new organization described by ``org_seed`` (found at ``loc`` in ``doc``)."""
+        org = self._new_organization(org_seed, doc, loc)
+        if org is None:
+            return None
+        if random_seed is None:
+            random_seed = org_seed.random_seed if org_seed.random_seed is not None else 0
+        OrgBuilder(self, org, doc, loc, str(random_seed)).build(org_seed, new=True)
+        self.created.append(org)
+        return org
 
     def add_content(self, org: Organization, doc: Document) -> Organization:
         """Stage an organization-level seed (records, generate, members, apiKeys, clock) into ``org``."""

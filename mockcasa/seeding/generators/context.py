@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from faker import Faker
@@ -24,13 +25,10 @@ class Gen:
 
     def __init__(self, fake: Faker, org: Organization, now: datetime) -> None:
         self.fake = fake
+        self.rng = fake.random  # seeded with the Faker, so one seed drives both
         self.org = org
         self.now = now.replace(microsecond=now.microsecond // 1000 * 1000)
         self._pools: dict[str, list[Any]] = {}
-
-    @property
-    def rng(self):
-        return self.fake.random
 
     @property
     def today(self) -> date:
@@ -42,14 +40,19 @@ class Gen:
             self._pools[resource] = list(self.org[resource])
         return self._pools[resource]
 
-    def pick(self, resource: str, weight: Callable[[Any], float] | None = None) -> Any:
+    def pick(self, resource: str) -> Any:
         """A random existing record; ``GenerationError`` when there is none."""
+        return self.picker(resource)()
+
+    def picker(self, resource: str, weight: Callable[[Any], float] | None = None) -> Callable[[], Any]:
+        """Draws random existing records, likelier by ``weight``; build it once, call it per record."""
         pool = self.records(resource)
         if not pool:
             raise GenerationError(f"needs {resource} to attach to: add some under records or generate")
         if weight is None:
-            return self.rng.choice(pool)
-        return self.rng.choices(pool, weights=[weight(r) for r in pool])[0]
+            return lambda: self.rng.choice(pool)
+        cumulative = list(accumulate(weight(r) for r in pool))
+        return lambda: self.rng.choices(pool, cum_weights=cumulative)[0]
 
     def chance(self, probability: float) -> bool:
         return self.rng.random() < probability

@@ -65,19 +65,22 @@ def projects(gen: Gen, count: int) -> Iterator[dict[str, Any]]:
     """Under clients (busier ones for active clients); dates and status agree with each other."""
     activity = {"active": 5, "inactive": 2, "prospect": 1}
     today = gen.today
+    pick_client = gen.picker("clients", weight=lambda c: activity.get(c.status, 1))
     for _ in range(count):
-        client = gen.pick("clients", weight=lambda c: activity.get(c.status, 1))
+        client = pick_client()
         if client.status == "inactive":
             status = gen.weighted({"completed": 4, "paused": 1})
         else:
             status = gen.weighted({"active": 5, "completed": 4, "paused": 1})
-        # Finished work started a while ago; active work may have started recently.
-        latest = gen.now - timedelta(days=30) if status == "completed" else gen.now
-        created = gen.between(client.created_at, max(latest, client.created_at))
+        # Finished work started a while ago (a client met last week has nothing finished yet).
+        month_ago = gen.now - timedelta(days=30)
+        if status == "completed" and client.created_at > month_ago:
+            status = "active"
+        created = gen.between(client.created_at, month_ago if status == "completed" else gen.now)
         start = min(gen.days_after(created.date(), 0, 21), today)
         end = None
         if status == "completed":
-            end = max(start, min(gen.days_after(start, 14, 120), today - timedelta(days=1)))
+            end = min(gen.days_after(start, 14, 120), today - timedelta(days=1))
         elif status == "active" and gen.chance(0.7):
             end = gen.days_after(max(start, today), 7, 180)
         kind = gen.rng.choice(PROJECT_KINDS)
