@@ -160,7 +160,7 @@ class _Builder:
                 self.active.discard(id(node))
         try:
             return self.constructor.construct_object(node, deep=True)
-        except yaml.YAMLError as exc:
+        except (yaml.YAMLError, ValueError) as exc:  # ValueError: a timestamp such as 2026-02-30
             self._fail(loc, node, f"invalid value: {getattr(exc, 'problem', exc)}")
             return None
 

@@ -8,6 +8,7 @@ may also ask for one fault itself with the ``X-Mockcasa-Fault`` header.
 from __future__ import annotations
 
 import asyncio
+from asyncio import sleep
 
 from aiohttp import web
 from pydantic import ValidationError
@@ -88,7 +89,7 @@ async def fault_middleware(request: web.Request, handler) -> web.StreamResponse:
 
 async def inject(request: web.Request, handler, fault: Fault) -> web.StreamResponse:
     if fault.latency > 0:
-        await asyncio.sleep(fault.latency)
+        await sleep(fault.latency)
     ending = fault.ending
     if ending is None:
         try:

@@ -3,26 +3,60 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    WithJsonSchema,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
 
 from mockcasa.clock import parse_duration
+from mockcasa.models.common import parse_timestamp
 
 FAULT_STATUSES = (429, 500, 502, 503, 504)
 
 
-def _check_duration(value: str | float) -> str | float:
+def _duration(value: Any) -> str | float:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValueError("must be a duration such as 200ms, 1.5s or 2m, or a number of seconds")
     if parse_duration(value).total_seconds() < 0:
         raise ValueError("must not be negative")
     return value
 
 
-def _check_offset(value: str) -> str:
-    if not value.strip().startswith(("+", "-")):
-        raise ValueError("must be an ISO 8601 instant or an offset such as +0s or +10m")
-    parse_duration(value)
+def _latency(value: Any) -> Any:
+    if isinstance(value, (dict, LatencyRange)):
+        try:
+            return LatencyRange.model_validate(value)
+        except ValidationError as exc:
+            raise ValueError("; ".join(f"{'.'.join(map(str, e['loc'])) or 'range'}: "
+                                       f"{e['msg'].removeprefix('Value error, ')}"
+                                       for e in exc.errors(include_url=False))) from None
+    return _duration(value)
+
+
+def _hang(value: Any) -> Any:
+    return value if isinstance(value, bool) else _duration(value)
+
+
+def _moment(value: Any) -> datetime | str:
+    """An absolute instant (with a zone) or an offset such as ``+10m``."""
+    if isinstance(value, str) and value.strip().startswith(("+", "-")):
+        parse_duration(value)
+        return value
+    if isinstance(value, str):
+        try:
+            value = parse_timestamp(value)
+        except ValueError:
+            value = None
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise ValueError("must be an ISO 8601 instant with a zone, or an offset such as +0s or +10m")
     return value
 
 
@@ -31,8 +65,10 @@ def seconds(value: str | float) -> float:
 
 
 # "200ms", "1.5s", "2m", or a number of seconds; kept as written so rules list back as loaded.
-Duration = Annotated[str | float, AfterValidator(_check_duration)]
-Offset = Annotated[str, AfterValidator(_check_offset)]
+Duration = Annotated[Any, AfterValidator(_duration), WithJsonSchema({"type": ["string", "number"]})]
+Latency = Annotated[Any, AfterValidator(_latency), WithJsonSchema({"type": ["string", "number", "object"]})]
+Hang = Annotated[Any, AfterValidator(_hang), WithJsonSchema({"type": ["boolean", "string", "number"]})]
+Moment = Annotated[Any, AfterValidator(_moment), WithJsonSchema({"type": "string"})]
 OneOrMany = str | list[str]
 
 
@@ -66,9 +102,9 @@ class Action(ScenarioModel):
     """What happens to a matching request: an error status, a delay, a dropped or hung connection."""
 
     status: Literal[429, 500, 502, 503, 504] | None = None
-    latency: Duration | LatencyRange | None = None
+    latency: Latency = None  # a duration, or a range {min, max}
     drop: bool = False
-    hang: bool | Duration = False  # true: until the client gives up; a duration: that long, then drop
+    hang: Hang = False  # true: until the client gives up; a duration: that long, then drop
     retry_after: Annotated[int, Field(ge=0)] | None = None  # seconds; default 1 for 429
     message: str | None = None
 
@@ -93,8 +129,8 @@ class Window(ScenarioModel):
     for that organization, so ``{start: +0s, end: +10m}`` is a ten-minute outage from then on.
     """
 
-    start: AwareDatetime | Offset | None = None
-    end: AwareDatetime | Offset | None = None
+    start: Moment = None
+    end: Moment = None
 
     @model_validator(mode="after")
     def _some(self) -> Window:

@@ -53,7 +53,7 @@ class OrganizationContent(SeedModel):
     api_keys: list[ApiKeySeed] = Field(default_factory=list)
     clock: ClockSeed | None = None
     # resource name -> records; each record is the resource's read shape plus an optional alias
-    records: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
+    records: dict[str, list[Any]] = Field(default_factory=dict)
     # resource name -> how many realistic records to generate
     generate: dict[str, Annotated[int, Field(ge=0, le=MAX_GENERATED)]] = Field(default_factory=dict)
     random_seed: int | str | None = None

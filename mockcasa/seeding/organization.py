@@ -126,7 +126,7 @@ class OrgBuilder:
         else:
             self.aliases.add(alias, kind, record_id)
 
-    def records(self, records: dict[str, list[dict[str, Any]]]) -> None:
+    def records(self, records: dict[str, list[Any]]) -> None:
         for name in records:
             if name not in self.resources:
                 self.report(("records", name), f"unknown resource (known: {', '.join(self.resources)})")
