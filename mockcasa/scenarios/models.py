@@ -24,7 +24,7 @@ FAULT_STATUSES = (429, 500, 502, 503, 504)
 
 def _duration(value: Any) -> str | float:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise ValueError("must be a duration such as 200ms, 1.5s or 2m, or a number of seconds")
+        raise ValueError("must be a duration such as 200ms, 1.5s or 2m, or a number of seconds")  # noqa: TRY004
     if parse_duration(value).total_seconds() < 0:
         raise ValueError("must not be negative")
     return value

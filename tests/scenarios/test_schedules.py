@@ -83,7 +83,7 @@ async def test_relative_window_starts_at_the_first_matching_request(admin, add_r
     await admin.post(f"/organizations/{org['id']}/clock/advance", {"by": "5m"})
     assert await pattern(api, 2) == "xx"
     # another organization's window starts with its own first request
-    other, other_api = await admin.new_org(clock={"freezeAt": "2026-01-01T00:04:00Z"})
+    _other, other_api = await admin.new_org(clock={"freezeAt": "2026-01-01T00:04:00Z"})
     assert await pattern(other_api, 1) == "."
     await admin.post(f"/organizations/{org['id']}/clock/advance", {"by": "5m"})
     assert await pattern(api, 1) == "."
@@ -155,8 +155,8 @@ BAD = {
                    "greater than or equal to 1"),
     "bad window": ("rules:\n  - action: {status: 500}\n    schedule:\n      window: {start: later}\n", 4,
                    "rules[0].schedule.window.start", "offset such as +0s"),
-    "window backwards": ("rules:\n  - action: {status: 500}\n    schedule:\n      window:\n"
-                         "        start: 2026-01-02T00:00:00Z\n        end: 2026-01-01T00:00:00Z\n", 4,
+    "window backwards": (("rules:\n  - action: {status: 500}\n    schedule:\n      window:\n"
+                         "        start: 2026-01-02T00:00:00Z\n        end: 2026-01-01T00:00:00Z\n"), 4,
                          "rules[0].schedule.window", "start must be before end"),
     "bad regex": ("rules:\n  - action: {status: 500}\n    match: {path: '^(unclosed'}\n", 3, "rules[0].match.path",
                   "not a valid pattern"),

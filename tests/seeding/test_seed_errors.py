@@ -25,10 +25,10 @@ CASES = {
     "bad clock": ("organizations:\n  - clock: {}\n", 2, "organizations[0].clock", "exactly one of freezeAt"),
     "not a list": ("organizations: {name: A}\n", 1, "organizations", "valid list"),
     "org id not a uuid": ("organizations:\n  - id: org-1\n", 2, "organizations[0].id", "must be a UUID"),
-    "org id twice": ("organizations:\n  - id: 00000000-0000-4000-8000-000000000001\n"
-                     "  - id: 00000000-0000-4000-8000-000000000001\n", 3, "organizations[1].id", "already exists"),
-    "key twice": ("organizations:\n  - apiKeys: [{key: cc_test_same_key}]\n"
-                  "  - apiKeys: [{key: cc_test_same_key}]\n", 3, "organizations[1].apiKeys[0].key", "already in use"),
+    "org id twice": (("organizations:\n  - id: 00000000-0000-4000-8000-000000000001\n"
+                     "  - id: 00000000-0000-4000-8000-000000000001\n"), 3, "organizations[1].id", "already exists"),
+    "key twice": (("organizations:\n  - apiKeys: [{key: cc_test_same_key}]\n"
+                  "  - apiKeys: [{key: cc_test_same_key}]\n"), 3, "organizations[1].apiKeys[0].key", "already in use"),
     "short key": ("organizations:\n  - apiKeys: [{key: abc}]\n", 2, "organizations[0].apiKeys[0].key",
                   "at least 8 characters"),
     "unknown scope": ("organizations:\n  - apiKeys:\n      - key: cc_test_scope_key\n        scopes: [clients:fly]\n",
@@ -43,33 +43,33 @@ CASES = {
                       "organizations[0].records.clients[0].name", "is required"),
     "bad enum": ("organizations:\n  - records:\n      clients:\n        - {name: A, status: gone}\n", 4,
                  "organizations[0].records.clients[0].status", "'prospect', 'active' or 'inactive'"),
-    "unknown alias": ("organizations:\n  - records:\n      clients: [{alias: acme, name: A}]\n"
-                      "      projects:\n        - name: P\n          clientId: acme2\n", 6,
+    "unknown alias": (("organizations:\n  - records:\n      clients: [{alias: acme, name: A}]\n"
+                      "      projects:\n        - name: P\n          clientId: acme2\n"), 6,
                       "organizations[0].records.projects[0].clientId", "no record or member has the alias 'acme2'"),
-    "alias of the wrong kind": ("organizations:\n  - records:\n      clients: [{alias: c, name: A}]\n"
+    "alias of the wrong kind": (("organizations:\n  - records:\n      clients: [{alias: c, name: A}]\n"
                                 "      contacts: [{alias: ada, name: Ada}]\n"
-                                "      projects: [{name: P, clientId: ada}]\n", 5,
+                                "      projects: [{name: P, clientId: ada}]\n"), 5,
                                 "organizations[0].records.projects[0].clientId", "names one of contacts"),
-    "alias twice": ("organizations:\n  - records:\n      clients:\n        - {alias: a, name: A}\n"
-                    "        - {alias: a, name: B}\n", 5, "organizations[0].records.clients[1].alias",
+    "alias twice": (("organizations:\n  - records:\n      clients:\n        - {alias: a, name: A}\n"
+                    "        - {alias: a, name: B}\n"), 5, "organizations[0].records.clients[1].alias",
                     "already used"),
-    "alias shaped like a uuid": ("organizations:\n  - records:\n      clients:\n"
-                                 "        - {alias: 00000000-0000-4000-8000-000000000009, name: A}\n", 4,
+    "alias shaped like a uuid": (("organizations:\n  - records:\n      clients:\n"
+                                 "        - {alias: 00000000-0000-4000-8000-000000000009, name: A}\n"), 4,
                                  "organizations[0].records.clients[0].alias", "must not look like a UUID"),
-    "bad relative date": ("organizations:\n  - records:\n      clients: [{alias: a, name: A}]\n"
-                          "      projects:\n        - {name: P, clientId: a, startDate: -3x}\n", 5,
+    "bad relative date": (("organizations:\n  - records:\n      clients: [{alias: a, name: A}]\n"
+                          "      projects:\n        - {name: P, clientId: a, startDate: -3x}\n"), 5,
                           "organizations[0].records.projects[0].startDate", "invalid duration"),
-    "bad date": ("organizations:\n  - records:\n      clients: [{alias: a, name: A}]\n"
-                 "      projects:\n        - {name: P, clientId: a, startDate: 2026-02-30}\n", 5,
+    "bad date": (("organizations:\n  - records:\n      clients: [{alias: a, name: A}]\n"
+                 "      projects:\n        - {name: P, clientId: a, startDate: 2026-02-30}\n"), 5,
                  "organizations[0].records.projects[0].startDate", "day is out of range"),
-    "dangling id": ("organizations:\n  - records:\n      projects:\n"
-                    "        - {name: P, clientId: 00000000-0000-4000-8000-00000000dead}\n", 4,
+    "dangling id": (("organizations:\n  - records:\n      projects:\n"
+                    "        - {name: P, clientId: 00000000-0000-4000-8000-00000000dead}\n"), 4,
                     "organizations[0].records.projects[0].clientId", "no client with id"),
     "id not a uuid": ("organizations:\n  - records:\n      clients: [{id: c1, name: A}]\n", 3,
                       "organizations[0].records.clients[0].id", "must be a UUID"),
-    "id twice": ("organizations:\n  - records:\n      clients:\n"
+    "id twice": (("organizations:\n  - records:\n      clients:\n"
                  "        - {id: 00000000-0000-4000-8000-00000000000c, name: A}\n"
-                 "        - {id: 00000000-0000-4000-8000-00000000000c, name: B}\n", 5,
+                 "        - {id: 00000000-0000-4000-8000-00000000000c, name: B}\n"), 5,
                  "organizations[0].records.clients[1].id", "already has id"),
     "generate unknown resource": ("organizations:\n  - generate: {widgets: 3}\n", 2,
                                   "organizations[0].generate.widgets", "unknown resource"),
@@ -77,8 +77,8 @@ CASES = {
                           "greater than or equal to 0"),
     "generate without parents": ("organizations:\n  - generate: {projects: 3}\n", 2,
                                  "organizations[0].generate.projects", "needs clients"),
-    "member id twice": ("organizations:\n  - members:\n      - {id: 00000000-0000-4000-8000-0000000000aa, name: A}\n"
-                        "      - {id: 00000000-0000-4000-8000-0000000000aa, name: B}\n", 4,
+    "member id twice": (("organizations:\n  - members:\n      - {id: 00000000-0000-4000-8000-0000000000aa, name: A}\n"
+                        "      - {id: 00000000-0000-4000-8000-0000000000aa, name: B}\n"), 4,
                         "organizations[0].members[1].id", "another member"),
 }
 

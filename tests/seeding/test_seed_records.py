@@ -97,7 +97,7 @@ async def test_seeded_records_behave_like_any_other(admin, http):
 
 
 async def test_ids_are_stable_from_load_to_load(admin, http, aiohttp_client):
-    [first] = await load(admin, WORLD)
+    [_first] = await load(admin, WORLD)
     ids = {c["name"]: c["id"] for c in await Api(http, "cc_test_lumen_all").list_all("clients")}
     await admin.post("/reset", params={"empty": "true"})
     await load(admin, WORLD)
