@@ -13,6 +13,7 @@ from mockcasa.keys import SANDBOX
 from tests.admin_api import Admin
 from tests.helpers import Api
 
+
 def _find_contract() -> Path | None:
     """``../shared/contract/`` beside the checkout (or beside any folder above it)."""
     for parent in Path(__file__).resolve().parents:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from aiohttp import web
-from pydantic import AwareDatetime, Field, field_validator
+from pydantic import AwareDatetime, BeforeValidator, Field, field_validator
 
 from mockcasa.admin.common import (
     STARTUP,
@@ -34,12 +34,21 @@ class NewOrganization(OrganizationSeed):
     scopes: list[str] | Literal["*"] = "*"
 
 
+def _instant_only(value: object) -> object:
+    if isinstance(value, (int, float)):
+        raise ValueError("must be an ISO 8601 instant with a zone, such as 2026-05-19T10:00:00Z")
+    return value
+
+
+Instant = Annotated[AwareDatetime, BeforeValidator(_instant_only)]
+
+
 class FreezeClock(SeedModel):
-    at: AwareDatetime | None = None
+    at: Instant | None = None
 
 
 class SetClock(SeedModel):
-    at: AwareDatetime
+    at: Instant
 
 
 class AdvanceClock(SeedModel):

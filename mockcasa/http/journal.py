@@ -18,6 +18,8 @@ from aiohttp import web
 
 from mockcasa.clock import Clock, format_timestamp
 from mockcasa.config import ADMIN_PREFIX
+from mockcasa.errors import ApiError
+from mockcasa.http.auth import principal_of
 from mockcasa.keys import PRINCIPAL, REQUEST_ID
 from mockcasa.scenarios.layer import FAULT
 
@@ -138,6 +140,11 @@ async def _entry(request: web.Request, response: web.StreamResponse | None, jour
                  started: float) -> Entry:
     duration = round((time.perf_counter() - started) * 1000, 3)
     principal = request.get(PRINCIPAL)
+    if principal is None:  # answered before authentication (an injected fault): still say whose it was
+        try:
+            principal = principal_of(request)
+        except ApiError:
+            principal = None
     fault = request.get(FAULT)
     try:
         request_body = await request.read() if request.body_exists else b""
