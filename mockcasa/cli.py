@@ -48,20 +48,19 @@ def serve(args: argparse.Namespace) -> int:
     sandbox = app[SANDBOX]
     base = f"http://{settings.host}:{settings.port}"
 
-    async def banner(_: web.Application) -> None:
+    def banner(_: str) -> None:  # run_app calls it once the server is listening
         lines = [f"mockcasa {__version__} listening on {base}", f"  API:     {base}/api/v1",
                  f"  OpenAPI: {base}/api/v1/openapi.json"]
         for key in list(sandbox.api_keys.values())[:3]:
             org = sandbox.organizations[key.organization_id]
             lines.append(f"  API key: {key.key}  (organization {org.name!r}, {len(key.scopes)} scopes)")
-        token = "(from --admin-token)" if settings.admin_token else app[ADMIN_TOKEN]
+        token = "(as configured)" if settings.admin_token else app[ADMIN_TOKEN]
         lines.append(f"  Admin:   {base}/_mockcasa  token: {token}")
         lines.append(f"  try:     curl -H 'x-api-key: {next(iter(sandbox.api_keys), '<key>')}' {base}/api/v1/clients")
         print("\n".join(lines), flush=True)
 
-    app.on_startup.append(banner)
     # handler_cancellation: a hung fault ends when its client gives up.
-    web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None,
+    web.run_app(app, host=settings.host, port=settings.port, print=banner, access_log=None,
                 shutdown_timeout=1.0, handler_cancellation=True)
     return 0
 

@@ -36,7 +36,7 @@ class NewOrganization(OrganizationSeed):
 
 def _instant_only(value: object) -> object:
     if isinstance(value, (int, float)):
-        raise ValueError("must be an ISO 8601 instant with a zone, such as 2026-05-19T10:00:00Z")
+        raise ValueError("must be an ISO 8601 instant with a zone, such as 2026-05-19T10:00:00Z")  # noqa: TRY004
     return value
 
 

@@ -25,7 +25,7 @@ async def busy_world(admin):
     client = await api.create("clients", name="Live one")  # microsecond timestamps from a running clock
     await api.create("projects", name="Live project", clientId=client["id"])
     await api.patch(f"clients/{client['id']}", {"notes": "edited"})
-    frozen, api2 = await admin.new_org(name="Frozen", clock={"freezeAt": "2026-05-19T10:00:00Z"})
+    _, api2 = await admin.new_org(name="Frozen", clock={"freezeAt": "2026-05-19T10:00:00Z"})
     await api2.create("clients", name="Same instant 1")
     await api2.create("clients", name="Same instant 2")
     await admin.post(f"/organizations/{org['id']}/clock/advance", {"by": "3h"})
