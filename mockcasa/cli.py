@@ -27,6 +27,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="fault scenario YAML to load; repeatable (env MOCKCASA_SCENARIO)")
     serve.add_argument("--rate-limit", type=int, help="requests per hour per credential (default 1000)")
     serve.add_argument("--admin-token", help="token for the /_mockcasa admin API (env MOCKCASA_ADMIN_TOKEN)")
+    serve.add_argument("--journal-size", type=int,
+                       help="requests kept in the admin journal, 0 to disable (default 1000)")
     validate = sub.add_parser("validate", help="check seed and scenario files; exit non-zero on errors")
     validate.add_argument("files", nargs="+", type=Path)
     return parser
@@ -38,7 +40,8 @@ def serve(args: argparse.Namespace) -> int:
     from mockcasa.documents import DocumentError
 
     settings = Settings.from_env(host=args.host, port=args.port, seeds=args.seeds, scenarios=args.scenarios,
-                                 rate_limit=args.rate_limit, admin_token=args.admin_token)
+                                 rate_limit=args.rate_limit, admin_token=args.admin_token,
+                                 journal_size=args.journal_size)
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
     try:
         app = create_app(settings, load_default_seed=True)

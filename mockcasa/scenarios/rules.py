@@ -112,6 +112,7 @@ class Rule:
         """Count a matching request and decide whether the schedule injects the fault into it."""
         s = self.spec.schedule
         scope = self._scope(view)
+        in_window = s.window is None or self._in_window(view, fallback_clock)  # anchors on the first match
         n = self.seen[scope] = self.seen.get(scope, 0) + 1
         if s.first is not None and n > s.first:
             return False
@@ -121,7 +122,7 @@ class Rule:
             return False
         if s.times is not None and self.fired.get(scope, 0) >= s.times:
             return False
-        if s.window is not None and not self._in_window(view, fallback_clock):
+        if not in_window:
             return False
         if s.probability is not None and self.rng(scope).random() >= s.probability:
             return False
