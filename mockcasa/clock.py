@@ -8,8 +8,8 @@ the clock follows real time; tests and the admin API freeze, set and advance it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from typing import Callable
 
 
 def _real_now() -> datetime:
@@ -19,7 +19,7 @@ def _real_now() -> datetime:
 class Clock:
     """A clock that follows real time shifted by an offset, or stands frozen at an instant."""
 
-    __slots__ = ("_source", "_offset", "_frozen_at")
+    __slots__ = ("_frozen_at", "_offset", "_source")
 
     def __init__(self, source: Callable[[], datetime] = _real_now) -> None:
         self._source = source
@@ -108,7 +108,7 @@ _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w)?")
 
 
-def parse_duration(text: str | int | float) -> timedelta:
+def parse_duration(text: str | float) -> timedelta:
     """Parse ``90``, ``"90s"``, ``"250ms"``, ``"15m"``, ``"24h"``, ``"-30d"``, ``"1d12h"`` into a timedelta."""
     if isinstance(text, (int, float)):
         return timedelta(seconds=text)

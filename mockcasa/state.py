@@ -6,6 +6,7 @@ one process (two pytest tests) share nothing.
 
 from __future__ import annotations
 
+import copy
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -71,8 +72,7 @@ class Organization:
 
     def copy(self) -> Organization:
         """An independent copy to stage changes on (seeds, imports); ``adopt`` takes it back."""
-        clone = Organization.__new__(Organization)
-        clone.id, clone.name, clone.currency, clone.tax_rate = self.id, self.name, self.currency, self.tax_rate
+        clone = copy.copy(self)  # attributes other features add come along
         clone.clock = Clock()
         clone.clock.restore(self.clock.state())
         clone.members = dict(self.members)
@@ -82,13 +82,9 @@ class Organization:
         return clone
 
     def adopt(self, staged: Organization) -> None:
-        """Take over a staged copy's state, keeping this object (requests in flight may hold it)."""
-        self.name, self.currency, self.tax_rate = staged.name, staged.currency, staged.tax_rate
+        """Take over a staged copy's state, keeping this object and its clock (others may hold them)."""
+        self.__dict__.update({k: v for k, v in vars(staged).items() if k not in ("id", "clock")})
         self.clock.restore(staged.clock.state())
-        self.members = staged.members
-        self.counters = staged.counters
-        self.collections = staged.collections
-        self.extras = staged.extras
 
     def reset(self) -> None:
         for collection in self.collections.values():

@@ -22,7 +22,7 @@ def _order_key(record: Any) -> tuple[float, str]:
 
 
 class Collection:
-    __slots__ = ("records", "_order", "_indexes", "_keys")
+    __slots__ = ("_indexes", "_keys", "_order", "records")
 
     def __init__(self, indexed_fields: Iterable[str] = ()) -> None:
         self.records: dict[str, Any] = {}
