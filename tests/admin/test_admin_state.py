@@ -198,3 +198,22 @@ async def test_journal_can_be_disabled(aiohttp_client):
     _, api = await admin.new_org()
     await api.get("clients")
     assert (await admin.get("/journal")).body["entries"] == []
+
+
+async def test_snapshot_keeps_fields_the_api_never_shows(admin, sandbox, monkeypatch):
+    import dataclasses
+
+    from mockcasa.models.common import Internal, internal
+    from mockcasa.models.crm import Client
+
+    class SecretClient(Client):
+        secret: Internal[str | None] = internal()
+
+    spec = sandbox.resources["clients"]
+    monkeypatch.setitem(sandbox.resources, "clients", dataclasses.replace(spec, model=SecretClient))
+    _, api = await admin.new_org(records={"clients": [{"name": "Hidden", "secret": "s3"}]})
+    [client] = (await api.get("clients")).body["data"]
+    assert "secret" not in client
+    data = await export(admin)
+    assert json.loads(data)["organizations"][0]["records"]["clients"][0]["secret"] == "s3"
+    assert (await import_(admin, data)).status == 200 and await export(admin) == data
