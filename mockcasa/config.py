@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field, field_validator
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
+ADMIN_PREFIX = "/_mockcasa/"  # the admin API; the fault and journal layers leave it alone
 
 
 def default_seed() -> Path | None:
@@ -25,6 +26,7 @@ class Settings(BaseModel):
     seeds: list[Path] = Field(default_factory=list)
     scenarios: list[Path] = Field(default_factory=list)
     admin_token: str | None = None
+    journal_size: int = Field(default=1000, ge=0)  # requests kept in the admin journal; 0 disables it
     rate_limit: int = 1000
     rate_limit_window: int = 3600
     allow_local_webhooks: bool = False
