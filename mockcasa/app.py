@@ -10,7 +10,9 @@ from mockcasa.config import Settings, default_seed
 from mockcasa.engine.handlers import add_routes, json_response
 from mockcasa.http.auth import principal_of
 from mockcasa.http.envelope import envelope_middleware
-from mockcasa.keys import SANDBOX, SETTINGS
+from mockcasa.http.idempotency import idempotency_middleware
+from mockcasa.http.ratelimit import RateLimiter, rate_limit_middleware
+from mockcasa.keys import RATE_LIMITER, SANDBOX, SETTINGS
 from mockcasa.openapi import build_document
 from mockcasa.resources import all_resources, all_scopes
 from mockcasa.seeding import load_seed_file
@@ -48,8 +50,13 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
     for path in seeds:
         load_seed_file(sandbox, path)
 
-    app = web.Application(middlewares=[envelope_middleware, auth_middleware])
+    limiter = RateLimiter(settings.rate_limit, settings.rate_limit_window)
+    # Outermost first: request id + error envelope, authentication (401, never counted),
+    # rate limit (429; headers on every authenticated response), idempotency (replay/409), handler.
+    app = web.Application(middlewares=[envelope_middleware, auth_middleware,
+                                       rate_limit_middleware(limiter), idempotency_middleware])
     app[SETTINGS] = settings
+    app[RATE_LIMITER] = limiter
     app[SANDBOX] = sandbox
     app[OPENAPI_BYTES] = json.dumps(build_document(resources)).encode()
     app.router.add_get(OPENAPI_PATH, serve_openapi)

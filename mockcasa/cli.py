@@ -23,7 +23,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port (default 8080; env MOCKCASA_PORT)")
     serve.add_argument("--seed", action="append", type=Path, dest="seeds",
                        help="seed YAML to load; repeatable (default seeds/default.yaml; env MOCKCASA_SEED)")
-    serve.add_argument("--rate-limit", type=int, help="requests per hour per credential (default 1000)")
+    serve.add_argument("--rate-limit", type=int,
+                       help="requests per window per credential (default 1000; env MOCKCASA_RATE_LIMIT)")
+    serve.add_argument("--rate-limit-window", type=int,
+                       help="rate-limit window in seconds (default 3600; env MOCKCASA_RATE_LIMIT_WINDOW)")
     serve.add_argument("--admin-token", help="token for the /_mockcasa admin API (env MOCKCASA_ADMIN_TOKEN)")
     validate = sub.add_parser("validate", help="check seed files and exit non-zero on errors")
     validate.add_argument("files", nargs="+", type=Path)
@@ -35,7 +38,7 @@ def serve(args: argparse.Namespace) -> int:
     from mockcasa.seeding import SeedError
 
     settings = Settings.from_env(host=args.host, port=args.port, seeds=args.seeds, rate_limit=args.rate_limit,
-                                 admin_token=args.admin_token)
+                                 rate_limit_window=args.rate_limit_window, admin_token=args.admin_token)
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
     try:
         app = create_app(settings, load_default_seed=True)

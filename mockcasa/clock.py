@@ -1,14 +1,24 @@
 """The mock clock: the one source of time for an organization.
 
 Every timestamp and every time-dependent rule (invoice overdue, proposal expiry,
-idempotency and rate-limit windows, token expiry) reads ``Clock.now()``. By default
-the clock follows real time; tests and the admin API freeze, set and advance it.
+idempotency and rate-limit windows, token expiry) reads ``Clock.now()`` (or its cheap
+float twin ``Clock.timestamp()``). By default the clock follows real time; tests and the
+admin API freeze, set and advance it::
+
+    org.clock.freeze("2026-05-19T10:00:00Z")   # stop time at an instant
+    org.clock.advance("24h")                   # or timedelta(hours=24), or 86400 (seconds)
+    org.clock.set(datetime(2026, 6, 1, tzinfo=UTC))
+    org.clock.unfreeze(); org.clock.reset()    # flow again; back to real time
 """
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime, timedelta
 from typing import Callable
+
+Instant = datetime | str
+Duration = timedelta | str | int | float
 
 
 def _real_now() -> datetime:
@@ -34,15 +44,20 @@ class Clock:
         return self.now().date()
 
     def timestamp(self) -> float:
-        return self.now().timestamp()
+        """``now()`` as Unix seconds, without building a datetime on the hot path (rate limits)."""
+        if self._frozen_at is not None:
+            return self._frozen_at.timestamp()
+        if self._source is _real_now:
+            return time.time() + self._offset.total_seconds()
+        return (self._source() + self._offset).timestamp()
 
     @property
     def frozen(self) -> bool:
         return self._frozen_at is not None
 
-    def freeze(self, at: datetime | None = None) -> datetime:
-        """Stop time at ``at`` (default: the current mock instant)."""
-        self._frozen_at = _aware(at) if at is not None else self.now()
+    def freeze(self, at: Instant | None = None) -> datetime:
+        """Stop time at ``at`` (a datetime or ISO 8601 text; default: the current mock instant)."""
+        self._frozen_at = _instant(at) if at is not None else self.now()
         return self._frozen_at
 
     def unfreeze(self) -> datetime:
@@ -52,16 +67,19 @@ class Clock:
             self._frozen_at = None
         return self.now()
 
-    def set(self, at: datetime) -> datetime:
+    def set(self, at: Instant) -> datetime:
         """Jump to ``at``; a frozen clock stays frozen, a running clock keeps running from there."""
-        at = _aware(at)
+        at = _instant(at)
         if self._frozen_at is not None:
             self._frozen_at = at
         else:
             self._offset = at - self._source()
         return self.now()
 
-    def advance(self, by: timedelta) -> datetime:
+    def advance(self, by: Duration) -> datetime:
+        """Move forward by ``by`` (negative moves back): a timedelta, seconds, or text like ``"24h"``."""
+        if not isinstance(by, timedelta):
+            by = parse_duration(by)
         if self._frozen_at is not None:
             self._frozen_at += by
         else:
@@ -81,6 +99,16 @@ class Clock:
 
 def _aware(at: datetime) -> datetime:
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+
+
+def _instant(at: Instant) -> datetime:
+    """A datetime (naive means UTC) or ISO 8601 text (``2026-05-19T10:00:00Z``, ``2026-05-19``)."""
+    if isinstance(at, str):
+        try:
+            at = datetime.fromisoformat(at.strip())
+        except ValueError:
+            raise ValueError(f"invalid instant {at!r}: use ISO 8601 like 2026-05-19T10:00:00Z") from None
+    return _aware(at)
 
 
 def format_timestamp(at: datetime) -> str:

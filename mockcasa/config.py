@@ -24,8 +24,8 @@ class Settings(BaseModel):
     seeds: list[Path] = Field(default_factory=list)
     scenarios: list[Path] = Field(default_factory=list)
     admin_token: str | None = None
-    rate_limit: int = 1000
-    rate_limit_window: int = 3600
+    rate_limit: int = Field(1000, ge=1)  # requests per window per credential, unless the key sets its own
+    rate_limit_window: int = Field(3600, ge=1)  # seconds of mock-clock time
     allow_local_webhooks: bool = False
     log_level: str = "info"
 
