@@ -14,11 +14,11 @@ admin API freeze, set and advance it::
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from typing import Callable
 
 Instant = datetime | str
-Duration = timedelta | str | int | float
+Duration = timedelta | str | float
 
 
 def _real_now() -> datetime:
@@ -28,7 +28,7 @@ def _real_now() -> datetime:
 class Clock:
     """A clock that follows real time shifted by an offset, or stands frozen at an instant."""
 
-    __slots__ = ("_source", "_offset", "_frozen_at")
+    __slots__ = ("_frozen_at", "_offset", "_source")
 
     def __init__(self, source: Callable[[], datetime] = _real_now) -> None:
         self._source = source
@@ -120,7 +120,7 @@ def format_timestamp(at: datetime) -> str:
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
-def parse_duration(text: str | int | float) -> timedelta:
+def parse_duration(text: str | float) -> timedelta:
     """Parse ``90``, ``"90s"``, ``"15m"``, ``"24h"``, ``"-30d"``, ``"1d12h"`` into a timedelta."""
     if isinstance(text, (int, float)):
         return timedelta(seconds=text)

@@ -64,7 +64,7 @@ async def envelope_middleware(request: web.Request, handler) -> web.StreamRespon
     request[REQUEST_ID] = request_id
     try:
         response = await handler(request)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any failure is rendered (500 is logged)
         response = render_error(request, exc)
     response.headers["X-Request-Id"] = request_id
     return response

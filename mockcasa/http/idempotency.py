@@ -50,7 +50,7 @@ Scope = tuple[str, str]  # (credential id, key)
 class Entry:
     """One key's first request: its fingerprint and, once finished, the response to replay."""
 
-    __slots__ = ("fingerprint", "expires_at", "status", "body", "headers", "done")
+    __slots__ = ("body", "done", "expires_at", "fingerprint", "headers", "status")
 
     def __init__(self, fingerprint: tuple, expires_at: float) -> None:
         self.fingerprint = fingerprint
@@ -69,7 +69,7 @@ class Entry:
 class IdempotencyKeys:
     """An organization's remembered keys, oldest first so expired ones are cheap to drop."""
 
-    __slots__ = ("entries", "_order")
+    __slots__ = ("_order", "entries")
 
     def __init__(self) -> None:
         self.entries: dict[Scope, Entry] = {}
@@ -90,9 +90,8 @@ class IdempotencyKeys:
 
     def finish(self, scope: Scope, entry: Entry, response: web.StreamResponse | None) -> None:
         """Remember the response, or free the key (5xx, 429, a failure, a streamed body)."""
-        body = getattr(response, "body", None) if response is not None else None
-        if response is not None and response.status < 500 and response.status != 429 \
-                and (body is None or isinstance(body, bytes)):
+        body = response.body if isinstance(response, web.Response) else False
+        if (body is None or isinstance(body, bytes)) and response.status < 500 and response.status != 429:
             entry.status = response.status
             entry.body = body or b""
             entry.headers = tuple(response.headers.items())
@@ -172,7 +171,7 @@ async def idempotency_middleware(request: web.Request, handler) -> web.StreamRes
     try:
         try:
             response = await handler(request)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any failure is rendered (500 is logged)
             response = render_error(request, exc)
     finally:
         keys.finish(scope, entry, response)

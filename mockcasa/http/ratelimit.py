@@ -41,7 +41,7 @@ PURGE_ABOVE = 1024  # windows kept per organization before ended ones are droppe
 class Window:
     """One credential's current window: when it ends and how many requests it has counted."""
 
-    __slots__ = ("start", "reset_at", "reset_header", "count")
+    __slots__ = ("count", "reset_at", "reset_header", "start")
 
     def __init__(self, start: float, seconds: int) -> None:
         self.start = start
@@ -105,7 +105,7 @@ def rate_limit_middleware(limiter: RateLimiter):
         limit, remaining, reset = limiter.hit(principal)
         try:
             response = await handler(request)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any failure is rendered (500 is logged)
             response = render_error(request, exc)
         headers = response.headers
         headers["X-RateLimit-Limit"] = str(limit)
