@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 
 from aiohttp import web
 
@@ -13,14 +15,19 @@ from mockcasa.http.envelope import envelope_middleware
 from mockcasa.http.idempotency import idempotency_middleware
 from mockcasa.http.ratelimit import RateLimiter, rate_limit_middleware
 from mockcasa.keys import RATE_LIMITER, SANDBOX, SETTINGS
+from mockcasa.oauth.endpoints import add_oauth_routes
 from mockcasa.openapi import build_document
 from mockcasa.resources import all_resources, all_scopes
 from mockcasa.seeding import load_seed_file
 from mockcasa.state import Sandbox
+from mockcasa.webhooks import admin as webhook_admin
+from mockcasa.webhooks.worker import install as install_webhooks
 
 API_PREFIX = "/api/v1/"
 OPENAPI_PATH = "/api/v1/openapi.json"
-OPENAPI_BYTES: web.AppKey[bytes] = web.AppKey("openapi_bytes")
+# Built on first request: it is the costliest part of create_app, and most apps (one per pytest
+# test) never serve it.
+OPENAPI_DOCUMENT: web.AppKey[Callable[[], bytes]] = web.AppKey("openapi_document")
 
 
 @web.middleware
@@ -32,7 +39,7 @@ async def auth_middleware(request: web.Request, handler) -> web.StreamResponse:
 
 
 async def serve_openapi(request: web.Request) -> web.Response:
-    return json_response(request.app[OPENAPI_BYTES])
+    return json_response(request.app[OPENAPI_DOCUMENT]())
 
 
 def create_app(settings: Settings | None = None, *, load_default_seed: bool = False) -> web.Application:
@@ -43,7 +50,7 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
     """
     settings = settings or Settings()
     resources = all_resources()
-    sandbox = Sandbox(resources, all_scopes(resources))
+    sandbox = Sandbox(resources, all_scopes(resources), settings)
     seeds = list(settings.seeds)
     if not seeds and load_default_seed and default_seed() is not None:
         seeds = [default_seed()]
@@ -58,7 +65,10 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
     app[SETTINGS] = settings
     app[RATE_LIMITER] = limiter
     app[SANDBOX] = sandbox
-    app[OPENAPI_BYTES] = json.dumps(build_document(resources)).encode()
+    app[OPENAPI_DOCUMENT] = functools.cache(lambda: json.dumps(build_document(resources)).encode())
     app.router.add_get(OPENAPI_PATH, serve_openapi)
     add_routes(app, resources)
+    install_webhooks(app)
+    webhook_admin.register(app)
+    add_oauth_routes(app)
     return app

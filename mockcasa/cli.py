@@ -28,6 +28,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--rate-limit-window", type=int,
                        help="rate-limit window in seconds (default 3600; env MOCKCASA_RATE_LIMIT_WINDOW)")
     serve.add_argument("--admin-token", help="token for the /_mockcasa admin API (env MOCKCASA_ADMIN_TOKEN)")
+    serve.add_argument("--allow-local-webhooks", action="store_true", default=None,
+                       help="let webhooks target http://localhost / 127.0.0.1 receivers "
+                            "(env MOCKCASA_ALLOW_LOCAL_WEBHOOKS=1)")
     validate = sub.add_parser("validate", help="check seed files and exit non-zero on errors")
     validate.add_argument("files", nargs="+", type=Path)
     return parser
@@ -38,7 +41,8 @@ def serve(args: argparse.Namespace) -> int:
     from mockcasa.seeding import SeedError
 
     settings = Settings.from_env(host=args.host, port=args.port, seeds=args.seeds, rate_limit=args.rate_limit,
-                                 rate_limit_window=args.rate_limit_window, admin_token=args.admin_token)
+                                 rate_limit_window=args.rate_limit_window, admin_token=args.admin_token,
+                                 allow_local_webhooks=args.allow_local_webhooks)
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
     try:
         app = create_app(settings, load_default_seed=True)

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
-Instant = datetime | str
+Instant = datetime | date | str
 Duration = timedelta | str | float
 
 
@@ -26,14 +26,26 @@ def _real_now() -> datetime:
 
 
 class Clock:
-    """A clock that follows real time shifted by an offset, or stands frozen at an instant."""
+    """A clock that follows real time shifted by an offset, or stands frozen at an instant.
 
-    __slots__ = ("_frozen_at", "_offset", "_source")
+    ``listeners`` are called as ``listener(before, after)`` whenever the clock jumps (``set``,
+    ``advance``, ``freeze(at)``, ``reset``), so time-driven rules (an invoice becoming overdue, a
+    proposal expiring) can react; real time flowing by does not call them.
+    """
+
+    __slots__ = ("_frozen_at", "_offset", "_source", "listeners")
 
     def __init__(self, source: Callable[[], datetime] = _real_now) -> None:
         self._source = source
         self._offset = timedelta(0)
         self._frozen_at: datetime | None = None
+        self.listeners: list[Callable[[datetime, datetime], None]] = []
+
+    def _jumped(self, before: datetime) -> datetime:
+        after = self.now()
+        for listener in list(self.listeners):
+            listener(before, after)
+        return after
 
     def now(self) -> datetime:
         if self._frozen_at is not None:
@@ -56,9 +68,10 @@ class Clock:
         return self._frozen_at is not None
 
     def freeze(self, at: Instant | None = None) -> datetime:
-        """Stop time at ``at`` (a datetime or ISO 8601 text; default: the current mock instant)."""
-        self._frozen_at = _instant(at) if at is not None else self.now()
-        return self._frozen_at
+        """Stop time at ``at`` (datetime, date or ISO 8601 text; default: the current mock instant)."""
+        before = self.now()
+        self._frozen_at = _instant(at) if at is not None else before
+        return self._jumped(before) if at is not None else self._frozen_at
 
     def unfreeze(self) -> datetime:
         """Let time flow again from the frozen instant."""
@@ -70,27 +83,30 @@ class Clock:
     def set(self, at: Instant) -> datetime:
         """Jump to ``at``; a frozen clock stays frozen, a running clock keeps running from there."""
         at = _instant(at)
+        before = self.now()
         if self._frozen_at is not None:
             self._frozen_at = at
         else:
             self._offset = at - self._source()
-        return self.now()
+        return self._jumped(before)
 
     def advance(self, by: Duration) -> datetime:
         """Move forward by ``by`` (negative moves back): a timedelta, seconds, or text like ``"24h"``."""
         if not isinstance(by, timedelta):
             by = parse_duration(by)
+        before = self.now()
         if self._frozen_at is not None:
             self._frozen_at += by
         else:
             self._offset += by
-        return self.now()
+        return self._jumped(before)
 
     def reset(self) -> datetime:
         """Back to real time."""
+        before = self.now()
         self._offset = timedelta(0)
         self._frozen_at = None
-        return self.now()
+        return self._jumped(before)
 
     def describe(self) -> dict:
         return {"now": format_timestamp(self.now()), "frozen": self.frozen,
@@ -102,19 +118,23 @@ def _aware(at: datetime) -> datetime:
 
 
 def _instant(at: Instant) -> datetime:
-    """A datetime (naive means UTC) or ISO 8601 text (``2026-05-19T10:00:00Z``, ``2026-05-19``)."""
+    """A datetime (naive means UTC), a date (its midnight UTC) or ISO 8601 text of either."""
     if isinstance(at, str):
         try:
             at = datetime.fromisoformat(at.strip())
         except ValueError:
             raise ValueError(f"invalid instant {at!r}: use ISO 8601 like 2026-05-19T10:00:00Z") from None
+    if not isinstance(at, datetime):
+        at = datetime(at.year, at.month, at.day)
     return _aware(at)
 
 
 def format_timestamp(at: datetime) -> str:
     """ISO 8601 UTC with milliseconds, as the real API writes it: 2026-05-19T10:00:00.000Z."""
     at = at.astimezone(UTC)
-    return at.strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z"
+    # Not strftime: its %Y drops leading zeros for years before 1000 on glibc.
+    return (f"{at.year:04d}-{at.month:02d}-{at.day:02d}T{at.hour:02d}:{at.minute:02d}:{at.second:02d}."
+            f"{at.microsecond // 1000:03d}Z")
 
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 
@@ -28,6 +29,24 @@ class Settings(BaseModel):
     rate_limit_window: int = Field(3600, ge=1)  # seconds of mock-clock time
     allow_local_webhooks: bool = False
     log_level: str = "info"
+    # Webhook deliveries (docs/webhooks.md): total attempts per delivery, first retry delay in
+    # seconds (doubling each retry), per-attempt timeout, auto-disable after N consecutive failed
+    # attempts (0: never), and private networks (CIDRs) deliveries may reach besides loopback.
+    webhook_attempts: int = Field(5, ge=1, le=20)
+    webhook_retry_delay: float = Field(1.0, ge=0)
+    webhook_timeout: float = Field(10.0, gt=0)
+    webhook_disable_after: int = Field(0, ge=0)
+    webhook_allowed_networks: list[str] = Field(default_factory=list)
+
+    @field_validator("webhook_allowed_networks")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for cidr in value:
+            try:
+                ipaddress.ip_network(cidr, strict=False)
+            except ValueError:
+                raise ValueError(f"{cidr!r} is not a network such as 172.16.0.0/12") from None
+        return value
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
@@ -44,6 +63,8 @@ class Settings(BaseModel):
                 continue
             if name in ("seeds", "scenarios"):
                 values[name] = [p for p in raw.replace(",", os.pathsep).split(os.pathsep) if p]
+            elif name == "webhook_allowed_networks":
+                values[name] = [p.strip() for p in raw.split(",") if p.strip()]
             elif name == "allow_local_webhooks":
                 values[name] = raw.strip().lower() in ("1", "true", "yes", "on")
             else:

@@ -9,9 +9,12 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from mockcasa.clock import Clock
+from mockcasa.config import Settings
 from mockcasa.models.common import new_id
 from mockcasa.store import Collection
 
@@ -84,19 +87,35 @@ def generate_api_key() -> str:
 class Sandbox:
     """Every organization and credential of one running mockcasa."""
 
-    def __init__(self, resources: dict[str, Resource], all_scopes: frozenset[str]) -> None:
+    def __init__(self, resources: dict[str, Resource], all_scopes: frozenset[str],
+                 settings: Settings | None = None) -> None:
         self.resources = resources
         self.all_scopes = all_scopes
+        # The server's settings, for rules that depend on them (which webhook URLs are accepted).
+        self.settings = settings if settings is not None else Settings()
         self.organizations: dict[str, Organization] = {}
         self.api_keys: dict[str, ApiKey] = {}
         # Other credential kinds (OAuth tokens) plug in here: (sandbox, token) -> Principal | None.
         self.authenticators: list[Callable[[Sandbox, str], Any]] = []
         # Called with (organization, [(event, payload), ...]) after each committed change.
         self.listeners: list[Callable[[Organization, list], None]] = []
+        # Sandbox-wide services keyed by name (the OAuth server: its apps, signing key, tokens).
+        self.extras: dict[str, Any] = {}
 
     def publish(self, org: Organization, events: list) -> None:
         for listener in self.listeners:
             listener(org, events)
+
+    def clock_moved(self, org: Organization, before: datetime, after: datetime) -> None:
+        """Run every resource's ``on_clock_change`` hook for ``org`` and publish what they emit."""
+        from mockcasa.engine.spec import Ctx
+
+        ctx = Ctx(org=org, sandbox=self)
+        for spec in self.resources.values():
+            if spec.on_clock_change is not None:
+                spec.on_clock_change(ctx, before, after)
+        if ctx.events:
+            self.publish(org, ctx.events)
 
     def create_organization(self, *, id: str | None = None, name: str = "Sandbox Studio",
                             currency: str = "USD", tax_rate: float = 0.0,
@@ -105,6 +124,7 @@ class Sandbox:
         if org.id in self.organizations:
             raise ValueError(f"organization {org.id} already exists")
         self.organizations[org.id] = org
+        org.clock.listeners.append(partial(self.clock_moved, org))
         if with_member:
             org.add_member("Sandbox Owner", "owner@example.com")
         return org

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
 from sortedcontainers import SortedList
 
 Predicate = Callable[[Any], bool]
@@ -135,4 +136,8 @@ def _values(value: Any) -> tuple:
 
 def snapshot_record(record: BaseModel) -> dict[str, Any]:
     """A record as plain JSON-ready data, including internal (never served) fields."""
-    return record.model_dump(mode="json", by_alias=False)
+    data = record.model_dump(mode="json", by_alias=False)
+    for name, field in type(record).model_fields.items():
+        if field.exclude:  # model_dump leaves out internal fields; a snapshot must keep them
+            data[name] = to_jsonable_python(getattr(record, name))
+    return data

@@ -1,6 +1,6 @@
 """The mock clock: its Python API, and records stamped by their own organization's clock."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -26,6 +26,7 @@ def test_freeze_set_advance_accept_datetimes_text_and_seconds():
     assert clock.advance(90) == T0 + timedelta(hours=24, seconds=90)
     assert clock.advance(timedelta(days=-1, seconds=-90)) == T0
     assert clock.set("2026-06-01") == datetime(2026, 6, 1, tzinfo=UTC) and clock.frozen
+    assert clock.set(date(2026, 6, 1)) == datetime(2026, 6, 1, tzinfo=UTC)
     assert clock.set(datetime(2026, 6, 2, 12)) == datetime(2026, 6, 2, 12, tzinfo=UTC)  # naive is UTC
     assert clock.today().isoformat() == "2026-06-02"
     assert clock.timestamp() == datetime(2026, 6, 2, 12, tzinfo=UTC).timestamp()

@@ -99,7 +99,10 @@ def update_record(spec: Resource, ctx: Ctx, record: Any, changes: dict[str, Any]
         changes = spec.on_update(ctx, record, changes)
     if not changes:
         return record
-    updated = spec.model.model_validate({**dict(record), **changes, "updated_at": ctx.now()})
+    # Changes apply to the stored record: derived fields (an invoice's overdue, a proposal's expired)
+    # are computed on read and never written back by an update.
+    stored = ctx.org[spec.name].get(record.id) or record
+    updated = spec.model.model_validate({**dict(stored), **changes, "updated_at": ctx.now()})
     ctx.org[spec.name].replace(updated)
     if spec.after_update:
         spec.after_update(ctx, updated, record)

@@ -53,7 +53,10 @@ Uuid = Annotated[str, AfterValidator(_check_uuid),
                  WithJsonSchema({"type": "string", "format": "uuid", "description": "UUID v4",
                                  "example": "550e8400-e29b-41d4-a716-446655440000"})]
 Email = Annotated[str, AfterValidator(_check_email), WithJsonSchema({"type": "string", "format": "email"})]
-Timestamp = Annotated[AwareDatetime, PlainSerializer(format_timestamp, return_type=str),
+# Formatted only at the JSON edge: in Python (hook values, PATCH no-op checks) a timestamp stays a
+# datetime, and an unset optional timestamp of a request body stays None.
+Timestamp = Annotated[AwareDatetime,
+                      PlainSerializer(format_timestamp, return_type=str, when_used="json-unless-none"),
                       WithJsonSchema({"type": "string", "format": "date-time",
                                       "description": "ISO 8601 timestamp (UTC)"})]
 Day = date

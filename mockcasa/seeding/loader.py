@@ -8,6 +8,7 @@ import yaml
 from pydantic import ValidationError
 
 from mockcasa.engine.body import field_path
+from mockcasa.oauth.seeds import register_seed_apps, seed_problems
 from mockcasa.seeding.models import SeedFile
 from mockcasa.state import Sandbox
 
@@ -33,6 +34,7 @@ def read_seed(path: Path) -> SeedFile:
 def apply_seed(sandbox: Sandbox, seed: SeedFile, source: str = "seed") -> list[str]:
     """Create the seed's organizations; returns their ids. Checks everything before changing anything."""
     taken = set(sandbox.api_keys)
+    taken_clients: set[str] = set()
     for i, org in enumerate(seed.organizations):
         if org.id and org.id in sandbox.organizations:
             raise SeedError(f"{source}: organizations[{i}].id: organization {org.id} already exists")
@@ -44,6 +46,9 @@ def apply_seed(sandbox: Sandbox, seed: SeedFile, source: str = "seed") -> list[s
             if unknown:
                 raise SeedError(f"{source}: organizations[{i}].apiKeys[{j}].scopes: unknown scopes "
                                 f"{', '.join(unknown)}")
+        problems = seed_problems(sandbox, org, taken_clients)
+        if problems:
+            raise SeedError("\n".join(f"{source}: organizations[{i}].{line}" for line in problems))
     ids = []
     for org_seed in seed.organizations:
         org = sandbox.create_organization(id=org_seed.id, name=org_seed.name, currency=org_seed.currency,
@@ -53,6 +58,7 @@ def apply_seed(sandbox: Sandbox, seed: SeedFile, source: str = "seed") -> list[s
         for key in org_seed.api_keys:
             sandbox.issue_key(org, key=key.key, name=key.name, rate_limit=key.rate_limit,
                               scopes=None if key.scopes == "*" else frozenset(key.scopes))
+        register_seed_apps(sandbox, org, org_seed)
         ids.append(org.id)
     return ids
 

@@ -1,0 +1,155 @@
+"""Invoices: totals from line items, a status derived from payments and the organization's clock.
+
+Line totals, subtotal, discount, tax and total are computed once at create (line items are not
+editable in v1). ``amountPaid``, ``balanceDue``, ``status`` and ``paidAt`` are derived from the
+invoice's payments on every read (see ``_ledger``). Only draft/sent (create) and draft/sent/void
+(update) are writable; void is terminal; only drafts can be deleted.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from pydantic.alias_generators import to_snake
+
+from mockcasa.engine.spec import Ctx, Filter, Ref, Resource
+from mockcasa.errors import Conflict, Invalid
+from mockcasa.models.billing import Invoice, InvoiceCreate, InvoiceStatus, InvoiceUpdate
+from mockcasa.models.common import new_id
+from mockcasa.resources._ledger import OPEN_STATUSES, settle
+from mockcasa.resources._util import claim_number, literal_values, money
+from mockcasa.resources.payments import record_stripe_payment
+
+PAYMENT_TERM = timedelta(days=30)
+
+
+def _decimal(value: Any) -> Decimal:
+    return Decimal(str(value or 0))
+
+
+def price(tax_rate: float, lines: list[Any]) -> dict[str, Any]:
+    """Line items with ids and totals, and the invoice totals they add up to (cents, half up).
+
+    line total = quantity × unitPrice × (1 − discountPercent/100); subtotal = Σ quantity × unitPrice;
+    discountAmount = Σ line discounts; taxAmount = tax rate × Σ taxable line totals.
+    """
+    items, subtotal, discount, taxable = [], Decimal(0), Decimal(0), Decimal(0)
+    for line in lines:
+        line = line.model_dump(by_alias=False) if hasattr(line, "model_dump") \
+            else {to_snake(k): v for k, v in line.items()}
+        gross = _decimal(line.get("quantity")) * _decimal(line.get("unit_price"))
+        off = gross * _decimal(line.get("discount_percent")) / 100
+        total = money(gross - off)
+        items.append({**line, "id": line.get("id") or new_id(), "total": total,
+                      "taxable": bool(line.get("taxable")), "discount_percent": line.get("discount_percent")})
+        subtotal, discount = subtotal + gross, discount + off
+        if line.get("taxable"):
+            taxable += _decimal(total)
+    subtotal_, discount_ = money(subtotal), money(discount)
+    tax = money(_decimal(tax_rate) * taxable)
+    total = money(_decimal(subtotal_) - _decimal(discount_) + _decimal(tax))
+    if not all(math.isfinite(x) for x in (subtotal_, discount_, total, *(i["total"] for i in items))):
+        raise Invalid(field="lineItems", reason="the amounts are too large to represent")
+    return {"line_items": items, "subtotal": subtotal_, "discount_amount": discount_, "tax_amount": tax,
+            "total": total, "amount_paid": 0, "balance_due": total}
+
+
+def _day(value: Any, field: str) -> date:
+    if isinstance(value, str):  # seeds may write dates as text
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise Invalid(field=field, reason="must be a date in the form YYYY-MM-DD") from None
+    return value
+
+
+def _dates(ctx: Ctx, values: dict[str, Any]) -> None:
+    issue = values["issue_date"] = _day(values.get("issue_date"), "issueDate") or ctx.today()
+    values["due_date"] = _day(values.get("due_date"), "dueDate") \
+        or (issue + PAYMENT_TERM if issue <= date.max - PAYMENT_TERM else date.max)
+
+
+def on_create(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
+    values = {**values, **price(ctx.org.tax_rate, values["line_items"])}
+    values["project_ids"] = values.get("project_ids") or []
+    _dates(ctx, values)
+    values["currency"] = ctx.org.currency
+    if values["status"] == "sent" and values["total"] <= 0:
+        values["paid_at"] = ctx.now()  # nothing to pay: paid as soon as it is sent
+    values["invoice_number"] = ctx.org.next_number("INV")  # last: a refused request uses no number
+    return values
+
+
+def after_create(ctx: Ctx, invoice: Invoice) -> None:
+    if invoice.status != "draft":
+        ctx.emit("invoice_sent", "invoices", settle(ctx, invoice))
+
+
+def on_update(ctx: Ctx, invoice: Invoice, changes: dict[str, Any]) -> dict[str, Any]:
+    """Status moves: void is terminal; an open invoice stays as derived when PATCHed to sent."""
+    status = changes.get("status")
+    if status is None:
+        return changes
+    if invoice.status == "void":
+        raise Conflict(f"Invoice {invoice.invoice_number} is void; void is terminal and its status cannot "
+                       f"change.")
+    if status == "sent" and invoice.status in OPEN_STATUSES:
+        # Already sent: its status is derived (partial, paid, overdue), so this is a no-op.
+        return {k: v for k, v in changes.items() if k != "status"}
+    if status == "sent" and invoice.total <= 0:
+        changes = {**changes, "paid_at": ctx.now()}
+    if status == "draft" and ctx.org["payments"].count("invoice_id", invoice.id):
+        raise Conflict(f"Invoice {invoice.invoice_number} has payments recorded against it and cannot go "
+                       f"back to draft.")
+    if status == "void" and invoice.amount_paid != 0:
+        raise Conflict(f"Invoice {invoice.invoice_number} has {invoice.amount_paid:.2f} "
+                       f"{invoice.currency} paid; refund the payments before voiding it.")
+    return changes
+
+
+def after_update(ctx: Ctx, invoice: Invoice, before: Invoice) -> None:
+    if before.status == "draft" and invoice.status == "sent":
+        ctx.emit("invoice_sent", "invoices", settle(ctx, invoice))
+
+
+def on_delete(ctx: Ctx, invoice: Invoice) -> None:
+    if invoice.status != "draft":
+        raise Conflict(f"Only draft invoices can be deleted; invoice {invoice.invoice_number} is "
+                       f"{invoice.status}. Void it instead.")
+
+
+def on_seed(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
+    """A seeded invoice: totals from its line items, number, currency and dates filled in.
+
+    ``paid``/``partial``/``overdue`` are stored as ``sent``: a seed makes an invoice paid by
+    seeding its payments, from which the status is derived like any other.
+    """
+    values = dict(values)
+    if values.get("line_items"):
+        values.update(price(ctx.org.tax_rate, values["line_items"]))
+    values["project_ids"] = values.get("project_ids") or []
+    _dates(ctx, values)
+    values.setdefault("currency", ctx.org.currency)
+    if values.get("status") in ("partial", "paid", "overdue"):
+        values["status"] = "sent"
+    values["invoice_number"] = claim_number(ctx.org, "INV", values.get("invoice_number"))
+    return values
+
+
+RESOURCE = Resource(
+    name="invoices", singular="invoice",
+    model=Invoice, create_model=InvoiceCreate, update_model=InvoiceUpdate,
+    filters=[Filter.uuid("clientId"),
+             replace(Filter.enum("status", literal_values(InvoiceStatus)), derived=True)],
+    refs=[Ref("client_id", "clients"), Ref("billing_contact_id", "contacts"),
+          Ref("project_ids", "projects", many=True)],
+    descriptions={"create": "Status `paid`, `partial`, and `overdue` are system-derived from Payments and "
+                            "the due date; do not set them directly."},
+    on_create=on_create, after_create=after_create, on_update=on_update, after_update=after_update,
+    on_delete=on_delete, derive=settle, on_seed=on_seed,
+    actions={"record_stripe_payment": record_stripe_payment},
+)
