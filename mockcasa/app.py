@@ -8,17 +8,20 @@ from collections.abc import Callable
 
 from aiohttp import web
 
+from mockcasa.admin import setup_admin
 from mockcasa.config import Settings, default_seed
 from mockcasa.engine.handlers import add_routes, json_response
 from mockcasa.http.auth import principal_of
 from mockcasa.http.envelope import envelope_middleware
 from mockcasa.http.idempotency import idempotency_middleware
+from mockcasa.http.journal import JOURNAL, Journal, journal_middleware
 from mockcasa.http.ratelimit import RateLimiter, rate_limit_middleware
 from mockcasa.keys import RATE_LIMITER, SANDBOX, SETTINGS
 from mockcasa.oauth.endpoints import add_oauth_routes
 from mockcasa.openapi import build_document
 from mockcasa.resources import all_resources, all_scopes
-from mockcasa.seeding import load_seed_file
+from mockcasa.scenarios import fault_middleware, setup_faults
+from mockcasa.seeding import load_seed_files
 from mockcasa.state import Sandbox
 from mockcasa.webhooks import admin as webhook_admin
 from mockcasa.webhooks.worker import install as install_webhooks
@@ -47,6 +50,9 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
 
     ``settings.seeds`` are loaded in order (a bad file raises ``SeedError`` and nothing is
     served); with no seeds and ``load_default_seed`` the bundled ``seeds/default.yaml`` is used.
+    ``settings.scenarios`` are loaded as fault rules (a bad file raises ``ScenarioError``).
+    Layers, outermost first: journal, error envelope, faults, authentication (401, never counted),
+    rate limit (429; headers on every authenticated response), idempotency (replay or 409).
     """
     settings = settings or Settings()
     resources = all_resources()
@@ -54,17 +60,17 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
     seeds = list(settings.seeds)
     if not seeds and load_default_seed and default_seed() is not None:
         seeds = [default_seed()]
-    for path in seeds:
-        load_seed_file(sandbox, path)
+    load_seed_files(sandbox, seeds)
 
     limiter = RateLimiter(settings.rate_limit, settings.rate_limit_window)
-    # Outermost first: request id + error envelope, authentication (401, never counted),
-    # rate limit (429; headers on every authenticated response), idempotency (replay/409), handler.
-    app = web.Application(middlewares=[envelope_middleware, auth_middleware,
+    app = web.Application(middlewares=[journal_middleware, envelope_middleware, fault_middleware, auth_middleware,
                                        rate_limit_middleware(limiter), idempotency_middleware])
     app[SETTINGS] = settings
     app[RATE_LIMITER] = limiter
     app[SANDBOX] = sandbox
+    app[JOURNAL] = Journal(settings.journal_size)
+    setup_faults(app, settings)
+    setup_admin(app, settings)
     app[OPENAPI_DOCUMENT] = functools.cache(lambda: json.dumps(build_document(resources)).encode())
     app.router.add_get(OPENAPI_PATH, serve_openapi)
     add_routes(app, resources)

@@ -13,6 +13,7 @@ admin API freeze, set and advance it::
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -108,9 +109,23 @@ class Clock:
         self._frozen_at = None
         return self._jumped(before)
 
+    def state(self) -> dict:
+        """The exact clock setting, for snapshots (``restore`` takes it back)."""
+        return {"frozenAt": None if self._frozen_at is None else self._frozen_at.isoformat(),
+                "offsetMicroseconds": _microseconds(self._offset)}
+
+    def restore(self, state: dict) -> None:
+        frozen = state.get("frozenAt")
+        self._frozen_at = None if frozen is None else _aware(datetime.fromisoformat(frozen))
+        self._offset = timedelta(microseconds=state.get("offsetMicroseconds", 0))
+
     def describe(self) -> dict:
         return {"now": format_timestamp(self.now()), "frozen": self.frozen,
                 "offsetSeconds": None if self.frozen else self._offset.total_seconds()}
+
+
+def _microseconds(delta: timedelta) -> int:
+    return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 def _aware(at: datetime) -> datetime:
@@ -137,11 +152,12 @@ def format_timestamp(at: datetime) -> str:
             f"{at.microsecond // 1000:03d}Z")
 
 
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w)?")
 
 
 def parse_duration(text: str | float) -> timedelta:
-    """Parse ``90``, ``"90s"``, ``"15m"``, ``"24h"``, ``"-30d"``, ``"1d12h"`` into a timedelta."""
+    """Parse ``90``, ``"90s"``, ``"250ms"``, ``"15m"``, ``"24h"``, ``"-30d"``, ``"1d12h"`` into a timedelta."""
     if isinstance(text, (int, float)):
         return timedelta(seconds=text)
     s = text.strip().lower()
@@ -149,15 +165,11 @@ def parse_duration(text: str | float) -> timedelta:
     s = s.lstrip("+-")
     if not s:
         raise ValueError("empty duration")
-    total, number = 0.0, ""
-    for ch in s:
-        if ch.isdigit() or ch == ".":
-            number += ch
-        elif ch in _UNITS and number:
-            total += float(number) * _UNITS[ch]
-            number = ""
-        else:
-            raise ValueError(f"invalid duration {text!r}: use forms like 90s, 15m, 24h, 30d, 1d12h")
-    if number:
-        total += float(number)
+    total, position = 0.0, 0
+    while position < len(s):
+        part = _DURATION_PART.match(s, position)
+        if part is None or (part.group(2) is None and part.end() != len(s)):
+            raise ValueError(f"invalid duration {text!r}: use forms like 250ms, 90s, 15m, 24h, 30d, 1d12h")
+        total += float(part.group(1)) * _UNITS[part.group(2) or "s"]
+        position = part.end()
     return timedelta(seconds=sign * total)

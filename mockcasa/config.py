@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field, field_validator
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
+ADMIN_PREFIX = "/_mockcasa/"  # the admin API; the fault and journal layers leave it alone
 
 
 def default_seed() -> Path | None:
@@ -25,6 +26,7 @@ class Settings(BaseModel):
     seeds: list[Path] = Field(default_factory=list)
     scenarios: list[Path] = Field(default_factory=list)
     admin_token: str | None = None
+    journal_size: int = Field(default=1000, ge=0)  # requests kept in the admin journal; 0 disables it
     rate_limit: int = Field(1000, ge=1)  # requests per window per credential, unless the key sets its own
     rate_limit_window: int = Field(3600, ge=1)  # seconds of mock-clock time
     allow_local_webhooks: bool = False

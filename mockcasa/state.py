@@ -6,6 +6,7 @@ one process (two pytest tests) share nothing.
 
 from __future__ import annotations
 
+import copy
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -72,6 +73,22 @@ class Organization:
         self.members[member.id] = member
         return member
 
+    def copy(self) -> Organization:
+        """An independent copy to stage changes on (seeds, imports); ``adopt`` takes it back."""
+        clone = copy.copy(self)  # attributes other features add come along
+        clone.clock = Clock()
+        clone.clock.restore(self.clock.state())
+        clone.members = dict(self.members)
+        clone.counters = dict(self.counters)
+        clone.collections = {name: c.copy() for name, c in self.collections.items()}
+        clone.extras = dict(self.extras)
+        return clone
+
+    def adopt(self, staged: Organization) -> None:
+        """Take over a staged copy's state, keeping this object and its clock (others may hold them)."""
+        self.__dict__.update({k: v for k, v in vars(staged).items() if k not in ("id", "clock")})
+        self.clock.restore(staged.clock.state())
+
     def reset(self) -> None:
         for collection in self.collections.values():
             collection.clear()
@@ -117,14 +134,19 @@ class Sandbox:
         if ctx.events:
             self.publish(org, ctx.events)
 
+    def add_organization(self, org: Organization) -> Organization:
+        """Make a built organization live: the one way in, so every feature's wiring applies to it."""
+        self.organizations[org.id] = org
+        org.clock.listeners.append(partial(self.clock_moved, org))
+        return org
+
     def create_organization(self, *, id: str | None = None, name: str = "Sandbox Studio",
                             currency: str = "USD", tax_rate: float = 0.0,
                             with_member: bool = True) -> Organization:
         org = Organization(self.resources, id=id, name=name, currency=currency, tax_rate=tax_rate)
         if org.id in self.organizations:
             raise ValueError(f"organization {org.id} already exists")
-        self.organizations[org.id] = org
-        org.clock.listeners.append(partial(self.clock_moved, org))
+        self.add_organization(org)
         if with_member:
             org.add_member("Sandbox Owner", "owner@example.com")
         return org

@@ -23,7 +23,7 @@ def _order_key(record: Any) -> tuple[float, str]:
 
 
 class Collection:
-    __slots__ = ("records", "_order", "_indexes", "_keys")
+    __slots__ = ("_indexes", "_keys", "_order", "records")
 
     def __init__(self, indexed_fields: Iterable[str] = ()) -> None:
         self.records: dict[str, Any] = {}
@@ -75,6 +75,16 @@ class Collection:
         if old is not None:
             self.remove(old)
         self.add(record)
+
+    def copy(self) -> Collection:
+        """An independent copy (records are immutable and shared); used to stage changes aside."""
+        clone = Collection(())
+        clone.records = dict(self.records)
+        clone._keys = dict(self._keys)
+        clone._order = self._order.copy()
+        clone._indexes = {f: {v: bucket.copy() for v, bucket in index.items()}
+                          for f, index in self._indexes.items()}
+        return clone
 
     def clear(self) -> None:
         self.records.clear()

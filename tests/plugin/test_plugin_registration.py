@@ -1,5 +1,7 @@
 """The plugin as a partner's project sees it: loaded through its entry point, in a separate pytest run."""
 
+import re
+
 import pytest
 
 ISOLATION = """
@@ -89,4 +91,5 @@ def test_a_bad_seed_fails_with_the_loaders_message(project):
     result = project.runpytest_inprocess()
     result.assert_outcomes(errors=1)
     assert "Traceback" not in result.stdout.str() and "SeedError" not in result.stdout.str()
-    assert "bad.yaml: organizations[0].currency: String should have at most 3 characters" in result.stdout.str()
+    assert re.search(r"bad\.yaml:2: organizations\[0\]\.currency: String should have at most 3 characters",
+                     result.stdout.str())
