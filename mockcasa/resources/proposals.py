@@ -59,8 +59,8 @@ def after_update(ctx: Ctx, proposal: Proposal, before: Proposal) -> None:
     on). ``proposal_expired``: it now reads expired (sent with, or moved to, a past expirationDate).
     """
     shown = derive(ctx, proposal)
-    if (shown.status == "sent" or proposal.status == "sent" and before.status == "draft") \
-            and before.status != "sent":
+    sending = proposal.status == "sent" and before.status == "draft"
+    if (shown.status == "sent" or sending) and before.status != "sent":
         ctx.emit("proposal_sent", "proposals", shown)
     _expired_event(ctx, before.status, shown)
 
