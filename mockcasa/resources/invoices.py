@@ -19,7 +19,7 @@ from pydantic.alias_generators import to_snake
 from mockcasa.engine.spec import Ctx, Filter, Ref, Resource
 from mockcasa.errors import Conflict, Invalid
 from mockcasa.models.billing import Invoice, InvoiceCreate, InvoiceStatus, InvoiceUpdate
-from mockcasa.models.common import new_id
+from mockcasa.models.common import derived_id, new_id
 from mockcasa.resources._ledger import OPEN_STATUSES, settle
 from mockcasa.resources._util import claim_number, literal_values, money
 from mockcasa.resources.payments import record_stripe_payment
@@ -130,7 +130,13 @@ def on_seed(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
     """
     values = dict(values)
     if values.get("line_items"):
-        values.update(price(ctx.org.tax_rate, values["line_items"]))
+        # Line ids follow from the invoice's, so a seed loads the same every time.
+        lines = [line.model_dump(by_alias=False) if hasattr(line, "model_dump") else dict(line)
+                 for line in values["line_items"]]
+        for i, line in enumerate(lines):
+            if not line.get("id") and values.get("id"):
+                line["id"] = derived_id(values["id"], "line", i)
+        values.update(price(ctx.org.tax_rate, lines))
     values["project_ids"] = values.get("project_ids") or []
     _dates(ctx, values)
     values.setdefault("currency", ctx.org.currency)
