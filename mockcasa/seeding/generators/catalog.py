@@ -56,8 +56,9 @@ def catalog_items(gen: Gen, count: int) -> Iterator[dict[str, Any]]:
     """Every template once, then variants; most active, some paused or archived, a few client-specific."""
     templates = list(ITEMS)
     gen.rng.shuffle(templates)
-    # The hourly services come first: time entries and invoices draw their rates from them.
-    templates.sort(key=lambda item: item.unit != "hour" or item.type != "charge")
+    # The hourly services come first (time entries and invoices draw their rates from them), then the
+    # recurring ones, so a small catalog still has every frequency.
+    templates.sort(key=lambda item: (item.unit != "hour" or item.type != "charge", item.frequency == "one-time"))
     clients = [c for c in gen.records("clients") if c.status == "active"]
     # The first items stay active (what time entries are priced from); the rest show every status.
     core = min(count, 6)

@@ -25,6 +25,9 @@ class GenerationError(Exception):
 class Gen:
     """Seeded randomness plus read access to the records already staged in the organization.
 
+    ``between`` and ``day_between`` take exactly one draw whatever their range: with a running
+    clock the ranges move with the time of day, and the records after them stay the same.
+
     ``ctx`` lets a generator read records as the API shows them (``shown``); ``record_id(i)`` is
     the id the ``i``-th record it yields will get (a refund names its payment); ``made`` holds
     the records generated so far in this build, by resource.
@@ -114,10 +117,11 @@ class Gen:
     def between(self, start: datetime, end: datetime | None = None) -> datetime:
         """A millisecond-precise instant in [start, end] (end defaults to now)."""
         end = end or self.now
+        fraction = self.rng.random()  # always one draw: a span that varies with the clock shifts nothing else
         if end <= start:
             return start
         span_ms = int((end - start).total_seconds() * 1000)
-        return start + timedelta(milliseconds=self.rng.randint(0, span_ms))
+        return start + timedelta(milliseconds=int(fraction * (span_ms + 1)))
 
     def past(self, days: int) -> datetime:
         return self.between(self.now - timedelta(days=days))
@@ -127,7 +131,7 @@ class Gen:
 
     def day_between(self, first: date, last: date) -> date:
         """A day in [first, last] (``first`` when the range is empty)."""
-        return first + timedelta(days=self.rng.randint(0, max((last - first).days, 0)))
+        return first + timedelta(days=int(self.rng.random() * (max((last - first).days, 0) + 1)))
 
     def at(self, day: date, hours: tuple[int, int] = (8, 19), *, not_before: datetime | None = None) -> datetime:
         """An instant on ``day`` during ``hours`` (UTC), never in the future nor before ``not_before``."""

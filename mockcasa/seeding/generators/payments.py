@@ -96,7 +96,7 @@ def _settle(gen: Gen, ledger: Ledger, invoice: Any, budget: int) -> list[dict[st
                             {"paid": 84, "partial": 7, "unpaid": 9})
         last_day = min(invoice.due_date + timedelta(days=gen.rng.choice((0, 0, 3, 7, 12, 25))), today)
     else:
-        fate = gen.weighted({"paid": 35, "partial": 25, "unpaid": 40})
+        fate = gen.weighted({"paid": 40, "partial": 15, "unpaid": 45})
         last_day = today
     if fate == "unpaid" or budget < 1:
         return []
