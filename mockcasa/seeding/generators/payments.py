@@ -11,6 +11,7 @@ the payments written for them.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
@@ -229,7 +230,7 @@ def payouts(gen: Gen, count: int) -> Iterator[dict[str, Any]]:
         raise GenerationError(f"{count} payouts need at least as many generated Stripe payments waiting to be "
                               f"paid out ({len(entries)} are): generate more payments or fewer payouts")
     cuts = [0, *sorted(gen.rng.sample(range(1, len(entries)), count - 1)), len(entries)]
-    bundles = [entries[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
+    bundles = [entries[a:b] for a, b in itertools.pairwise(cuts)]
     older = list(range(max(count - 2, 0)))
     failed = gen.rng.choice(older) if count >= 5 else None
     canceled = gen.rng.choice([i for i in older if i != failed]) if count >= 8 else None
