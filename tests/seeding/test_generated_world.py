@@ -127,6 +127,9 @@ async def test_proposals_and_contracts_fit_their_status(loaded):
     assert set(values(w["contracts"], "status")) == {"draft", "sent", "viewed", "active", "completed", "expired",
                                                      "voided"}
     contracts = {c["id"]: c for c in w["contracts"]}
+    for records, number in ((w["proposals"], "proposalNumber"), (w["contracts"], "contractNumber")):
+        by_number = [r["createdAt"] for r in sorted(records, key=lambda r: r[number])]
+        assert by_number == sorted(by_number)  # numbered in the order they were written
     for proposal in w["proposals"]:
         expires = proposal["expirationDate"]
         assert (proposal["issueDate"] is None) == (proposal["status"] == "draft")

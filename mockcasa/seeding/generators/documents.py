@@ -110,6 +110,7 @@ def contracts(gen: Gen, count: int) -> Iterator[dict[str, Any]]:
     pick_client = gen.picker("clients", weight=lambda c: {"active": 4, "inactive": 2}.get(c.status, 1))
     client_of = {c.id: c for c in clients}
     today = gen.today
+    made = []
     for status in gen.spread({"active": 30, "completed": 22, "sent": 8, "viewed": 6, "draft": 8, "expired": 6,
                               "voided": 5}, count):
         recent = status in ("draft", "sent", "viewed")
@@ -140,7 +141,7 @@ def contracts(gen: Gen, count: int) -> Iterator[dict[str, Any]]:
         contact = _primary(contacts.get(client.id, []))
         changed = gen.later(signed_at or created, 0, 30) if status in ("completed", "expired", "voided") \
             else signed_at or created
-        yield {
+        made.append({
             "title": f"{project.name} agreement" if project else f"Services agreement - {client.name}"[:300],
             "client_id": client.id,
             "billing_contact_id": contact.id if contact else None,
@@ -158,7 +159,9 @@ def contracts(gen: Gen, count: int) -> Iterator[dict[str, Any]]:
             "archived": status in ("completed", "expired", "voided") and gen.chance(0.3),
             "created_at": created,
             "updated_at": max(changed, created),
-        }
+        })
+    made.sort(key=lambda contract: contract["created_at"])  # numbered in the order they were written
+    yield from made
 
 
 def _expiration(gen: Gen, status: str, effective: date | None, today: date) -> date | None:
