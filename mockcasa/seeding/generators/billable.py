@@ -58,10 +58,9 @@ def time_entries(gen: Gen, count: int) -> Iterator[dict[str, Any]]:
     billing = Billing(gen)
     freelancers = [gen.fake.name() for _ in range(3)]
     entries = []
-    for _ in range(count):
+    for rate_type in gen.spread({"standard": 86, "overtime": 8, "emergency": 3, "custom": 3}, count):
         project = pick_project()
         day = gen.day_between(*_worked_on(project, today))
-        rate_type = gen.weighted({"standard": 86, "overtime": 8, "emergency": 3, "custom": 3})
         item = gen.rng.choice(hourly) if hourly and gen.chance(0.85) else None
         override = None if item and rate_type != "custom" else gen.amount(75, 160, 5)
         billable = gen.chance(0.88)
