@@ -82,7 +82,8 @@ class Document:
         """Pydantic errors as problems; python field names in locations are shown camelCase."""
         problems, seen = [], set()
         for error in exc.errors(include_url=False):
-            # Union members tag their errors ("literal['']"): not a place in the document; the first reason says it.
+            # Union members tag their errors ("literal['']"), which is no place in the document;
+            # the first reason is kept.
             parts = tuple(p for p in error["loc"] if not (isinstance(p, str) and ("[" in p or "(" in p)))
             loc = prefix + tuple(to_camel(p) if isinstance(p, str) and "_" in p else p for p in parts)
             if loc not in seen:

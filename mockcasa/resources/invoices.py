@@ -131,12 +131,14 @@ def _seed_lines(lines: list[Any], invoice_id: str | None) -> list[dict[str, Any]
     """
     checked = []
     for i, line in enumerate(lines):
-        line = line.model_dump(by_alias=False) if hasattr(line, "model_dump") else {to_snake(k): v for k, v in line.items()}
+        if hasattr(line, "model_dump"):
+            line = line.model_dump(by_alias=False)
+        line = {to_snake(k): v for k, v in line.items()}
         given_id = line.pop("id", None)
         line.pop("total", None)
-        try:
+        try:  # camelCase in, so errors name lineItems[i].unitPrice
             item = InvoiceLineItemInput.model_validate(
-                {to_camel(k): v for k, v in line.items() if v is not None}, strict=False)  # errors name camelCase
+                {to_camel(k): v for k, v in line.items() if v is not None}, strict=False)
         except ValidationError as exc:
             details = {f"lineItems[{i}].{path}": reason for path, reason in validation_details(exc).items()}
             raise Invalid(describe(details), details) from None

@@ -132,8 +132,8 @@ def on_seed(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
     values = dict(values)
     payment_ids = values.pop("payment_ids", None)
     record_id = values.get("id")
-    values["stripe_payout_id"] = values.get("stripe_payout_id") or (
-        "po_" + hashlib.sha256(record_id.encode()).hexdigest()[:24] if record_id else f"po_{secrets.token_hex(12)}")
+    derived = hashlib.sha256(record_id.encode()).hexdigest()[:24] if record_id else secrets.token_hex(12)
+    values["stripe_payout_id"] = values.get("stripe_payout_id") or f"po_{derived}"
     values["currency"] = values.get("currency") or ctx.org.currency
     values.setdefault("amount", 0)  # a hand-written payout may leave its figures to the entries naming it
     if payment_ids is not None:
