@@ -59,6 +59,9 @@ CASES = {
     "bad relative date": (("organizations:\n  - records:\n      clients: [{alias: a, name: A}]\n"
                           "      projects:\n        - {name: P, clientId: a, startDate: -3x}\n"), 5,
                           "organizations[0].records.projects[0].startDate", "invalid duration"),
+    "bad chained offset": (("organizations:\n  - records:\n      clients: [{alias: a, name: A}]\n"
+                            "      projects:\n        - {name: P, clientId: a, startDate: today+1d+soon}\n"), 5,
+                           "organizations[0].records.projects[0].startDate", "invalid duration '+soon'"),
     "bad date": (("organizations:\n  - records:\n      clients: [{alias: a, name: A}]\n"
                  "      projects:\n        - {name: P, clientId: a, startDate: 2026-02-30}\n"), 5,
                  "organizations[0].records.projects[0].startDate", "day is out of range"),
