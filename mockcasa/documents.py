@@ -80,10 +80,15 @@ class Document:
 
     def validation_problems(self, exc: ValidationError, prefix: Loc = ()) -> list[Problem]:
         """Pydantic errors as problems; python field names in locations are shown camelCase."""
-        problems = []
+        problems, seen = [], set()
         for error in exc.errors(include_url=False):
-            loc = prefix + tuple(to_camel(p) if isinstance(p, str) and "_" in p else p for p in error["loc"])
-            problems.append(self.problem(loc, _reason(error)))
+            # Union members tag their errors ("literal['']"), which is no place in the document;
+            # the first reason is kept.
+            parts = tuple(p for p in error["loc"] if not (isinstance(p, str) and ("[" in p or "(" in p)))
+            loc = prefix + tuple(to_camel(p) if isinstance(p, str) and "_" in p else p for p in parts)
+            if loc not in seen:
+                seen.add(loc)
+                problems.append(self.problem(loc, _reason(error)))
         return problems
 
 

@@ -113,7 +113,7 @@ class Transaction(Record):
     receipt_verified: bool = False
     status: ActiveStatus = "active"
     # The invoice this transaction was billed to (seed data, admin "bill" action); never served.
-    invoice_id: Internal[str | None] = internal()
+    invoice_id: Internal[Uuid | None] = internal()
 
     # Index keys over the assignments, so that deleting a project or client a transaction is
     # assigned to is refused like any other referenced record (see the resource's refs).

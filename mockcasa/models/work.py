@@ -50,7 +50,7 @@ class TimeEntry(Record):
     effective_rate: Number | None = None
     worker_name: str | None = None
     # The invoice this entry was billed to (seed data, admin "bill" action); never served.
-    invoice_id: Internal[str | None] = internal()
+    invoice_id: Internal[Uuid | None] = internal()
 
 
 class TimeEntryCreate(InputModel):

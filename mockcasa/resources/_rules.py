@@ -95,9 +95,10 @@ def seed_through_create(spec: Resource, ctx: Ctx, values: dict[str, Any],
 
     Returns (values after the resource's ``on_create``, the system fields as given). The seed's
     values may use camelCase or snake_case names and JSON-style strings for dates and timestamps;
-    computed fields it carries are ignored.
+    computed fields it carries are ignored, and so are nulls.
     """
-    values = _snake_keys(spec, values)
+    # null is "not given" (a record copied from a GET carries nulls the create body would refuse).
+    values = {k: v for k, v in _snake_keys(spec, values).items() if v is not None}
     system = {k: values.pop(k) for k in (*RECORD_FIELDS, *system_fields) if k in values}
     # Fields the resource computes (a time entry's clientId, effectiveRate) are recomputed, so a
     # generator may write whole records.

@@ -46,10 +46,15 @@ def on_delete(ctx: Ctx, contract: Contract) -> None:
 
 
 def on_seed(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
+    """Any status and signers as written; a proposal it names that links no contract yet links to it."""
     values = dict(values)
     values["currency"] = values.get("currency") or ctx.org.currency
     values["signers"] = _signers(values.get("signers") or [])
     values["contract_number"] = claim_number(ctx.org, "CON", values.get("contract_number"))
+    proposal = ctx.org["proposals"].get(values.get("proposal_id") or "")
+    if proposal is not None and proposal.linked_contract_id is None and values.get("id"):
+        # The proposal the contract came from links to it, as the dashboard's conversion does.
+        ctx.org["proposals"].replace(proposal.model_copy(update={"linked_contract_id": values["id"]}))
     return values
 
 

@@ -14,12 +14,14 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from pydantic.alias_generators import to_snake
+from pydantic import ValidationError
+from pydantic.alias_generators import to_camel, to_snake
 
+from mockcasa.engine.body import describe, validation_details
 from mockcasa.engine.spec import Ctx, Filter, Ref, Resource
 from mockcasa.errors import Conflict, Invalid
-from mockcasa.models.billing import Invoice, InvoiceCreate, InvoiceStatus, InvoiceUpdate
-from mockcasa.models.common import new_id
+from mockcasa.models.billing import Invoice, InvoiceCreate, InvoiceLineItemInput, InvoiceStatus, InvoiceUpdate
+from mockcasa.models.common import derived_id, new_id
 from mockcasa.resources._dates import crossed
 from mockcasa.resources._ledger import OPEN_STATUSES, settle, status_events
 from mockcasa.resources._util import claim_number, literal_values, money
@@ -138,6 +140,29 @@ def on_delete(ctx: Ctx, invoice: Invoice) -> None:
                        f"{invoice.status}. Void it instead.")
 
 
+def _seed_lines(lines: list[Any], invoice_id: str | None) -> list[dict[str, Any]]:
+    """Seeded line items checked like the API's (400 naming ``lineItems[i].field``), ids kept or derived.
+
+    A line's id follows from the invoice's, so a seed loads the same every time; totals are recomputed.
+    """
+    checked = []
+    for i, line in enumerate(lines):
+        if hasattr(line, "model_dump"):
+            line = line.model_dump(by_alias=False)
+        line = {to_snake(k): v for k, v in line.items()}
+        given_id = line.pop("id", None)
+        line.pop("total", None)
+        try:  # camelCase in, so errors name lineItems[i].unitPrice
+            item = InvoiceLineItemInput.model_validate(
+                {to_camel(k): v for k, v in line.items() if v is not None}, strict=False)
+        except ValidationError as exc:
+            details = {f"lineItems[{i}].{path}": reason for path, reason in validation_details(exc).items()}
+            raise Invalid(describe(details), details) from None
+        line_id = given_id or (derived_id(invoice_id, "line", i) if invoice_id else None)
+        checked.append({**item.model_dump(by_alias=False), "id": line_id})
+    return checked
+
+
 def on_seed(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
     """A seeded invoice: totals from its line items, number, currency and dates filled in.
 
@@ -146,7 +171,7 @@ def on_seed(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
     """
     values = dict(values)
     if values.get("line_items"):
-        values.update(price(ctx.org.tax_rate, values["line_items"]))
+        values.update(price(ctx.org.tax_rate, _seed_lines(values["line_items"], values.get("id"))))
     values["project_ids"] = values.get("project_ids") or []
     _dates(ctx, values)
     values.setdefault("currency", ctx.org.currency)

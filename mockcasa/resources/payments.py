@@ -16,12 +16,15 @@ import secrets
 from decimal import Decimal
 from typing import Any
 
+from pydantic import ValidationError
+
 from mockcasa.engine.spec import Ctx, Filter, Ref, Resource
 from mockcasa.errors import Conflict, Invalid
 from mockcasa.models.billing import Payment, PaymentCreate, PaymentKind, PaymentStatus, PaymentUpdate
 from mockcasa.resources._ledger import refresh_invoice, settle
 from mockcasa.resources._system import system_create
 from mockcasa.resources._util import literal_values, money
+from mockcasa.resources.payouts import refigure
 
 EVENTS = {"payment": "payment_received", "refund": "payment_refunded", "chargeback": "payment_chargeback"}
 # Money that went back to the client against an original payment.
@@ -104,7 +107,11 @@ def after_create(ctx: Ctx, payment: Payment) -> None:
 
 
 def on_seed(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
-    """A seeded payment: any method, kind and status; the rest inherited or defaulted."""
+    """A seeded payment: any method, kind and status; the rest inherited or defaulted.
+
+    An entry naming a payout must be a succeeded Stripe entry; the payout's figures are then
+    recomputed from all its entries, so a hand-written payout always adds up.
+    """
     values = {"method": "other", "kind": "payment", "status": "succeeded", **values}
     values["amount"] = money(values["amount"])
     original = ctx.org["payments"].get(values.get("refund_of_id") or "")
@@ -116,8 +123,15 @@ def on_seed(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
         values.setdefault("client_id", invoice.client_id)
     values["currency"] = values.get("currency") or (invoice.currency if invoice else ctx.org.currency)
     values["received_date"] = values.get("received_date") or ctx.today()
-    if values.get("net_amount") is None:
+    if values.get("net_amount") is None and values["status"] == "succeeded":
         values["net_amount"] = values["amount"]
+    payout = ctx.org["payouts"].get(values.get("payout_id") or "")
+    if payout is not None:
+        try:
+            entry = Payment.model_validate(values)
+        except ValidationError:
+            return values  # reported when the seed validates the record
+        refigure(ctx, payout, entry)
     return values
 
 

@@ -7,6 +7,7 @@ entries not yet paid out; the ``mark_*`` actions move them as Stripe would and e
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import timedelta
 from decimal import Decimal
@@ -15,6 +16,7 @@ from typing import Any
 from mockcasa.engine.spec import Ctx, Filter, Resource
 from mockcasa.errors import Conflict, Invalid
 from mockcasa.models.billing import Payment, Payout, PayoutStatus
+from mockcasa.models.common import new_id
 from mockcasa.resources._system import system_create, system_update
 from mockcasa.resources._util import literal_values, money
 
@@ -115,14 +117,45 @@ def cancel(ctx: Ctx, payout: Payout, params: dict[str, Any]) -> Payout:
     return system_update(ctx, "payouts", payout, status="canceled")
 
 
+def link(ctx: Ctx, payout_id: str, entries: list[Payment]) -> None:
+    """Point each entry's ``payoutId`` at the payout (as a seed states it: ``updatedAt`` unchanged)."""
+    for payment in entries:
+        ctx.org["payments"].replace(payment.model_copy(update={"payout_id": payout_id}))
+
+
 def on_seed(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
+    """A seeded payout: figures as written, or (``payment_ids``, from generators) from the entries it bundles.
+
+    Bundled entries must be succeeded Stripe entries not yet paid out; each one's ``payoutId``
+    then names this payout. The Stripe id, unless given, follows from the record id.
+    """
     values = dict(values)
-    values["stripe_payout_id"] = values.get("stripe_payout_id") or f"po_{secrets.token_hex(12)}"
+    payment_ids = values.pop("payment_ids", None)
+    record_id = values.get("id")
+    derived = hashlib.sha256(record_id.encode()).hexdigest()[:24] if record_id else secrets.token_hex(12)
+    values["stripe_payout_id"] = values.get("stripe_payout_id") or f"po_{derived}"
     values["currency"] = values.get("currency") or ctx.org.currency
+    values.setdefault("amount", 0)  # a hand-written payout may leave its figures to the entries naming it
+    if payment_ids is not None:
+        entries = _pending_entries(ctx, {"paymentIds": payment_ids})
+        if not entries:
+            raise Invalid(field="paymentIds", reason="must name at least one Stripe entry")
+        values.update(totals(entries), currency=entries[0].currency)
+        values.setdefault("id", new_id())
+        link(ctx, values["id"], entries)
     for field in ("amount", "gross_total", "fee_total", "refund_total"):
         if values.get(field) is not None:
             values[field] = money(values[field])
     return values
+
+
+def refigure(ctx: Ctx, payout: Payout, entry: Payment) -> None:
+    """A seeded ``entry`` names ``payout``: its figures become those of all its entries (seeds only)."""
+    if entry.method != "stripe" or entry.status != "succeeded":
+        raise Invalid(field="payoutId", reason=f"only succeeded Stripe entries are paid out; this is a "
+                                               f"{entry.status} {entry.method} {entry.kind}")
+    entries = [p for p in ctx.org["payments"].where("payout_id", payout.id) if p.id != entry.id] + [entry]
+    ctx.org["payouts"].replace(payout.model_copy(update={**totals(entries), "currency": entry.currency}))
 
 
 RESOURCE = Resource(

@@ -8,16 +8,15 @@ added; references are checked once everything is in.
 
 from __future__ import annotations
 
-import hashlib
 import re
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
+from pydantic.alias_generators import to_camel
 
 from mockcasa.engine.spec import Ctx, Resource
 from mockcasa.errors import ApiError
-from mockcasa.models.common import is_uuid
+from mockcasa.models.common import derived_id, is_uuid
 from mockcasa.seeding.models import ApiKeySeed, ClockSeed, MemberSeed, OAuthAppSeed, OrganizationContent
 from mockcasa.seeding.shape import AliasTable, Shaper
 from mockcasa.state import ApiKey
@@ -28,12 +27,12 @@ if TYPE_CHECKING:
     from mockcasa.state import Organization
 
 
-def seeded_id(*parts: object) -> str:
-    """A UUID v4-shaped id that depends only on ``parts``: seeds load with the same ids every time."""
-    digest = bytearray(hashlib.sha256("|".join(map(str, parts)).encode()).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x40
-    digest[8] = (digest[8] & 0x3F) | 0x80
-    return str(uuid.UUID(bytes=bytes(digest)))
+seeded_id = derived_id  # seeds load with the same ids every time
+
+
+def split_path(path: str) -> Loc:
+    """``assignments[0].projectId`` -> ``("assignments", 0, "projectId")``, so the problem finds its line."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"[.\[\]]+", path) if p)
 
 
 def dependency_order(resources: dict[str, Resource]) -> list[str]:
@@ -130,8 +129,7 @@ class OrgBuilder:
         if declared.member is not None and find_member(self.org, declared.member) is None:
             found["member"] = f"no member with id or email {declared.member!r} in this organization"
         for path, reason in found.items():
-            self.report(loc + tuple(int(p) if p.isdigit() else p for p in re.split(r"[.\[\]]+", path) if p),
-                        reason)
+            self.report(loc + split_path(path), reason)
         if declared.client_id:
             taken.add(declared.client_id)
         if not found:
@@ -191,19 +189,27 @@ class OrgBuilder:
                 self.report(("generate", name), f"no generator for {name} yet (available: "
                                                 f"{', '.join(sorted(generators))})")
         fake = Faker("en_US")
-        for name in dependency_order(self.resources):
-            if not counts.get(name) or name not in generators:
+        made: dict[str, list[Any]] = {}
+        # Registry order: what a generator refers to (or settles, or bundles) is generated before it.
+        for name, generator in generators.items():
+            if not counts.get(name) or name not in self.resources:
                 continue
             fake.seed_instance(f"{self.random_seed}:{name}")
             loc = ("generate", name)
+            made[name] = []
+            gen = Gen(fake, self.org, self.ctx.now(), ctx=self.ctx, made=made,
+                      record_id=lambda i, name=name: self.new_id(name, f"gen:{i}"))
             try:
-                for i, values in enumerate(generators[name](Gen(fake, self.org, self.ctx.now()), counts[name])):
-                    if not self.insert(self.resources[name], {**values, "id": self.new_id(name, f"gen:{i}")}, loc):
+                for i, values in enumerate(generator(gen, counts[name])):
+                    record = self.insert(self.resources[name], {**values, "id": gen.record_id(i)}, loc)
+                    if record is None:
                         break  # one report per generator is enough
+                    made[name].append(record)
             except GenerationError as exc:
                 self.report(loc, str(exc))
 
-    def insert(self, spec: Resource, values: dict[str, Any], loc: Loc) -> bool:
+    def insert(self, spec: Resource, values: dict[str, Any], loc: Loc) -> Any | None:
+        """Normalise (``on_seed``), validate and store one record; None (and a report) if it cannot be."""
         values.setdefault("created_at", self.ctx.now())
         values.setdefault("updated_at", values["created_at"])
         if spec.on_seed is not None:
@@ -211,22 +217,22 @@ class OrgBuilder:
                 values = spec.on_seed(self.ctx, values)
             except ApiError as exc:
                 for field, reason in (exc.details or {}).items():
-                    self.report(loc + (field,), str(reason))
+                    self.report(loc + split_path(str(field)), str(reason))
                 if not exc.details:
                     self.report(loc, exc.message)
-                return False
+                return None
         try:
             record = spec.model.model_validate(values)
         except ValidationError as exc:
             self.staging.problems += self.doc.validation_problems(exc, self.loc + loc)
-            return False
+            return None
         collection = self.org[spec.name]
         if record.id in collection.records:
             self.report(loc + ("id",), f"another {spec.singular} already has id {record.id}")
-            return False
+            return None
         collection.add(record)
         self.added.append((spec, record, loc))
-        return True
+        return record
 
     def check_references(self) -> None:
         """Every id a seeded record holds must name a record of this organization (no dangling ids)."""
@@ -242,7 +248,8 @@ def dangling_references(resources: dict[str, Resource], org: Organization, spec:
     for ref in spec.refs:
         value = getattr(record, ref.field)
         ids = (value or []) if ref.many else [value]
-        alias = spec.model.model_fields[ref.field].alias or ref.field
+        declared = spec.model.model_fields.get(ref.field)  # None: a property (milestones' parent_project_id)
+        alias = declared.alias if declared and declared.alias else to_camel(ref.field)
         for j, target_id in enumerate(ids):
             if target_id is not None and org[ref.target].get(target_id) is None:
                 found.append(((alias, j) if ref.many else (alias,),

@@ -24,6 +24,7 @@ from mockcasa.models.common import Uuid, is_uuid
 
 _UUID_MARKERS = tuple(id(m) for m in Uuid.__metadata__)
 _RELATIVE = re.compile(r"^(now|today)?\s*([+-].*)?$")
+_OFFSET = re.compile(r"[+-][^+-]*")
 Report = Callable[[Loc, str], None]
 
 
@@ -155,7 +156,7 @@ class Shaper:
         return record_id
 
     def moment(self, text: str, loc: Loc, as_date: bool) -> Any:
-        """``now``, ``today``, ``-30d``, ``+2w``, ``today+1d``; anything else is left for validation."""
+        """``now``, ``today``, ``-30d``, ``+2w``, ``today+1d``, ``today-2d+15h``; anything else is left for validation."""
         match = _RELATIVE.match(text.strip().lower())
         if match is None or not (match.group(1) or match.group(2)):
             return text
@@ -163,9 +164,10 @@ class Shaper:
         if match.group(1) == "today":
             anchor = anchor.replace(hour=0, minute=0, second=0, microsecond=0)
         offset = timedelta(0)
-        if match.group(2):
+        # Offsets may be chained: "today+21d+14h" is three weeks ahead at 14:00.
+        for part in _OFFSET.findall((match.group(2) or "").replace(" ", "")):
             try:
-                offset = parse_duration(match.group(2).replace(" ", ""))
+                offset += parse_duration(part)
             except ValueError as exc:
                 self.report(loc, str(exc))
                 return text

@@ -110,8 +110,11 @@ async def test_generated_data_is_readable_and_filterable_like_any_other(admin, h
     assert stamps == sorted(stamps, reverse=True)
 
 
-def test_registry_names_a_generator_per_resource():
-    assert set(all_generators()) == {"clients", "contacts", "projects"}
+def test_registry_names_a_generator_per_resource(sandbox):
+    assert list(all_generators()) == [
+        "clients", "contacts", "projects", "catalog-items", "proposals", "contracts", "invoices", "payments",
+        "payouts", "time-entries", "transactions", "milestones", "calendar-events", "inquiries", "webhooks"]
+    assert set(all_generators()) == set(sandbox.resources)
 
 
 def test_seeded_ids_are_uuid_v4_and_depend_only_on_their_parts():

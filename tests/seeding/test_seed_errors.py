@@ -59,6 +59,9 @@ CASES = {
     "bad relative date": (("organizations:\n  - records:\n      clients: [{alias: a, name: A}]\n"
                           "      projects:\n        - {name: P, clientId: a, startDate: -3x}\n"), 5,
                           "organizations[0].records.projects[0].startDate", "invalid duration"),
+    "bad chained offset": (("organizations:\n  - records:\n      clients: [{alias: a, name: A}]\n"
+                            "      projects:\n        - {name: P, clientId: a, startDate: today+1d+soon}\n"), 5,
+                           "organizations[0].records.projects[0].startDate", "invalid duration '+soon'"),
     "bad date": (("organizations:\n  - records:\n      clients: [{alias: a, name: A}]\n"
                  "      projects:\n        - {name: P, clientId: a, startDate: 2026-02-30}\n"), 5,
                  "organizations[0].records.projects[0].startDate", "day is out of range"),
@@ -77,6 +80,61 @@ CASES = {
                           "greater than or equal to 0"),
     "generate without parents": ("organizations:\n  - generate: {projects: 3}\n", 2,
                                  "organizations[0].generate.projects", "needs clients"),
+    # Records of the other resources: their on_seed rules, located to the field's own line.
+    "converted inquiry without its client": (
+        ("organizations:\n  - records:\n      inquiries:\n        - name: Ada\n          email: ada@x.example\n"
+        "          status: converted\n"), 4, "organizations[0].records.inquiries[0].convertedClientId",
+        "is required when status is converted"),
+    "time entry by a stranger": (
+        ("organizations:\n  - records:\n      clients: [{alias: a, name: A}]\n      projects: [{alias: p, name: P, "
+        "clientId: a}]\n      time-entries:\n        - projectId: p\n          date: today\n          hours: 2\n"
+        "          memberId: 00000000-0000-4000-8000-00000000dead\n"), 9,
+        "organizations[0].records.time-entries[0].memberId", "no member with id"),
+    "custom rate without override": (
+        ("organizations:\n  - members: [{alias: m, name: M}]\n    records:\n      clients: [{alias: a, name: A}]\n"
+        "      projects: [{alias: p, name: P, clientId: a}]\n      time-entries:\n"
+        "        - {projectId: p, memberId: m, date: today, hours: 1,\n           rateType: custom}\n"), 7,
+        "organizations[0].records.time-entries[0].rateOverride", "is required when rateType is custom"),
+    "calendar source unknown": (
+        ("organizations:\n  - records:\n      calendar-events:\n        - title: Call\n          source: yahoo\n"
+        "          startDateTime: now\n          endDateTime: now+1h\n"), 5,
+        "organizations[0].records.calendar-events[0].source", "must be one of: manual, google"),
+    "event ends before it starts": (
+        ("organizations:\n  - records:\n      calendar-events:\n        - title: Call\n          startDateTime: now\n"
+        "          endDateTime: -1h\n"), 6, "organizations[0].records.calendar-events[0].endDateTime",
+        "must not be before startDateTime"),
+    "payout entry paid by check": (
+        ("organizations:\n  - records:\n      clients: [{alias: a, name: A}]\n      payouts: [{alias: po}]\n"
+        "      payments:\n        - {clientId: a, amount: 5, method: check, receivedDate: -1d,\n"
+        "           payoutId: po}\n"), 7, "organizations[0].records.payments[0].payoutId",
+        "only succeeded Stripe entries are paid out"),
+    "assignment to an unknown project": (
+        ("organizations:\n  - records:\n      transactions:\n        - name: Prints\n          amount: 10\n"
+        "          direction: cost\n          assignments:\n"
+        "            - {projectId: 00000000-0000-4000-8000-00000000dead}\n"), 8,
+        "organizations[0].records.transactions[0].assignments[0].projectId", "no project with id"),
+    "milestone on an unknown proposal": (
+        ("organizations:\n  - records:\n      milestones:\n        - title: Kickoff\n          date: today\n"
+        "          parentType: proposals\n          parentId: 00000000-0000-4000-8000-00000000dead\n"), 7,
+        "organizations[0].records.milestones[0].parentId", "no proposal with id"),
+    "billed to an unknown invoice": (
+        ("organizations:\n  - records:\n      transactions:\n        - name: Prints\n          amount: 10\n"
+        "          direction: cost\n          invoiceId: inv-9\n"), 7,
+        "organizations[0].records.transactions[0].invoiceId", "no record or member has the alias 'inv-9'"),
+    "invoice line without a price": (
+        ("organizations:\n  - records:\n      clients: [{alias: a, name: A}]\n      invoices:\n"
+        "        - clientId: a\n          lineItems:\n            - {description: Design, quantity: 2,\n"
+        "               unitPrice: lots}\n"), 8, "organizations[0].records.invoices[0].lineItems[0].unitPrice",
+        "valid number"),
+    "contract signer with a bad email": (
+        ("organizations:\n  - records:\n      clients: [{alias: a, name: A}]\n      contracts:\n"
+        "        - title: Agreement\n          clientId: a\n          status: sent\n          signers:\n"
+        "            - {name: Ada, email: not-an-email}\n"), 9,
+        "organizations[0].records.contracts[0].signers[0].email", "must be an email address"),
+    "proposal status unknown": (
+        ("organizations:\n  - records:\n      clients: [{alias: a, name: A}]\n      proposals:\n"
+        "        - {title: Offer, clientId: a, status: signed}\n"), 5, "organizations[0].records.proposals[0].status",
+        "Input should be 'draft', 'sent'"),
     "member id twice": (("organizations:\n  - members:\n      - {id: 00000000-0000-4000-8000-0000000000aa, name: A}\n"
                         "      - {id: 00000000-0000-4000-8000-0000000000aa, name: B}\n"), 4,
                         "organizations[0].members[1].id", "another member"),

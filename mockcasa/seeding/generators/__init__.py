@@ -9,7 +9,9 @@ the seed's ``randomSeed`` and the resource name, so output is reproducible and a
 generator for one resource never changes the records of another.
 
 To support a new resource: write its function in a module of this package (or a new
-module listed in ``MODULES``) and add it to that module's ``GENERATORS``.
+module listed in ``MODULES``) and add it to that module's ``GENERATORS``. Generators run
+in registry order (``MODULES``, then each ``GENERATORS`` dict), not in the order the seed
+names them.
 """
 
 from __future__ import annotations
@@ -18,10 +20,13 @@ from importlib import import_module
 
 from mockcasa.seeding.generators.context import Gen, GenerationError, Generator
 
-MODULES = ("crm",)
+# Generation order: a generator runs after those of the records it refers to, settles or bundles
+# (invoices before the payments that settle them, payments before the payouts that bundle them).
+MODULES = ("crm", "catalog", "documents", "invoices", "payments", "billable", "schedule", "leads")
 
 
 def all_generators() -> dict[str, Generator]:
+    """Every generator by resource name, in the order they run."""
     generators: dict[str, Generator] = {}
     for module in MODULES:
         generators.update(import_module(f"mockcasa.seeding.generators.{module}").GENERATORS)
