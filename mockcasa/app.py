@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import json
 from collections.abc import Callable
@@ -45,6 +47,23 @@ async def serve_openapi(request: web.Request) -> web.Response:
     return json_response(request.app[OPENAPI_DOCUMENT]())
 
 
+async def _clock_ticker(app: web.Application):
+    """Let real time passing on running clocks fire time-driven events (see ``Sandbox.tick``)."""
+    period = app[SETTINGS].clock_tick_seconds
+
+    async def run() -> None:
+        while True:
+            await asyncio.sleep(period)
+            app[SANDBOX].tick()
+
+    task = asyncio.get_running_loop().create_task(run()) if period > 0 else None
+    yield
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 def create_app(settings: Settings | None = None, *, load_default_seed: bool = False) -> web.Application:
     """Build a mockcasa application.
 
@@ -75,6 +94,7 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
     app.router.add_get(OPENAPI_PATH, serve_openapi)
     add_routes(app, resources)
     install_webhooks(app)
+    app.cleanup_ctx.append(_clock_ticker)
     webhook_admin.register(app)
     add_oauth_routes(app)
     return app

@@ -26,6 +26,8 @@ class Settings(BaseModel):
     seeds: list[Path] = Field(default_factory=list)
     scenarios: list[Path] = Field(default_factory=list)
     admin_token: str | None = None
+    # How often running clocks are checked for time-driven events (overdue invoices); 0 disables.
+    clock_tick_seconds: float = Field(default=30.0, ge=0)
     journal_size: int = Field(default=1000, ge=0)  # requests kept in the admin journal; 0 disables it
     rate_limit: int = Field(1000, ge=1)  # requests per window per credential, unless the key sets its own
     rate_limit_window: int = Field(3600, ge=1)  # seconds of mock-clock time

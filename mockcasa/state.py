@@ -51,6 +51,8 @@ class Organization:
         self.currency = currency
         self.tax_rate = tax_rate
         self.clock = Clock()
+        # Up to when time-driven rules (invoice overdue, proposal expiry) have been applied.
+        self.observed_at: datetime | None = None
         self.members: dict[str, Member] = {}
         self.counters: dict[str, int] = {}
         self.collections: dict[str, Collection] = {
@@ -124,9 +126,17 @@ class Sandbox:
             listener(org, events)
 
     def clock_moved(self, org: Organization, before: datetime, after: datetime) -> None:
-        """Run every resource's ``on_clock_change`` hook for ``org`` and publish what they emit."""
+        """Run every resource's ``on_clock_change`` hook for ``org`` and publish what they emit.
+
+        The span starts where the last run ended (``org.observed_at``) when that is earlier, so
+        real time that flowed by on a running clock before a jump is covered too.
+        """
         from mockcasa.engine.spec import Ctx
 
+        observed = getattr(org, "observed_at", None)
+        if observed is not None and observed < before <= after:
+            before = observed
+        org.observed_at = after
         ctx = Ctx(org=org, sandbox=self)
         for spec in self.resources.values():
             if spec.on_clock_change is not None:
@@ -134,9 +144,24 @@ class Sandbox:
         if ctx.events:
             self.publish(org, ctx.events)
 
+    def tick(self) -> None:
+        """Apply time-driven rules to running clocks: real time passing a due date is a change too.
+
+        The app calls this periodically (``Settings.clock_tick_seconds``); a jump of the clock
+        (freeze, set, advance) runs the same hooks at once.
+        """
+        for org in list(self.organizations.values()):
+            observed = getattr(org, "observed_at", None)
+            now = org.clock.now()
+            if observed is None or org.clock.frozen:
+                org.observed_at = now
+            elif now > observed:
+                self.clock_moved(org, observed, now)
+
     def add_organization(self, org: Organization) -> Organization:
         """Make a built organization live: the one way in, so every feature's wiring applies to it."""
         self.organizations[org.id] = org
+        org.observed_at = org.clock.now()
         org.clock.listeners.append(partial(self.clock_moved, org))
         return org
 

@@ -114,3 +114,19 @@ def test_crossed_looks_up_only_the_dates_crossed():
 
     assert crossed(records, "due_date", start + timedelta(days=5), start) == []  # moving back
     assert crossed(records, "due_date", start, start + timedelta(hours=13)) == []  # same day
+
+
+async def test_real_time_passing_a_due_date_fires_on_the_next_tick(flow, api, sandbox, monkeypatch):
+    client = (await api.create("clients", name="Acme"))["id"]
+    invoice = await flow.invoice(client, status="sent", dueDate="2026-05-25")
+    await flow.received()
+    await flow.clock("unfreeze")  # from here real time moves the clock, not a jump
+    real = [datetime.now(UTC)]
+    monkeypatch.setattr(api.org.clock, "_source", lambda: real[0])  # stand-in for a week of waiting
+    sandbox.tick()
+    assert await flow.received() == []
+    real[0] += timedelta(days=7)
+    sandbox.tick()
+    assert [(event, data["id"]) for event, data in await flow.received()] == [("invoice_overdue", invoice["id"])]
+    sandbox.tick()
+    assert await flow.received() == []
