@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mockcasa.admin import ADMIN_TOKEN
 from tests.helpers import Api, Reply
 
 PREFIX = "/_mockcasa"
@@ -30,3 +31,8 @@ class Admin(Api):
         reply = await self.post("/organizations", body)
         assert reply.status == 201, reply
         return reply.body["organization"], Api(self.http, reply.body["apiKey"]["key"])
+
+
+def admin_of(api: Api) -> Admin:
+    """The admin client of the app ``api`` talks to (for tests that build their own apps)."""
+    return Admin(api.http, api.http.app[ADMIN_TOKEN])
