@@ -13,8 +13,10 @@ from mockcasa.config import Settings, default_seed
 from mockcasa.engine.handlers import add_routes, json_response
 from mockcasa.http.auth import principal_of
 from mockcasa.http.envelope import envelope_middleware
+from mockcasa.http.idempotency import idempotency_middleware
 from mockcasa.http.journal import JOURNAL, Journal, journal_middleware
-from mockcasa.keys import SANDBOX, SETTINGS
+from mockcasa.http.ratelimit import RateLimiter, rate_limit_middleware
+from mockcasa.keys import RATE_LIMITER, SANDBOX, SETTINGS
 from mockcasa.oauth.endpoints import add_oauth_routes
 from mockcasa.openapi import build_document
 from mockcasa.resources import all_resources, all_scopes
@@ -48,7 +50,8 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
     ``settings.seeds`` are loaded in order (a bad file raises ``SeedError`` and nothing is
     served); with no seeds and ``load_default_seed`` the bundled ``seeds/default.yaml`` is used.
     ``settings.scenarios`` are loaded as fault rules (a bad file raises ``ScenarioError``).
-    Layers, outermost first: journal, error envelope, faults, authentication.
+    Layers, outermost first: journal, error envelope, faults, authentication (401, never counted),
+    rate limit (429; headers on every authenticated response), idempotency (replay or 409).
     """
     settings = settings or Settings()
     resources = all_resources()
@@ -58,8 +61,11 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
         seeds = [default_seed()]
     load_seed_files(sandbox, seeds)
 
-    app = web.Application(middlewares=[journal_middleware, envelope_middleware, fault_middleware, auth_middleware])
+    limiter = RateLimiter(settings.rate_limit, settings.rate_limit_window)
+    app = web.Application(middlewares=[journal_middleware, envelope_middleware, fault_middleware, auth_middleware,
+                                       rate_limit_middleware(limiter), idempotency_middleware])
     app[SETTINGS] = settings
+    app[RATE_LIMITER] = limiter
     app[SANDBOX] = sandbox
     app[JOURNAL] = Journal(settings.journal_size)
     setup_faults(app, settings)

@@ -25,7 +25,10 @@ def _parser() -> argparse.ArgumentParser:
                        help="seed YAML to load; repeatable (default seeds/default.yaml; env MOCKCASA_SEED)")
     serve.add_argument("--scenario", action="append", type=Path, dest="scenarios",
                        help="fault scenario YAML to load; repeatable (env MOCKCASA_SCENARIO)")
-    serve.add_argument("--rate-limit", type=int, help="requests per hour per credential (default 1000)")
+    serve.add_argument("--rate-limit", type=int,
+                       help="requests per window per credential (default 1000; env MOCKCASA_RATE_LIMIT)")
+    serve.add_argument("--rate-limit-window", type=int,
+                       help="rate-limit window in seconds (default 3600; env MOCKCASA_RATE_LIMIT_WINDOW)")
     serve.add_argument("--admin-token", help="token for the /_mockcasa admin API (env MOCKCASA_ADMIN_TOKEN)")
     serve.add_argument("--allow-local-webhooks", action="store_true", default=None,
                        help="let webhooks target http://localhost / 127.0.0.1 receivers "
@@ -43,8 +46,9 @@ def serve(args: argparse.Namespace) -> int:
     from mockcasa.documents import DocumentError
 
     settings = Settings.from_env(host=args.host, port=args.port, seeds=args.seeds, scenarios=args.scenarios,
-                                 rate_limit=args.rate_limit, admin_token=args.admin_token,
-                                 journal_size=args.journal_size, allow_local_webhooks=args.allow_local_webhooks)
+                                 rate_limit=args.rate_limit, rate_limit_window=args.rate_limit_window,
+                                 admin_token=args.admin_token, journal_size=args.journal_size,
+                                 allow_local_webhooks=args.allow_local_webhooks)
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
     try:
         app = create_app(settings, load_default_seed=True)

@@ -1,15 +1,25 @@
 """The mock clock: the one source of time for an organization.
 
 Every timestamp and every time-dependent rule (invoice overdue, proposal expiry,
-idempotency and rate-limit windows, token expiry) reads ``Clock.now()``. By default
-the clock follows real time; tests and the admin API freeze, set and advance it.
+idempotency and rate-limit windows, token expiry) reads ``Clock.now()`` (or its cheap
+float twin ``Clock.timestamp()``). By default the clock follows real time; tests and the
+admin API freeze, set and advance it::
+
+    org.clock.freeze("2026-05-19T10:00:00Z")   # stop time at an instant
+    org.clock.advance("24h")                   # or timedelta(hours=24), or 86400 (seconds)
+    org.clock.set(datetime(2026, 6, 1, tzinfo=UTC))
+    org.clock.unfreeze(); org.clock.reset()    # flow again; back to real time
 """
 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+
+Instant = datetime | date | str
+Duration = timedelta | str | float
 
 
 def _real_now() -> datetime:
@@ -24,7 +34,7 @@ class Clock:
     proposal expiring) can react; real time flowing by does not call them.
     """
 
-    __slots__ = ("_source", "_offset", "_frozen_at", "listeners")
+    __slots__ = ("_frozen_at", "_offset", "_source", "listeners")
 
     def __init__(self, source: Callable[[], datetime] = _real_now) -> None:
         self._source = source
@@ -47,16 +57,21 @@ class Clock:
         return self.now().date()
 
     def timestamp(self) -> float:
-        return self.now().timestamp()
+        """``now()`` as Unix seconds, without building a datetime on the hot path (rate limits)."""
+        if self._frozen_at is not None:
+            return self._frozen_at.timestamp()
+        if self._source is _real_now:
+            return time.time() + self._offset.total_seconds()
+        return (self._source() + self._offset).timestamp()
 
     @property
     def frozen(self) -> bool:
         return self._frozen_at is not None
 
-    def freeze(self, at: datetime | None = None) -> datetime:
-        """Stop time at ``at`` (default: the current mock instant)."""
+    def freeze(self, at: Instant | None = None) -> datetime:
+        """Stop time at ``at`` (datetime, date or ISO 8601 text; default: the current mock instant)."""
         before = self.now()
-        self._frozen_at = _aware(at) if at is not None else before
+        self._frozen_at = _instant(at) if at is not None else before
         return self._jumped(before) if at is not None else self._frozen_at
 
     def unfreeze(self) -> datetime:
@@ -66,9 +81,9 @@ class Clock:
             self._frozen_at = None
         return self.now()
 
-    def set(self, at: datetime) -> datetime:
+    def set(self, at: Instant) -> datetime:
         """Jump to ``at``; a frozen clock stays frozen, a running clock keeps running from there."""
-        at = _aware(at)
+        at = _instant(at)
         before = self.now()
         if self._frozen_at is not None:
             self._frozen_at = at
@@ -76,7 +91,10 @@ class Clock:
             self._offset = at - self._source()
         return self._jumped(before)
 
-    def advance(self, by: timedelta) -> datetime:
+    def advance(self, by: Duration) -> datetime:
+        """Move forward by ``by`` (negative moves back): a timedelta, seconds, or text like ``"24h"``."""
+        if not isinstance(by, timedelta):
+            by = parse_duration(by)
         before = self.now()
         if self._frozen_at is not None:
             self._frozen_at += by
@@ -112,6 +130,18 @@ def _microseconds(delta: timedelta) -> int:
 
 def _aware(at: datetime) -> datetime:
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+
+
+def _instant(at: Instant) -> datetime:
+    """A datetime (naive means UTC), a date (its midnight UTC) or ISO 8601 text of either."""
+    if isinstance(at, str):
+        try:
+            at = datetime.fromisoformat(at.strip())
+        except ValueError:
+            raise ValueError(f"invalid instant {at!r}: use ISO 8601 like 2026-05-19T10:00:00Z") from None
+    if not isinstance(at, datetime):
+        at = datetime(at.year, at.month, at.day)
+    return _aware(at)
 
 
 def format_timestamp(at: datetime) -> str:

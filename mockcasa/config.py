@@ -27,8 +27,8 @@ class Settings(BaseModel):
     scenarios: list[Path] = Field(default_factory=list)
     admin_token: str | None = None
     journal_size: int = Field(default=1000, ge=0)  # requests kept in the admin journal; 0 disables it
-    rate_limit: int = 1000
-    rate_limit_window: int = 3600
+    rate_limit: int = Field(1000, ge=1)  # requests per window per credential, unless the key sets its own
+    rate_limit_window: int = Field(3600, ge=1)  # seconds of mock-clock time
     allow_local_webhooks: bool = False
     log_level: str = "info"
     # Webhook deliveries (docs/webhooks.md): total attempts per delivery, first retry delay in

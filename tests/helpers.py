@@ -14,6 +14,7 @@ class Reply:
     status: int
     body: Any
     headers: Any
+    raw: bytes = b""  # the body exactly as sent (idempotent replays must match it byte for byte)
 
     @property
     def error(self) -> dict:
@@ -41,9 +42,9 @@ class Api:
         if json is not None:
             kw["json"] = json
         async with self.http.request(method, url, **kw) as resp:
-            text = await resp.text()
-            body = json_module.loads(text) if text else None
-            return Reply(resp.status, body, resp.headers)
+            raw = await resp.read()
+            body = json_module.loads(raw) if raw else None
+            return Reply(resp.status, body, resp.headers, raw)
 
     async def get(self, path: str, **kw) -> Reply:
         return await self.request("GET", path, **kw)
