@@ -15,8 +15,8 @@ class Admin(Api):
         super().__init__(http, None)
         self.token = token
 
-    def _headers(self, headers: dict | None) -> dict:
-        return {"Authorization": f"Bearer {self.token}", **(headers or {})}
+    def credentials(self) -> dict:
+        return {"Authorization": f"Bearer {self.token}"}
 
     async def request(self, method: str, path: str, json: Any = None, headers: dict | None = None,
                       **kwargs) -> Reply:
