@@ -9,7 +9,7 @@ fresh organization with its own all-scope key::
 
 Choose seeds, scenarios and other settings per test or module with the marker::
 
-    @pytest.mark.mockcasa(seed="seeds/demo.yaml", org="Sandbox Studio", rate_limit=5)
+    @pytest.mark.mockcasa(seed="seeds/demo.yaml", org="Northwind Creative Studio", rate_limit=5)
 
 Beside the client: ``mockcasa_clock``, ``mockcasa_events``, ``mockcasa_faults``,
 ``mockcasa_journal`` and ``mockcasa_deliveries``. Code that needs a URL outside the test's event
