@@ -58,7 +58,7 @@ class Settings(BaseModel):
         """
         env = os.environ if environ is None else environ
         values: dict = {}
-        for name, info in cls.model_fields.items():
+        for name in cls.model_fields:
             env_name = "MOCKCASA_" + {"seeds": "SEED", "scenarios": "SCENARIO"}.get(name, name.upper())
             raw = env.get(env_name)
             if raw is None or raw == "":

@@ -97,6 +97,10 @@ class Collection:
         bucket = self._indexes[field].get(value)
         return len(bucket) if bucket else 0
 
+    def values(self, field: str) -> list[Any]:
+        """The distinct values an indexed field holds (in no particular order)."""
+        return list(self._indexes[field])
+
     def where(self, field: str, value: Any) -> list[Any]:
         bucket = self._indexes[field].get(value) or ()
         return [self.records[key[1]] for key in bucket]

@@ -7,13 +7,21 @@ forbid unknown fields, as the contract's schemas describe exactly what may be se
 
 from __future__ import annotations
 
+import math
 import re
 import uuid
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import (AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer,
-                      WithJsonSchema)
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+)
 from pydantic.alias_generators import to_camel
 from pydantic.json_schema import SkipJsonSchema
 
@@ -44,7 +52,7 @@ def _check_email(value: str) -> str:
 
 
 def _check_finite(value: float) -> float:
-    if value != value or value in (float("inf"), float("-inf")):
+    if not math.isfinite(value):
         raise ValueError("must be a finite number")
     return value
 

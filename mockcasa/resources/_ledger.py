@@ -56,11 +56,22 @@ def settle(ctx: Ctx, invoice: Any, without: str | None = None) -> Any:
                                       "status": status, "paid_at": paid_at})
 
 
+# Derived statuses an invoice announces when it reaches them, whatever brought it there.
+STATUS_EVENTS = {"paid": "invoice_paid", "overdue": "invoice_overdue"}
+
+
+def status_events(ctx: Ctx, before_status: str | None, invoice: Any) -> None:
+    """Emit ``invoice_paid``/``invoice_overdue`` when ``invoice`` (as the API shows it) just became so."""
+    event = STATUS_EVENTS.get(invoice.status)
+    if event is not None and before_status != invoice.status:
+        ctx.emit(event, "invoices", invoice)
+
+
 def refresh_invoice(ctx: Ctx, invoice_id: str, payment: Any) -> Any:
-    """Re-derive and store an invoice after ``payment``; emits ``invoice_paid`` when it made it paid."""
+    """Re-derive and store an invoice after ``payment``; emits ``invoice_paid`` when it made it paid
+    (and ``invoice_overdue`` when a refund or chargeback reopened it past its due date)."""
     stored = ctx.org["invoices"].get(invoice_id)
     before = settle(ctx, stored, without=payment.id)
     after = system_update(ctx, "invoices", settle(ctx, stored))
-    if after.status == "paid" and before.status != "paid":
-        ctx.emit("invoice_paid", "invoices", after)
+    status_events(ctx, before.status, after)
     return after

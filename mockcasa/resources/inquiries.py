@@ -67,7 +67,8 @@ def convert(ctx: Ctx, record: Inquiry, params: dict[str, Any]) -> Inquiry:
     """Admin action: create the client (unless ``clientId``) and project, and mark the inquiry converted.
 
     The project is named after the inquiry and dated on its ``preferredDate``; a contact the inquiry
-    names that has no client yet joins the new client. Emits ``inquiry_converted``.
+    names that has no client yet joins the new client. Emits ``client_created`` (a new client),
+    ``project_created``, ``inquiry_status_changed`` and ``inquiry_converted``.
     """
     try:
         wanted = ConvertParams.model_validate(params)
@@ -91,6 +92,7 @@ def convert(ctx: Ctx, record: Inquiry, params: dict[str, Any]) -> Inquiry:
         **dict(record), "status": "converted", "converted_client_id": client.id,
         "converted_project_id": project.id, "converted_at": ctx.now(), "updated_at": ctx.now()})
     ctx.org[RESOURCE.name].replace(converted)
+    ctx.emit("inquiry_status_changed", RESOURCE.name, converted)  # like every other status change
     ctx.emit("inquiry_converted", RESOURCE.name, converted)
     return converted
 

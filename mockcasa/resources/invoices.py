@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +20,8 @@ from mockcasa.engine.spec import Ctx, Filter, Ref, Resource
 from mockcasa.errors import Conflict, Invalid
 from mockcasa.models.billing import Invoice, InvoiceCreate, InvoiceStatus, InvoiceUpdate
 from mockcasa.models.common import new_id
-from mockcasa.resources._ledger import OPEN_STATUSES, settle
+from mockcasa.resources._dates import crossed
+from mockcasa.resources._ledger import OPEN_STATUSES, settle, status_events
 from mockcasa.resources._util import claim_number, literal_values, money
 from mockcasa.resources.payments import record_stripe_payment
 
@@ -85,8 +86,11 @@ def on_create(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def after_create(ctx: Ctx, invoice: Invoice) -> None:
+    """Created as sent: ``invoice_sent``, then ``invoice_paid`` (total 0) or ``invoice_overdue`` (past due)."""
     if invoice.status != "draft":
-        ctx.emit("invoice_sent", "invoices", settle(ctx, invoice))
+        shown = settle(ctx, invoice)
+        ctx.emit("invoice_sent", "invoices", shown)
+        status_events(ctx, "sent", shown)
 
 
 def on_update(ctx: Ctx, invoice: Invoice, changes: dict[str, Any]) -> dict[str, Any]:
@@ -112,8 +116,20 @@ def on_update(ctx: Ctx, invoice: Invoice, changes: dict[str, Any]) -> dict[str, 
 
 
 def after_update(ctx: Ctx, invoice: Invoice, before: Invoice) -> None:
+    """``invoice_sent`` when a draft is sent; ``invoice_paid``/``invoice_overdue`` when the status the
+    API shows becomes paid/overdue (a zero total sent, a dueDate moved into the past)."""
+    shown = settle(ctx, invoice)
     if before.status == "draft" and invoice.status == "sent":
-        ctx.emit("invoice_sent", "invoices", settle(ctx, invoice))
+        ctx.emit("invoice_sent", "invoices", shown)
+    status_events(ctx, before.status, shown)
+
+
+def on_clock_change(ctx: Ctx, before: datetime, after: datetime) -> None:
+    """``invoice_overdue`` for each invoice the clock made overdue: only those due in [before, after)."""
+    for invoice in crossed(ctx.org["invoices"], "due_date", before, after):
+        shown = settle(ctx, invoice)
+        if shown.status == "overdue":
+            ctx.emit("invoice_overdue", "invoices", shown)
 
 
 def on_delete(ctx: Ctx, invoice: Invoice) -> None:
@@ -150,6 +166,7 @@ RESOURCE = Resource(
     descriptions={"create": "Status `paid`, `partial`, and `overdue` are system-derived from Payments and "
                             "the due date; do not set them directly."},
     on_create=on_create, after_create=after_create, on_update=on_update, after_update=after_update,
-    on_delete=on_delete, derive=settle, on_seed=on_seed,
+    on_delete=on_delete, derive=settle, on_seed=on_seed, on_clock_change=on_clock_change,
+    extra_indexes=("due_date",),  # the clock finds the invoices it makes overdue without a scan
     actions={"record_stripe_payment": record_stripe_payment},
 )

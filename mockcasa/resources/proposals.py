@@ -9,11 +9,13 @@ passed reads as expired. Only drafts can be deleted.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from mockcasa.engine.spec import Ctx, Filter, Ref, Resource
 from mockcasa.errors import Conflict
 from mockcasa.models.documents import Proposal, ProposalCreate, ProposalStatus, ProposalUpdate
+from mockcasa.resources._dates import crossed
 from mockcasa.resources._system import system_update
 from mockcasa.resources._util import claim_number, literal_values, money
 
@@ -51,9 +53,29 @@ def on_update(ctx: Ctx, proposal: Proposal, changes: dict[str, Any]) -> dict[str
 
 
 def after_update(ctx: Ctx, proposal: Proposal, before: Proposal) -> None:
+    """Events follow the status as the API shows it (``before`` is as it read before the PATCH).
+
+    ``proposal_sent``: a draft is sent, or an expired proposal reads sent again (expirationDate moved
+    on). ``proposal_expired``: it now reads expired (sent with, or moved to, a past expirationDate).
+    """
     shown = derive(ctx, proposal)
-    if shown.status == "sent" and before.status != "sent":
+    sending = proposal.status == "sent" and before.status == "draft"
+    if (shown.status == "sent" or sending) and before.status != "sent":
         ctx.emit("proposal_sent", "proposals", shown)
+    _expired_event(ctx, before.status, shown)
+
+
+def _expired_event(ctx: Ctx, before_status: str, shown: Proposal) -> None:
+    if shown.status == "expired" and before_status != "expired":
+        ctx.emit("proposal_expired", "proposals", shown)
+
+
+def on_clock_change(ctx: Ctx, before: datetime, after: datetime) -> None:
+    """``proposal_expired`` for each sent proposal the clock carried past its expirationDate."""
+    for proposal in crossed(ctx.org["proposals"], "expiration_date", before, after):
+        shown = derive(ctx, proposal)
+        if shown.status == "expired" and proposal.status == "sent":
+            ctx.emit("proposal_expired", "proposals", shown)
 
 
 def on_delete(ctx: Ctx, proposal: Proposal) -> None:
@@ -82,9 +104,12 @@ def _transition(ctx: Ctx, proposal: Proposal, allowed: tuple[str, ...], to: str,
 
 
 def send(ctx: Ctx, proposal: Proposal, params: dict[str, Any]) -> Proposal:
-    """Send to the client (issueDate defaults to today). Emits ``proposal_sent``."""
-    return _transition(ctx, proposal, ("draft",), "sent", "proposal_sent",
+    """Send to the client (issueDate defaults to today). Emits ``proposal_sent`` (and ``proposal_expired``
+    when its expirationDate is already past)."""
+    sent = _transition(ctx, proposal, ("draft",), "sent", "proposal_sent",
                        issue_date=proposal.issue_date or ctx.today())
+    _expired_event(ctx, "sent", sent)
+    return sent
 
 
 def accept(ctx: Ctx, proposal: Proposal, params: dict[str, Any]) -> Proposal:
@@ -116,6 +141,7 @@ RESOURCE = Resource(
                   "update": "Status transitions to `accepted`/`rejected`/`expired` are system-driven; do not "
                             "set them directly."},
     on_create=on_create, on_update=on_update, after_update=after_update, on_delete=on_delete,
-    derive=derive, on_seed=on_seed,
+    derive=derive, on_seed=on_seed, on_clock_change=on_clock_change,
+    extra_indexes=("expiration_date",),  # the clock finds the proposals it expires without a scan
     actions={"send": send, "accept": accept, "reject": reject, "expire": expire},
 )

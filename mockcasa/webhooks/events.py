@@ -26,26 +26,34 @@ def _e(name: str, resource: str | None = None, trigger: str | None = None) -> Ev
 
 
 CATALOGUE: tuple[EventType, ...] = (
-    _e("proposal_sent", "proposals", "a proposal's status becomes sent (PATCH or admin action)"),
+    _e("proposal_sent", "proposals", "a draft proposal is sent (PATCH status sent, or admin action send); "
+                                     "an expired one reads sent again (PATCH moves expirationDate on)"),
     _e("proposal_expiring"),
-    _e("proposal_accepted", "proposals", "admin/dashboard action: the client accepts"),
-    _e("proposal_rejected", "proposals", "admin/dashboard action: the client rejects"),
-    _e("proposal_expired", "proposals", "the clock moves past a sent proposal's expirationDate"),
+    _e("proposal_accepted", "proposals", "admin action accept (the client accepts a sent proposal)"),
+    _e("proposal_rejected", "proposals", "admin action reject (the client declines a sent proposal)"),
+    _e("proposal_expired", "proposals", "a proposal comes to read expired: the clock passes a sent "
+                                        "proposal's expirationDate, a PATCH or send leaves it past, "
+                                        "or admin action expire"),
     _e("proposal_viewed"),
-    _e("invoice_sent", "invoices", "an invoice is created as sent or its status becomes sent"),
+    _e("invoice_sent", "invoices", "POST /invoices with status sent, or a PATCH sends a draft"),
     _e("invoice_due_soon"),
-    _e("invoice_overdue", "invoices", "the clock moves past an unpaid invoice's dueDate"),
-    _e("invoice_paid", "invoices", "a payment brings amountPaid to the total"),
+    _e("invoice_overdue", "invoices", "an invoice comes to read overdue: the clock passes its dueDate "
+                                      "with a balance due, a PATCH moves dueDate into the past or sends "
+                                      "it late, or a refund/chargeback reopens it past due"),
+    _e("invoice_paid", "invoices", "an invoice comes to read paid: a payment (API, Stripe, adjustment) "
+                                   "brings amountPaid to the total, or a zero-total invoice is sent"),
     _e("invoice_payment_failed"),
     _e("invoice_disputed"),
     _e("invoice_payment_reminder"),
     _e("invoice_viewed"),
-    _e("payment_received", "payments", "a payment (kind payment) is recorded"),
-    _e("payment_refunded", "payments", "a refund is recorded (the payload is the refund)"),
+    _e("payment_received", "payments", "POST /payments with kind payment, or invoice admin action "
+                                       "record_stripe_payment"),
+    _e("payment_refunded", "payments", "POST /payments with kind refund, or payment admin action refund "
+                                       "(the payload is the refund)"),
     _e("payment_applied"),
     _e("payment_unapplied"),
     _e("payment_deleted"),
-    _e("payment_chargeback", "payments", "admin action: a chargeback on a payment"),
+    _e("payment_chargeback", "payments", "payment admin action chargeback (the payload is the chargeback)"),
     _e("receipt_sent"),
     _e("schedule_deposit_ready"),
     _e("schedule_installment_due"),
@@ -56,28 +64,29 @@ CATALOGUE: tuple[EventType, ...] = (
     _e("document_action_approved"),
     _e("document_needs_review"),
     _e("document_failed"),
-    _e("client_created", "clients", "POST /clients"),
+    _e("client_created", "clients", "POST /clients, or inquiry admin action convert (a new client)"),
     _e("contact_created", "contacts", "POST /contacts"),
-    _e("project_created", "projects", "POST /projects"),
+    _e("project_created", "projects", "POST /projects, or inquiry admin action convert"),
     _e("time_entry_created", "time-entries", "POST /time-entries"),
     _e("inquiry_created", "inquiries", "POST /inquiries"),
-    _e("inquiry_status_changed", "inquiries", "PATCH changes an inquiry's status"),
-    _e("inquiry_converted", "inquiries", "admin/dashboard action: the inquiry is converted"),
+    _e("inquiry_status_changed", "inquiries", "a PATCH changes an inquiry's status, or admin action convert"),
+    _e("inquiry_converted", "inquiries", "inquiry admin action convert"),
     _e("milestone_approaching"),
     _e("timer_running_reminder"),
-    _e("contract_sent", "contracts", "admin/dashboard action: the contract is sent for signing"),
-    _e("contract_viewed", "contracts", "admin/dashboard action: the client opens it"),
-    _e("contract_signed", "contracts", "admin/dashboard action: every client signer has signed"),
-    _e("contract_recipient_signed", "contracts", "admin/dashboard action: one signer signs"),
-    _e("contract_countersigned", "contracts", "admin/dashboard action: the business countersigns"),
-    _e("contract_completed", "contracts", "admin/dashboard action: the contract is completed"),
-    _e("contract_expired", "contracts", "admin/dashboard action: the contract expires"),
-    _e("contract_voided", "contracts", "admin/dashboard action: the contract is voided"),
+    _e("contract_sent", "contracts", "contract admin action send"),
+    _e("contract_viewed", "contracts", "contract admin action view"),
+    _e("contract_signed", "contracts", "contract admin action sign, once every client signer has signed"),
+    _e("contract_recipient_signed", "contracts", "contract admin action sign, once per signer it signs"),
+    _e("contract_countersigned", "contracts", "contract admin action countersign (or sign in "
+                                              "auto_counter_sign mode)"),
+    _e("contract_completed", "contracts", "contract admin action complete"),
+    _e("contract_expired", "contracts", "contract admin action expire"),
+    _e("contract_voided", "contracts", "contract admin action void"),
     _e("questionnaire_sent"),
     _e("questionnaire_completed"),
     _e("subscription_payment_failed"),
-    _e("payout_paid", "payouts", "admin action: a payout is paid"),
-    _e("payout_failed", "payouts", "admin action: a payout fails"),
+    _e("payout_paid", "payouts", "payout admin action mark_paid"),
+    _e("payout_failed", "payouts", "payout admin action mark_failed"),
 )
 
 EVENT_NAMES: tuple[str, ...] = tuple(e.name for e in CATALOGUE)

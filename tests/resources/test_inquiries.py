@@ -114,7 +114,7 @@ async def test_convert_creates_client_and_project_and_emits(api, sandbox, events
     assert project["clientId"] == client["id"] and project["eventDate"] == "2026-09-12"
     assert (await api.get(f"contacts/{contact['id']}")).body["clientId"] == client["id"]
     assert emitted == [("client_created", client["id"]), ("project_created", project["id"]),
-                       ("inquiry_converted", created["id"])]
+                       ("inquiry_status_changed", created["id"]), ("inquiry_converted", created["id"])]
     assert events[-1] == ("inquiry_converted", created["id"])
     assert (await api.get("inquiries", params={"status": "converted"})).body["data"] == [body]
     # converted is terminal; its other fields stay editable.

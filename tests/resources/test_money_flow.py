@@ -52,4 +52,4 @@ async def test_invoice_life_from_client_to_overdue(api, org):
     invoice_events = [e for e in events if e[0].startswith(("invoice_", "payment_"))]
     assert invoice_events == [("invoice_sent", invoice["id"]), ("payment_received", deposit["id"]),
                               ("payment_received", rest["id"]), ("invoice_paid", invoice["id"]),
-                              ("payment_refunded", refund["id"])]
+                              ("payment_refunded", refund["id"]), ("invoice_overdue", invoice["id"])]

@@ -62,3 +62,47 @@ async def test_clock_driven_events_are_delivered(app, api, org, receiver, delive
     assert first["data"] == second["data"] == client
     assert second["timestamp"] == "2026-06-18T12:00:00.000Z"
     assert receiver.requests[1].headers["X-Webhook-Timestamp"] == str(int((NOON + timedelta(days=30)).timestamp()))
+
+
+def _emitted_in_resources() -> set[str]:
+    """Every event name the resource modules mention as a string (ctx.emit, created_event, maps)."""
+    import ast
+    from pathlib import Path
+
+    import mockcasa.resources
+
+    names = set(EVENT_NAMES)
+    found = set()
+    for path in Path(mockcasa.resources.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and node.value in names:
+                found.add(node.value)
+    return found
+
+
+def test_the_catalogue_triggers_are_exactly_what_the_resources_emit():
+    triggered = {e.name for e in CATALOGUE if e.trigger is not None}
+    assert _emitted_in_resources() == triggered
+
+
+def test_the_docs_table_is_the_catalogue():
+    """docs/webhooks.md lists every event of the enum once, with the catalogue's payload resource."""
+    import re
+    from pathlib import Path
+
+    resources = all_resources()
+    text = (Path(__file__).parents[2] / "docs" / "webhooks.md").read_text()
+    text = text[text.index("\n## Events\n"):text.index("\n## For resource authors")]
+    rows = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")] if line.startswith("| `") else []
+        for name in re.findall(r"`([a-z_]+)`", cells[0]) if cells else ():
+            assert name not in rows, f"{name} is listed twice"
+            rows[name] = (cells[1], cells[2])
+    assert set(rows) == set(EVENT_NAMES)
+    for event in CATALOGUE:
+        trigger, data = rows[event.name]
+        if event.trigger is None:
+            assert (trigger, data) == ("never", "—"), event.name
+        else:
+            assert trigger != "never" and data.startswith(resources[event.resource].model.__name__), event.name
