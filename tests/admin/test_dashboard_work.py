@@ -35,7 +35,7 @@ async def test_convert_an_inquiry_into_a_client_and_project(dash, api, inquiry):
                                                                             "2026-09-12")
     assert (await api.get(f"contacts/{inquiry['contactId']}")).body["clientId"] == client["id"]
     assert dash.last == [("client_created", client["id"]), ("project_created", project["id"]),
-                         ("inquiry_converted", inquiry["id"])]
+                         ("inquiry_status_changed", inquiry["id"]), ("inquiry_converted", inquiry["id"])]
     assert [i["id"] for i in (await api.get("inquiries", params={"status": "converted"})).body["data"]] == \
         [inquiry["id"]]
     await dash.refused(409, "inquiries", inquiry["id"], "convert")
@@ -51,7 +51,7 @@ async def test_convert_for_an_existing_client_with_names(dash, api, client):
     project = (await api.get(f"projects/{converted['convertedProjectId']}")).body
     assert (project["name"], project["clientId"], project["eventDate"]) == ("Summer shoot", client["id"], None)
     assert [c["id"] for c in await api.list_all("clients")] == [client["id"]]
-    assert dash.names() == ["project_created", "inquiry_converted"]
+    assert dash.names() == ["project_created", "inquiry_status_changed", "inquiry_converted"]
 
 
 async def test_convert_refusals(dash, api, other_api, inquiry):
