@@ -1,29 +1,20 @@
-"""The image's HEALTHCHECK: exit 0 when the sandbox answers on its port (slim images have no curl)."""
+"""The image's HEALTHCHECK: exit 0 when the admin health endpoint answers 200 (slim images have no curl)."""
 
 import os
 import sys
 import urllib.error
 import urllib.request
 
-HEALTH = "/_mockcasa/health"
-# Until the admin API serves HEALTH, a 404 there falls back to the public OpenAPI document.
-FALLBACK = "/api/v1/openapi.json"
-
-
-def status(path: str) -> int:
-    url = f"http://127.0.0.1:{os.environ.get('MOCKCASA_PORT', '8080')}{path}"
-    try:
-        with urllib.request.urlopen(url, timeout=2) as resp:
-            return resp.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
+HEALTH = "/_mockcasa/health"  # no admin token needed
 
 
 def main() -> int:
+    url = f"http://127.0.0.1:{os.environ.get('MOCKCASA_PORT', '8080')}{HEALTH}"
     try:
-        code = status(HEALTH)
-        if code == 404 and FALLBACK:
-            code = status(FALLBACK)
+        with urllib.request.urlopen(url, timeout=2) as resp:
+            code = resp.status
+    except urllib.error.HTTPError as exc:
+        code = exc.code
     except OSError as exc:
         print(f"unhealthy: {exc}")
         return 1

@@ -2,12 +2,12 @@
 
 Each test gets a fresh in-process mockcasa with its own organization: ``mockcasa_url`` and
 ``mockcasa_key`` go to the code under test, ``mockcasa_api`` arranges and inspects state,
-``mockcasa_clock`` moves the organization's time.
+``mockcasa_clock`` moves the organization's time, ``mockcasa_faults`` makes it fail on purpose and
+``mockcasa_journal`` shows what the code under test really sent.
 """
 
 import aiohttp
 import pytest
-from aiohttp import web
 from casa_client import CasaClient, CasaError, retry_delay, stale_prospects
 
 
@@ -64,73 +64,68 @@ async def test_against_the_default_seed(mockcasa_url, mockcasa_org):
     assert mockcasa_org.name == "Sandbox Studio" and mockcasa_org["clients"].get(created["id"])
 
 
-# --- retries -----------------------------------------------------------------------------------
-# A scripted loopback stub plays the flaky server here. Once mockcasa's fault layer answers the
-# X-Mockcasa-Fault header (and its rate limits send 429 + Retry-After), these become tests against
-# mockcasa itself: e.g. a session created with headers={"X-Mockcasa-Fault": "503"} for the 5xx path,
-# and a create retried with the same Idempotency-Key returning the original record, not a duplicate.
+# --- retries, against mockcasa's fault layer ---------------------------------------------------
+# A fault rule (mockcasa_faults) or the X-Mockcasa-Fault header makes mockcasa answer 429/5xx; the
+# journal (mockcasa_journal) shows what the client really sent. Waits are recorded, not slept.
 
 @pytest.fixture
-def flaky(aiohttp_server):
-    """``await flaky([(503, {}), (200, {})])``: a stub answering in turn, recording each request."""
-    async def start(script: list[tuple[int, dict]]):
-        seen: list[web.Request] = []
-
-        async def handle(request: web.Request) -> web.Response:
-            seen.append(request)
-            status, headers = script[min(len(seen), len(script)) - 1]
-            body = {"data": [], "pagination": {"hasMore": False}} if status < 400 else {
-                "error": {"code": "rate_limited" if status == 429 else "internal_error", "message": "try later",
-                          "requestId": f"req-{len(seen)}"}}
-            return web.json_response(body, status=status, headers=headers)
-
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", handle)
-        server = await aiohttp_server(app)
-        return str(server.make_url("")).rstrip("/"), seen
-    return start
+def sleeps() -> list[float]:
+    return []
 
 
 @pytest.fixture
-async def client_for(flaky):
-    sleeps: list[float] = []
-
+async def patient(mockcasa_url, mockcasa_key, sleeps):
     async def record(seconds: float) -> None:
         sleeps.append(seconds)
 
     async with aiohttp.ClientSession() as session:
-        async def make(script):
-            url, seen = await flaky(script)
-            return CasaClient(url, "cc_test_key", session=session, sleep=record), seen, sleeps
-        yield make
+        yield CasaClient(mockcasa_url, mockcasa_key, session=session, sleep=record)
 
 
-async def test_429_is_retried_after_retry_after(client_for):
-    casa, seen, sleeps = await client_for([(429, {"Retry-After": "2"}), (200, {})])
-    assert (await casa.list_all("clients")) == []
-    assert len(seen) == 2 and sleeps == [2.0]
+async def test_429_is_retried_after_retry_after(patient, sleeps, mockcasa_faults, mockcasa_journal):
+    mockcasa_faults.add({"match": {"path": "/api/v1/clients"}, "action": {"status": 429, "retryAfter": 2},
+                         "schedule": {"first": 1}})
+    assert await patient.list_all("clients") == []
+    assert [e["status"] for e in mockcasa_journal.entries()] == [200, 429] and sleeps == [2.0]
 
 
-async def test_5xx_backs_off_exponentially_then_gives_up(client_for):
-    casa, seen, sleeps = await client_for([(503, {})])
+async def test_5xx_backs_off_exponentially_then_gives_up(mockcasa_url, mockcasa_key, sleeps, mockcasa_journal):
+    async def record(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    async with aiohttp.ClientSession(headers={"X-Mockcasa-Fault": "503"}) as session:  # every request
+        casa = CasaClient(mockcasa_url, mockcasa_key, session=session, sleep=record)
+        with pytest.raises(CasaError) as failed:
+            await casa.get("clients", "x")
+    attempts = mockcasa_journal.entries()
+    assert [e["status"] for e in attempts] == [503] * 4 and sleeps == [0.5, 1.0, 2.0]
+    assert failed.value.status == 503 and failed.value.request_id == attempts[0]["requestId"]
+
+
+async def test_create_retries_with_the_same_idempotency_key(patient, mockcasa_api, mockcasa_faults):
+    # Only requests carrying this exact key match, so "matched 3" proves every attempt sent it.
+    mockcasa_faults.add({"name": "lost-creates", "match": {"method": "POST", "path": "/api/v1/clients",
+                                                           "headers": {"Idempotency-Key": "create-acme-1"}},
+                         "action": {"status": 502, "retryAfter": 0}, "schedule": {"first": 2}})
+    created = await patient.create("clients", {"name": "Acme"}, idempotency_key="create-acme-1")
+    assert mockcasa_faults.rule("lost-creates")["stats"] == {"matched": 3, "fired": 2}
+    assert await mockcasa_api.list_all("clients") == [created]
+
+
+async def test_a_create_replayed_with_the_same_key_returns_the_original(patient, mockcasa_api):
+    first = await patient.create("clients", {"name": "Acme"}, idempotency_key="create-acme-1")
+    again = await patient.create("clients", {"name": "Acme"}, idempotency_key="create-acme-1")
+    assert again == first
+    assert await mockcasa_api.list_all("clients") == [first]
+
+
+async def test_a_post_without_idempotency_key_is_never_retried(patient, sleeps, mockcasa_api, mockcasa_faults,
+                                                               mockcasa_journal):
+    mockcasa_faults.add({"match": {"method": "POST"}, "action": {"status": 503}, "schedule": {"first": 1}})
     with pytest.raises(CasaError) as failed:
-        await casa.get("clients", "x")
-    assert failed.value.status == 503 and failed.value.request_id == "req-4"
-    assert len(seen) == 4 and sleeps == [0.5, 1.0, 2.0]
-
-
-async def test_create_retries_with_the_same_idempotency_key(client_for):
-    casa, seen, _ = await client_for([(502, {"Retry-After": "0"}), (200, {})])
-    await casa.create("clients", {"name": "Acme"})
-    keys = [r.headers.get("Idempotency-Key") for r in seen]
-    assert len(keys) == 2 and keys[0] and keys[0] == keys[1]
-
-
-async def test_a_post_without_idempotency_key_is_never_retried(client_for):
-    casa, seen, sleeps = await client_for([(503, {}), (200, {})])
-    with pytest.raises(CasaError):
-        await casa.request("POST", "clients", json={"name": "Acme"})
-    assert len(seen) == 1 and sleeps == []
+        await patient.request("POST", "clients", json={"name": "Acme"})
+    assert failed.value.status == 503 and sleeps == []
+    assert len(mockcasa_journal.entries()) == 1 and await mockcasa_api.list_all("clients") == []
 
 
 def test_retry_after_forms():

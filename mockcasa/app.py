@@ -25,7 +25,6 @@ from mockcasa.resources import all_resources, all_scopes
 from mockcasa.scenarios import fault_middleware, setup_faults
 from mockcasa.seeding import load_seed_files
 from mockcasa.state import Sandbox
-from mockcasa.webhooks import admin as webhook_admin
 from mockcasa.webhooks.worker import install as install_webhooks
 
 API_PREFIX = "/api/v1/"
@@ -95,6 +94,5 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
     add_routes(app, resources)
     install_webhooks(app)
     app.cleanup_ctx.append(_clock_ticker)
-    webhook_admin.register(app)
     add_oauth_routes(app)
     return app

@@ -9,10 +9,12 @@ fresh organization with its own all-scope key::
 
 Choose seeds, scenarios and other settings per test or module with the marker::
 
-    @pytest.mark.mockcasa(seed="seeds/demo.yaml", org="Sandbox Studio", rate_limit=5)
+    @pytest.mark.mockcasa(seed="seeds/demo.yaml", org="Northwind Creative Studio", rate_limit=5)
 
-Code that needs a URL outside the test's event loop (sync clients, subprocesses) uses the
-session-wide ``mockcasa_server`` and a fresh ``mockcasa_live_org`` per test. See docs/pytest.md.
+Beside the client: ``mockcasa_clock``, ``mockcasa_events``, ``mockcasa_faults``,
+``mockcasa_journal`` and ``mockcasa_deliveries``. Code that needs a URL outside the test's event
+loop (sync clients, subprocesses) uses the session-wide ``mockcasa_server`` and a fresh
+``mockcasa_live_org`` per test, which carries the same helpers over the admin API. See docs/pytest.md.
 """
 
 from __future__ import annotations
@@ -25,7 +27,16 @@ from pydantic import ValidationError
 
 from mockcasa.config import Settings, default_seed
 from mockcasa.keys import SANDBOX
-from mockcasa.testing import Client, ClockControl, EventLog, LiveOrg, LiveServer
+from mockcasa.testing import (
+    Client,
+    ClockControl,
+    EventLog,
+    InProcessDeliveries,
+    InProcessFaults,
+    InProcessJournal,
+    LiveOrg,
+    LiveServer,
+)
 
 try:
     from pytest_asyncio import fixture as async_fixture
@@ -114,12 +125,15 @@ def mockcasa_settings(request: pytest.FixtureRequest) -> Settings:
 def mockcasa_app(mockcasa_settings: Settings) -> web.Application:
     """A fresh in-process mockcasa app for this test (seeds and scenarios from the settings)."""
     from mockcasa.app import create_app
+    from mockcasa.scenarios import ScenarioError
     from mockcasa.seeding import SeedError
 
     try:
         return create_app(mockcasa_settings)
     except SeedError as exc:
         fail(f"mockcasa could not load this test's seed:\n{exc}")
+    except ScenarioError as exc:
+        fail(f"mockcasa could not load this test's scenario:\n{exc}")
 
 
 @pytest.fixture
@@ -189,6 +203,30 @@ def mockcasa_events(mockcasa_sandbox: Sandbox, mockcasa_org: Organization) -> Ev
     return log
 
 
+@pytest.fixture
+def mockcasa_faults(mockcasa_app: web.Application) -> InProcessFaults:
+    """The app's fault rules: ``add(rule)``, ``load(scenario)``, ``rules()``, ``rule(name)``, ``clear()``."""
+    from mockcasa.scenarios import FAULTS
+
+    return InProcessFaults(mockcasa_app[FAULTS])
+
+
+@pytest.fixture
+def mockcasa_journal(mockcasa_app: web.Application) -> InProcessJournal:
+    """The requests the app answered, newest first: ``entries(method=, path=, status=)``, ``clear()``."""
+    from mockcasa.http.journal import JOURNAL
+
+    return InProcessJournal(mockcasa_app[JOURNAL])
+
+
+@pytest.fixture
+def mockcasa_deliveries(mockcasa_app: web.Application, mockcasa_org: Organization) -> InProcessDeliveries:
+    """``mockcasa_org``'s webhook deliveries: ``await drain()``, then ``list(event=)``, ``get``, ``redeliver``."""
+    from mockcasa.keys import DELIVERIES
+
+    return InProcessDeliveries(mockcasa_app[DELIVERIES], mockcasa_org)
+
+
 # ---------------------------------------------------------- live server, one per session
 
 @pytest.fixture(scope="session")
@@ -206,9 +244,11 @@ def mockcasa_server(mockcasa_live_settings: Settings):
 
 @pytest.fixture
 def mockcasa_live_org(mockcasa_server: LiveServer):
-    """A fresh organization on the live server: ``.url``, ``.api_url``, ``.key``, ``.headers``, ``.clock``."""
+    """A fresh organization on the live server: ``.url``, ``.api_url``, ``.key``, ``.headers``, ``.clock``,
+    and ``.faults``, ``.journal``, ``.deliveries`` through the server's admin API."""
     org = mockcasa_server.new_org()
     yield org
+    org.faults.clear()
     mockcasa_server.remove_org(org.organization_id)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mockcasa.admin import ADMIN_TOKEN
 from tests.helpers import Api, Reply
 
 PREFIX = "/_mockcasa"
@@ -14,8 +15,8 @@ class Admin(Api):
         super().__init__(http, None)
         self.token = token
 
-    def _headers(self, headers: dict | None) -> dict:
-        return {"Authorization": f"Bearer {self.token}", **(headers or {})}
+    def credentials(self) -> dict:
+        return {"Authorization": f"Bearer {self.token}"}
 
     async def request(self, method: str, path: str, json: Any = None, headers: dict | None = None,
                       **kwargs) -> Reply:
@@ -30,3 +31,8 @@ class Admin(Api):
         reply = await self.post("/organizations", body)
         assert reply.status == 201, reply
         return reply.body["organization"], Api(self.http, reply.body["apiKey"]["key"])
+
+
+def admin_of(api: Api) -> Admin:
+    """The admin client of the app ``api`` talks to (for tests that build their own apps)."""
+    return Admin(api.http, api.http.app[ADMIN_TOKEN])

@@ -24,7 +24,12 @@ async def admin_openapi(request: web.Request) -> web.Response:
 
 def all_routes() -> list[AdminRoute]:
     routes = [AdminRoute("GET", "/openapi.json", admin_openapi, "This document", auth=False)]
-    for module in (system, organizations, faults, actions):
+    # Features declare their admin routes beside their own code; imported here, not at the top,
+    # because they build on mockcasa.admin.common.
+    from mockcasa.oauth import admin as oauth_admin
+    from mockcasa.webhooks import admin as webhook_admin
+
+    for module in (system, organizations, faults, actions, webhook_admin, oauth_admin):
         routes += module.ROUTES
     return routes
 

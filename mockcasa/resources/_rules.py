@@ -69,9 +69,13 @@ def refuse_if_billed(ctx: Ctx, record: Any, freezing: frozenset[str], singular: 
                        f"longer be {verb}.", {"invoiceId": record.invoice_id, "invoiceStatus": status})
 
 
-def bill_action(resource: str, *, same_client: bool = False) -> Hook:
-    """Admin action ``bill``: link a record to an invoice (``{"invoiceId": id}``; null unbills it)."""
+def bill_action(resource: str, *, frozen_by: frozenset[str], same_client: bool = False) -> Hook:
+    """Admin action ``bill``: link a record to an invoice (``{"invoiceId": id}``; null unbills it).
+
+    A record its invoice freezes (``frozen_by`` its status) cannot be moved or unbilled either (409).
+    """
     def bill(ctx: Ctx, record: Any, params: dict[str, Any]) -> Any:
+        refuse_if_billed(ctx, record, frozen_by, ctx.sandbox.resources[resource].singular, "billed elsewhere")
         invoice_id = params.get("invoiceId", params.get("invoice_id"))
         if invoice_id is not None:
             invoice = lookup_optional(ctx, "invoices", str(invoice_id).lower(), "invoiceId", "invoice")

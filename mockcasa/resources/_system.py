@@ -7,6 +7,7 @@ own the side effects (events, re-deriving an invoice).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -17,12 +18,18 @@ from mockcasa.engine.spec import Ctx
 from mockcasa.errors import Invalid
 
 
+def _invalid(exc: ValidationError) -> Invalid:
+    """A 400 naming the fields as the API does (``arrivalDate``; values here are keyed by field name)."""
+    details = {re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), path): reason
+               for path, reason in validation_details(exc).items()}
+    return Invalid(describe(details), details)
+
+
 def _validate(spec: Any, values: dict[str, Any]) -> Any:
     try:
         return spec.model.model_validate(values)
     except ValidationError as exc:
-        details = validation_details(exc)
-        raise Invalid(describe(details), details) from None
+        raise _invalid(exc) from None
 
 
 def system_update(ctx: Ctx, resource: str, record: Any, **changes: Any) -> Any:
@@ -42,7 +49,6 @@ def system_create(ctx: Ctx, resource: str, values: dict[str, Any]) -> Any:
     try:
         record = build_record(spec, ctx, values)
     except ValidationError as exc:
-        details = validation_details(exc)
-        raise Invalid(describe(details), details) from None
+        raise _invalid(exc) from None
     ctx.org[resource].add(record)
     return record

@@ -56,11 +56,23 @@ def on_seed(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
 
 def sync_event(ctx: Ctx, source: str, values: dict[str, Any]) -> CalendarEvent:
     """Create an event as a calendar sync would (admin API): read-only, from ``source``."""
-    if source not in PROVIDERS:
+    if not isinstance(source, str) or source not in PROVIDERS:
         raise Invalid(field="source", reason=f"must be one of: {', '.join(PROVIDERS)}")
     record = build_record(RESOURCE, ctx, on_seed(ctx, {**values, "source": source}))
     ctx.org[RESOURCE.name].add(record)
     return record
+
+
+def sync(ctx: Ctx, params: dict[str, Any]) -> CalendarEvent:
+    """Collection action: ``source`` (google, microsoft, apple) plus the event's fields, as the API names them."""
+    values = dict(params)
+    assigned = [name for name in ("id", "createdAt", "updatedAt", "readOnly") if name in values]
+    if assigned:
+        raise Invalid("These fields are set by the sync itself.",
+                      {name: "is set by mockcasa, not by the sync" for name in assigned})
+    if "source" not in values:
+        raise Invalid(field="source", reason=f"is required: one of {', '.join(PROVIDERS)}")
+    return sync_event(ctx, values.pop("source"), values)
 
 
 RESOURCE = Resource(
@@ -71,6 +83,7 @@ RESOURCE = Resource(
              Filter.timestamp_bound("startsBefore", "start_date_time", "<=")],
     refs=[Ref("project_id", "projects"), Ref("client_id", "clients")],
     on_create=on_create, on_update=on_update, on_delete=on_delete, on_seed=on_seed,
+    collection_actions={"sync": sync},
     descriptions={"create": "Only manually-created events are accepted via the API; events synced from "
                             "Google/Outlook/Apple are read-only.",
                   "update": "Externally-sourced events (google/microsoft/apple) are read-only (409).",

@@ -133,6 +133,8 @@ def sign(ctx: Ctx, contract: Contract, params: dict[str, Any]) -> Contract:
         raise Conflict(f"Contract {contract.contract_number} is {contract.status}; only a sent or viewed "
                        f"contract can be signed.")
     order = params.get("order")
+    if order is not None and (isinstance(order, bool) or not isinstance(order, int)):
+        raise Invalid(field="order", reason="must be a signer's order (an integer)")
     signers = [s.model_dump(by_alias=False) for s in contract.signers]
     pending = [s for s in signers if s["role"] != COUNTERSIGNER and s["status"] != "signed"
                and (order is None or s["order"] == order)]

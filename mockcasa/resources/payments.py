@@ -162,9 +162,9 @@ def record_stripe_payment(ctx: Ctx, invoice: Any, params: dict[str, Any]) -> Any
     Params: ``amount``, ``fee``, ``receivedDate``, ``reference``. Emits ``payment_received`` and,
     when it settles the invoice, ``invoice_paid``. Returns the invoice.
     """
-    if invoice.status in ("draft", "void"):
-        raise Conflict(f"Invoice {invoice.invoice_number} is {invoice.status}; only sent invoices can be "
-                       f"paid.")
+    if invoice.status in ("draft", "void", "paid"):
+        raise Conflict(f"Invoice {invoice.invoice_number} is {invoice.status}; only sent, partial or overdue "
+                       f"invoices can be paid.")
     amount = _number(params, "amount", invoice.balance_due)
     fee = _number(params, "fee", Decimal(str(amount)) * Decimal("0.029") + Decimal("0.30"), positive=False)
     _system_payment(ctx, {
@@ -197,13 +197,22 @@ def refund(ctx: Ctx, original: Payment, params: dict[str, Any]) -> Payment:
     return _return(ctx, original, "refund", params)
 
 
+def _disputable(original: Payment) -> None:
+    """Chargebacks and dispute fees come from a cardholder disputing a Stripe charge."""
+    if original.method != "stripe" or original.kind != "payment":
+        raise Conflict(f"Only a Stripe card payment can be disputed; this is a {original.method} "
+                       f"{original.kind}.", {"method": original.method, "kind": original.kind})
+
+
 def chargeback(ctx: Ctx, original: Payment, params: dict[str, Any]) -> Payment:
-    """Payment action: the client's bank reverses the payment. Emits ``payment_chargeback``."""
+    """Payment action: the client's bank reverses a Stripe payment. Emits ``payment_chargeback``."""
+    _disputable(original)
     return _return(ctx, original, "chargeback", params)
 
 
 def dispute_fee(ctx: Ctx, original: Payment, params: dict[str, Any]) -> Payment:
     """Payment action: Stripe's fee for a dispute on ``original`` (default 15.00), not counted on invoices."""
+    _disputable(original)
     fee = _number(params, "amount", DEFAULT_DISPUTE_FEE)
     return _system_payment(ctx, {
         "client_id": original.client_id, "invoice_id": original.invoice_id, "amount": -fee,

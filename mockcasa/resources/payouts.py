@@ -1,8 +1,8 @@
 """Payouts: Stripe's transfers to the business's bank. Read-only through the API (list, get).
 
-They come from seed data or from ``create_payout`` (the admin API), which bundles the Stripe
-entries not yet paid out; the ``mark_*`` actions move them as Stripe would and emit
-``payout_paid``/``payout_failed``.
+They come from seed data or from ``create_payout`` (the admin API's collection action
+``create``), which bundles the Stripe entries not yet paid out; the ``mark_*`` actions move them
+as Stripe would and emit ``payout_paid``/``payout_failed``.
 """
 
 from __future__ import annotations
@@ -63,16 +63,20 @@ def _pending_entries(ctx: Ctx, params: dict[str, Any]) -> list[Payment]:
 def create_payout(ctx: Ctx, params: dict[str, Any]) -> Payout:
     """Bundle Stripe entries (``paymentIds``, default: all not yet paid out) into a new pending payout.
 
-    Other params: ``arrivalDate`` (default today + 2 days), ``status``, ``description``,
+    Other params: ``arrivalDate`` (default today + 2 days), ``status`` (pending or in_transit), ``description``,
     ``bankAccountLast4``, ``bankAccountName``. Each entry's ``payoutId`` points at the payout.
     """
+    status = params.get("status", "pending")
+    if status not in IN_FLIGHT:
+        # Paid and failed come later, through mark_paid/mark_failed, which emit their events.
+        raise Invalid(field="status", reason=f"must be one of: {', '.join(IN_FLIGHT)}")
     entries = _pending_entries(ctx, params)
     if not entries:
         raise Conflict("There are no succeeded Stripe payments waiting for a payout.")
     payout = system_create(ctx, "payouts", {
         **totals(entries), "currency": entries[0].currency,
         "arrival_date": params.get("arrivalDate") or ctx.today() + ARRIVAL_DELAY,
-        "status": params.get("status", "pending"), "description": params.get("description", "STRIPE PAYOUT"),
+        "status": status, "description": params.get("description", "STRIPE PAYOUT"),
         "bank_account_last4": params.get("bankAccountLast4", "6789"),
         "bank_account_name": params.get("bankAccountName", "Sandbox Bank")})
     for payment in entries:
@@ -167,4 +171,5 @@ RESOURCE = Resource(
     on_seed=on_seed,
     actions={"mark_in_transit": mark_in_transit, "mark_paid": mark_paid, "mark_failed": mark_failed,
              "cancel": cancel},
+    collection_actions={"create": create_payout},
 )

@@ -75,7 +75,7 @@ RESOURCE = Resource(
     refs=[Ref("project_id", "projects"), Ref("client_id", "clients"),
           Ref("catalog_item_id", "catalog-items")],
     on_create=on_create, on_update=on_update, on_delete=on_delete, on_seed=on_seed,
-    actions={"bill": bill_action("time-entries", same_client=True)},
+    actions={"bill": bill_action("time-entries", frozen_by=FROZEN_BY, same_client=True)},
     descriptions={"update": "Time entries billed to a paid invoice cannot be edited (409).",
                   "delete": "Time entries billed to a paid invoice cannot be deleted (409)."},
 )

@@ -75,7 +75,7 @@ RESOURCE = Resource(
           # cannot be deleted (409); the write check is _check_assignments (it names the list index).
           Ref("assigned_project_ids", "projects", many=True), Ref("assigned_client_ids", "clients", many=True)],
     on_create=on_create, on_update=on_update, on_delete=on_delete, on_seed=on_seed,
-    actions={"bill": bill_action("transactions")},
+    actions={"bill": bill_action("transactions", frozen_by=FROZEN_BY)},
     descriptions={"update": "Transactions billed to a sent/paid invoice are frozen: 409.",
                   "delete": "Transactions billed to a sent/paid invoice cannot be deleted (409)."},
 )

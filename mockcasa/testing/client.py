@@ -24,6 +24,7 @@ class Reply:
     status: int
     body: Any
     headers: Any
+    raw: bytes = b""  # the body exactly as sent (an idempotent replay must match it byte for byte)
 
     @property
     def error(self) -> dict:
@@ -44,8 +45,12 @@ class Client:
         # The organization's mock clock: ``api.clock.freeze("2026-05-19")``, ``api.clock.advance("24h")``.
         self.clock = clock
 
+    def credentials(self) -> dict[str, str]:
+        """The headers that authenticate this client; override for another kind (an OAuth bearer token)."""
+        return {"x-api-key": self.key} if self.key else {}
+
     def _headers(self, headers: dict | None, idempotency_key: str | None, fault: int | str | None) -> dict:
-        out = {"x-api-key": self.key} if self.key else {}
+        out = self.credentials()
         if idempotency_key is not None:
             out["Idempotency-Key"] = idempotency_key
         if fault is not None:
@@ -62,9 +67,9 @@ class Client:
         if json is not None:
             kw["json"] = json
         async with self.http.request(method, url, **kw) as resp:
-            text = await resp.text()
-            body = json_module.loads(text) if text else None
-            return Reply(resp.status, body, resp.headers)
+            raw = await resp.read()
+            body = json_module.loads(raw) if raw else None
+            return Reply(resp.status, body, resp.headers, raw)
 
     async def get(self, path: str, **kw) -> Reply:
         return await self.request("GET", path, **kw)

@@ -1,9 +1,9 @@
 """What a test may do to its organization besides calling the API.
 
-Today: the organization's mock clock and the webhook events it published. Every operation goes
-through ``run`` so the same objects drive an in-process app (``run`` calls directly) and the live
-server (``run`` hops onto the server's thread). Faults, the request journal and webhook
-deliveries arrive with the admin API (see docs/pytest.md).
+Here: the organization's mock clock and the webhook events it published. Every clock operation
+goes through ``run`` so the same objects drive an in-process app (``run`` calls directly) and the
+live server (``run`` hops onto the server's thread). Faults, the request journal and webhook
+deliveries have their own modules, each with an in-process and a live (admin API) flavour.
 """
 
 from __future__ import annotations

@@ -16,21 +16,33 @@ from typing import Any, Self
 
 from aiohttp import web
 
+from mockcasa.admin import ADMIN_TOKEN
 from mockcasa.config import Settings
 from mockcasa.keys import SANDBOX
+from mockcasa.testing.admin import AdminClient
 from mockcasa.testing.control import ClockControl
+from mockcasa.testing.deliveries import LiveDeliveries
+from mockcasa.testing.faults import LiveFaults
+from mockcasa.testing.journal import LiveJournal
 
 START_TIMEOUT = 10.0
 
 
 @dataclass
 class LiveOrg:
-    """One organization of a live server with its own all-scope key."""
+    """One organization of a live server with its own all-scope key, and its test helpers.
+
+    ``faults``, ``journal`` and ``deliveries`` go through the server's admin API and keep to this
+    organization (see ``LiveFaults``, ``LiveJournal``, ``LiveDeliveries``).
+    """
 
     url: str  # the server's base URL, http://127.0.0.1:PORT
     key: str
     organization_id: str
     clock: ClockControl
+    faults: LiveFaults
+    journal: LiveJournal
+    deliveries: LiveDeliveries
 
     @property
     def api_url(self) -> str:
@@ -113,7 +125,15 @@ class LiveServer:
             org = sandbox.create_organization(name=name)
             return org.id, sandbox.issue_key(org, scopes=scopes).key, org.clock
         org_id, key, clock = self.call(create)
-        return LiveOrg(url=self.url, key=key, organization_id=org_id, clock=ClockControl(clock, self.call))
+        admin = self.admin
+        return LiveOrg(url=self.url, key=key, organization_id=org_id, clock=ClockControl(clock, self.call),
+                       faults=LiveFaults(admin, org_id), journal=LiveJournal(admin, org_id),
+                       deliveries=LiveDeliveries(admin, org_id))
+
+    @property
+    def admin(self) -> AdminClient:
+        """A client of this server's admin API (``admin.get("/journal")``), holding its token."""
+        return AdminClient(self.url, self.app[ADMIN_TOKEN])
 
     def remove_org(self, organization_id: str) -> None:
         self.call(self.app[SANDBOX].remove_organization, organization_id)

@@ -4,7 +4,7 @@ import dataclasses
 
 import pytest
 
-from mockcasa.engine.handlers import update_record
+from mockcasa.engine.handlers import create_record, update_record
 from mockcasa.errors import Conflict, Invalid
 
 
@@ -25,11 +25,29 @@ def forget(ctx, record, params):
     ctx.org["clients"].remove(record)
 
 
+def half_done(ctx, record, params):
+    """Writes, emits, then refuses: the route must leave nothing of it behind."""
+    archive(ctx, record, params)
+    create_record(ctx.sandbox.resources["clients"], ctx, {"name": "Orphan"})
+    raise Conflict("Changed my mind.")
+
+
+def import_client(ctx, params):
+    """A test-only collection action: a client arriving from another system."""
+    if "name" not in params:
+        raise Invalid(field="name", reason="is required")
+    created = create_record(ctx.sandbox.resources["clients"], ctx, {"name": params["name"]})
+    if params.get("fail"):
+        raise Conflict("The other system hung up.")
+    return created
+
+
 @pytest.fixture
 def with_actions(sandbox, monkeypatch):
     spec = sandbox.resources["clients"]
-    monkeypatch.setitem(sandbox.resources, "clients",
-                        dataclasses.replace(spec, actions={"archive": archive, "forget": forget}))
+    monkeypatch.setitem(sandbox.resources, "clients", dataclasses.replace(
+        spec, actions={"archive": archive, "forget": forget, "half_done": half_done},
+        collection_actions={"import": import_client}))
 
 
 @pytest.fixture
@@ -40,10 +58,12 @@ def events(sandbox):
 
 
 async def test_list_actions(admin, with_actions):
-    actions = (await admin.get("/actions")).body["actions"]
-    assert actions["clients"] == ["archive", "forget"]
+    body = (await admin.get("/actions")).body
+    actions = body["actions"]
+    assert actions["clients"] == ["archive", "forget", "half_done"]
     assert "accept" in actions["proposals"] and "convert" in actions["inquiries"]
     assert "projects" not in actions
+    assert body["collectionActions"] == {"clients": ["import"], "payouts": ["create"], "calendar-events": ["sync"]}
 
 
 async def test_run_an_action(admin, api, with_actions, events):
@@ -84,7 +104,7 @@ async def test_action_errors(admin, api, other_api, with_actions):
         reply = await admin.post(path, body)
         assert reply.status == status, (path, reply)
     unknown = await admin.post(f"/organizations/{org}/clients/{client['id']}/actions/explode")
-    assert unknown.error["details"] == {"availableActions": ["archive", "forget"]}
+    assert unknown.error["details"] == {"availableActions": ["archive", "forget", "half_done"]}
     assert (await api.get(f"clients/{client['id']}")).body == client
 
 
@@ -93,3 +113,37 @@ async def test_actions_need_the_admin_token(http, api, with_actions):
     async with http.post(f"/_mockcasa/organizations/{api.org.id}/clients/{client['id']}/actions/archive",
                          headers={"x-api-key": api.key}) as resp:
         assert resp.status == 401
+
+
+async def test_a_refused_action_leaves_nothing_half_done(admin, api, with_actions, events):
+    client = await api.create("clients", name="Acme")
+    events.clear()
+    before = (await admin.get("/snapshot")).body
+    reply = await admin.post(f"/organizations/{api.org.id}/clients/{client['id']}/actions/half_done")
+    assert reply.status == 409 and reply.error["message"] == "Changed my mind."
+    assert (await admin.get("/snapshot")).body == before
+    assert events == []
+    assert [c["name"] for c in await api.list_all("clients")] == ["Acme"]
+
+
+async def test_run_a_collection_action(admin, api, with_actions, events):
+    path = f"/organizations/{api.org.id}/clients/actions/import"
+    reply = await admin.post(path, {"name": "From elsewhere"})
+    assert reply.status == 201 and reply.body["name"] == "From elsewhere"
+    assert reply.body == (await api.get(f"clients/{reply.body['id']}")).body
+    assert events == [(api.org.id, "client_created", reply.body["id"])]
+    before = (await admin.get("/snapshot")).body
+    failed = await admin.post(path, {"name": "Lost", "fail": True})
+    assert failed.status == 409 and failed.error["code"] == "conflict"
+    assert (await admin.get("/snapshot")).body == before and len(events) == 1
+    cases = [(path, {}, 400), (path, [1], 400), (path.replace("import", "explode"), {"name": "x"}, 404),
+             (path.replace("/clients/", "/widgets/"), {"name": "x"}, 404),
+             (path.replace(api.org.id, "00000000-0000-4000-8000-00000000dead"), {"name": "x"}, 404)]
+    for target, body, status in cases:
+        refused = await admin.post(target, body)
+        assert refused.status == status and refused.error["requestId"], (target, refused)
+    unknown = await admin.post(path.replace("import", "explode"))
+    assert unknown.error["details"] == {"availableActions": ["import"]}
+    none = await admin.post(f"/organizations/{api.org.id}/projects/actions/create")
+    assert none.status == 404 and none.error["details"] == {"availableActions": []}
+    assert (await admin.get("/snapshot")).body == before

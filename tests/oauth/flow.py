@@ -32,8 +32,8 @@ def basic(client_id: str, secret: str) -> dict[str, str]:
 class BearerApi(Api):
     """An API client that presents an OAuth access token (``self.key``) as ``Authorization: Bearer``."""
 
-    def _headers(self, headers: dict | None) -> dict:
-        return {"Authorization": f"Bearer {self.key}", **(headers or {})}
+    def credentials(self) -> dict:
+        return {"Authorization": f"Bearer {self.key}"}
 
 
 @dataclass

@@ -8,9 +8,7 @@ import pytest
 from mockcasa import create_app
 from mockcasa.config import Settings
 from mockcasa.keys import SANDBOX
-from mockcasa.oauth.admin import add_admin_routes
 from mockcasa.seeding import SeedError, apply_seed, read_seed
-from tests.helpers import Api
 from tests.oauth.flow import REDIRECT, BearerApi, OAuthClient
 
 SEED = """
@@ -98,16 +96,15 @@ def test_client_ids_are_unique_across_the_seed_and_the_sandbox(tmp_path):
 
 
 @pytest.fixture
-async def admin(aiohttp_client):
-    app = create_app()
-    add_admin_routes(app)  # the admin layer mounts it behind its own authentication
-    return app[SANDBOX], Api(await aiohttp_client(app), None)
+def admin(sandbox, admin):
+    """(sandbox, a client of the admin API holding its token)."""
+    return sandbox, admin
 
 
 async def test_admin_creates_a_confidential_app_with_a_generated_secret(admin):
     sandbox, api = admin
     org = sandbox.create_organization()
-    reply = await api.post(f"/_mockcasa/organizations/{org.id}/oauth-apps",
+    reply = await api.post(f"/organizations/{org.id}/oauth-apps",
                            {"name": "Made at runtime", "redirectUris": [REDIRECT], "confidential": True,
                             "scopes": ["clients:read"]})
     assert reply.status == 201, reply
@@ -122,13 +119,13 @@ async def test_admin_creates_a_confidential_app_with_a_generated_secret(admin):
 async def test_admin_refuses_bad_apps_with_details(admin):
     sandbox, api = admin
     org = sandbox.create_organization()
-    path = f"/_mockcasa/organizations/{org.id}/oauth-apps"
+    path = f"/organizations/{org.id}/oauth-apps"
     bad = await api.post(path, {"redirectUris": ["no-scheme"], "scopes": ["x:read"], "member": "ghost"})
     assert bad.status == 400 and bad.error["code"] == "invalid_request"
     assert set(bad.error["details"]) == {"redirectUris[0]", "scopes", "member"}
     missing = await api.post(path, {"name": "No redirect"})
     assert missing.status == 400 and "redirectUris" in missing.error["details"]
-    unknown = await api.post("/_mockcasa/organizations/nope/oauth-apps", {"redirectUris": [REDIRECT]})
+    unknown = await api.post("/organizations/nope/oauth-apps", {"redirectUris": [REDIRECT]})
     assert unknown.status == 404
     created = await api.post(path, {"clientId": "taken-id", "redirectUris": [REDIRECT]})
     assert created.status == 201 and "clientSecret" not in created.body

@@ -93,3 +93,18 @@ def test_a_bad_seed_fails_with_the_loaders_message(project):
     assert "Traceback" not in result.stdout.str() and "SeedError" not in result.stdout.str()
     assert re.search(r"bad\.yaml:2: organizations\[0\]\.currency: String should have at most 3 characters",
                      result.stdout.str())
+
+
+def test_a_bad_scenario_fails_with_the_loaders_message(project):
+    project.makefile(".yaml", broken="rules:\n  - action: {status: 418}\n")
+    project.makepyfile(test_broken="""
+        import pytest
+
+        @pytest.mark.mockcasa(scenario="broken.yaml")
+        def test_broken(mockcasa_app): pass
+    """)
+    result = project.runpytest_inprocess()
+    result.assert_outcomes(errors=1)
+    assert "Traceback" not in result.stdout.str() and "ScenarioError" not in result.stdout.str()
+    result.stdout.fnmatch_lines(["*could not load this test's scenario*",
+                                 "*broken.yaml:2: rules[[]0[]].action.status*"])

@@ -118,8 +118,8 @@ async def test_entry_billed_to_a_paid_invoice_is_frozen(api, sandbox):
     await unchanged(api, path, before)
     # A PATCH that changes nothing (the SDK resends defaults) is still a no-op 200.
     assert (await api.patch(path, {"billable": True, "rateType": "standard"})).status == 200
-    run_action(api, sandbox, "time-entries", "bill", entry["id"], {"invoiceId": None})
-    assert (await api.patch(path, {"hours": 3})).body["hours"] == 3
+    with pytest.raises(Conflict, match="billed elsewhere"):  # nor can it be unbilled
+        run_action(api, sandbox, "time-entries", "bill", entry["id"], {"invoiceId": None})
 
 
 @pytest.mark.parametrize("status", ["draft", "sent", "partial", "overdue"])

@@ -103,7 +103,7 @@ async def test_every_subscriber_gets_its_own_delivery_and_other_orgs_get_nothing
     assert a[0].headers["X-Webhook-Delivery"] != b[0].headers["X-Webhook-Delivery"]
 
 
-async def test_retries_then_success(api, org, receiver, deliveries, http):
+async def test_retries_then_success(admin, api, org, receiver, deliveries):
     hook = await subscribe(api, receiver, secret=SECRET)
     receiver.answer(500, 503)
     await api.create("clients", name="Acme")
@@ -113,8 +113,7 @@ async def test_retries_then_success(api, org, receiver, deliveries, http):
     assert len({r.body for r in receiver.requests}) == 1
     after = (await api.get(f"webhooks/{hook['id']}")).body
     assert after["lastStatus"] == 200 and after["consecutiveFailures"] == 0
-    log = (await http.get(f"/_mockcasa/organizations/{org.id}/webhook-deliveries")).json
-    [delivery] = (await log())["data"]
+    [delivery] = (await admin.get(f"/organizations/{org.id}/webhook-deliveries")).body["data"]
     assert delivery["status"] == "succeeded" and delivery["webhookId"] == hook["id"]
     assert [a["status"] for a in delivery["attempts"]] == [500, 503, 200]
     assert delivery["attempts"][0]["error"] == "the receiver answered 500"
@@ -175,7 +174,7 @@ async def test_delivery_never_blocks_the_api(api, org, receiver, deliveries):
     assert (await api.get(f"webhooks/{hook['id']}")).body["lastStatus"] == 200
 
 
-async def test_deleted_or_disabled_webhooks_cancel_what_is_queued(api, org, http, receiver, deliveries):
+async def test_deleted_or_disabled_webhooks_cancel_what_is_queued(admin, api, org, receiver, deliveries):
     gone = await subscribe(api, receiver, "/gone")
     receiver.hold()
     await api.create("clients", name="First")
@@ -185,6 +184,6 @@ async def test_deleted_or_disabled_webhooks_cancel_what_is_queued(api, org, http
     receiver.release()
     await deliveries.drain()
     assert len(receiver.requests) == 1
-    log = (await (await http.get(f"/_mockcasa/organizations/{org.id}/webhook-deliveries")).json())["data"]
+    log = (await admin.get(f"/organizations/{org.id}/webhook-deliveries")).body["data"]
     assert [(d["status"], d["reason"]) for d in log] == [
         ("cancelled", "the webhook was deleted"), ("succeeded", None)]

@@ -5,6 +5,7 @@ import ipaddress
 import pytest
 
 from mockcasa.webhooks.targets import TargetPolicy
+from tests.admin_api import admin_of
 
 HOOK = {"name": "t", "events": ["client_created"]}
 
@@ -15,7 +16,7 @@ async def deliver_once(api, deliveries, url) -> tuple[dict, dict]:
     await api.create("clients", name="Acme")
     await deliveries.drain()
     after = (await api.get(f"webhooks/{hook['id']}")).body
-    newest = (await api.get(f"/_mockcasa/organizations/{api.org.id}/webhook-deliveries")).body["data"][0]
+    newest = (await admin_of(api).get(f"/organizations/{api.org.id}/webhook-deliveries")).body["data"][0]
     return after, newest
 
 
@@ -88,7 +89,7 @@ async def test_auto_disable_after_consecutive_failures(build, receiver):
     after = (await api.get(f"webhooks/{hook['id']}")).body
     assert after["enabled"] is False and after["consecutiveFailures"] == 4
     assert len(receiver.requests) == 4  # the second delivery stopped when the webhook was disabled
-    log = (await api.get(f"/_mockcasa/organizations/{api.org.id}/webhook-deliveries")).body["data"]
+    log = (await admin_of(api).get(f"/organizations/{api.org.id}/webhook-deliveries")).body["data"]
     assert [(d["status"], d["reason"]) for d in log] == [
         ("cancelled", "the webhook is disabled"), ("failed", "the receiver answered 500")]
     await api.create("clients", name="Three")
