@@ -23,55 +23,83 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port (default 8080; env MOCKCASA_PORT)")
     serve.add_argument("--seed", action="append", type=Path, dest="seeds",
                        help="seed YAML to load; repeatable (default seeds/default.yaml; env MOCKCASA_SEED)")
-    serve.add_argument("--rate-limit", type=int, help="requests per hour per credential (default 1000)")
+    serve.add_argument("--scenario", action="append", type=Path, dest="scenarios",
+                       help="fault scenario YAML to load; repeatable (env MOCKCASA_SCENARIO)")
+    serve.add_argument("--rate-limit", type=int,
+                       help="requests per window per credential (default 1000; env MOCKCASA_RATE_LIMIT)")
+    serve.add_argument("--rate-limit-window", type=int,
+                       help="rate-limit window in seconds (default 3600; env MOCKCASA_RATE_LIMIT_WINDOW)")
     serve.add_argument("--admin-token", help="token for the /_mockcasa admin API (env MOCKCASA_ADMIN_TOKEN)")
-    validate = sub.add_parser("validate", help="check seed files and exit non-zero on errors")
+    serve.add_argument("--allow-local-webhooks", action="store_true", default=None,
+                       help="let webhooks target http://localhost / 127.0.0.1 receivers "
+                            "(env MOCKCASA_ALLOW_LOCAL_WEBHOOKS=1)")
+    serve.add_argument("--journal-size", type=int,
+                       help="requests kept in the admin journal, 0 to disable (default 1000)")
+    validate = sub.add_parser("validate", help="check seed and scenario files; exit non-zero on errors")
     validate.add_argument("files", nargs="+", type=Path)
     return parser
 
 
 def serve(args: argparse.Namespace) -> int:
+    from mockcasa.admin import ADMIN_TOKEN
     from mockcasa.app import create_app
-    from mockcasa.seeding import SeedError
+    from mockcasa.documents import DocumentError
 
-    settings = Settings.from_env(host=args.host, port=args.port, seeds=args.seeds, rate_limit=args.rate_limit,
-                                 admin_token=args.admin_token)
+    settings = Settings.from_env(host=args.host, port=args.port, seeds=args.seeds, scenarios=args.scenarios,
+                                 rate_limit=args.rate_limit, rate_limit_window=args.rate_limit_window,
+                                 admin_token=args.admin_token, journal_size=args.journal_size,
+                                 allow_local_webhooks=args.allow_local_webhooks)
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
     try:
         app = create_app(settings, load_default_seed=True)
-    except SeedError as exc:
+    except DocumentError as exc:
         print(f"mockcasa: refusing to start, nothing was loaded:\n{exc}", file=sys.stderr)
         return 2
     sandbox = app[SANDBOX]
     base = f"http://{settings.host}:{settings.port}"
 
-    async def banner(_: web.Application) -> None:
+    def banner(_: str) -> None:  # run_app calls it once the server is listening
         lines = [f"mockcasa {__version__} listening on {base}", f"  API:     {base}/api/v1",
                  f"  OpenAPI: {base}/api/v1/openapi.json"]
         for key in list(sandbox.api_keys.values())[:3]:
             org = sandbox.organizations[key.organization_id]
             lines.append(f"  API key: {key.key}  (organization {org.name!r}, {len(key.scopes)} scopes)")
+        token = "(as configured)" if settings.admin_token else app[ADMIN_TOKEN]
+        lines.append(f"  Admin:   {base}/_mockcasa  token: {token}")
         lines.append(f"  try:     curl -H 'x-api-key: {next(iter(sandbox.api_keys), '<key>')}' {base}/api/v1/clients")
         print("\n".join(lines), flush=True)
 
-    app.on_startup.append(banner)
-    web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None,
-                shutdown_timeout=1.0)
+    # handler_cancellation: a hung fault ends when its client gives up.
+    web.run_app(app, host=settings.host, port=settings.port, print=banner, access_log=None,
+                shutdown_timeout=1.0, handler_cancellation=True)
     return 0
 
 
 def validate(args: argparse.Namespace) -> int:
-    from mockcasa.seeding import SeedError, read_seed
+    """Check each file as the server would load it (records, references, rules), changing nothing."""
+    from mockcasa.documents import DocumentError
+    from mockcasa.resources import all_resources, all_scopes
+    from mockcasa.scenarios import parse_scenario
+    from mockcasa.seeding import check_seed
+    from mockcasa.seeding.loader import read_documents
+    from mockcasa.state import Sandbox
 
+    resources = all_resources()
     failed = 0
     for path in args.files:
         try:
-            read_seed(path)
-        except SeedError as exc:
+            doc = read_documents([path])[0]
+            if isinstance(doc.data, dict) and "rules" in doc.data:
+                kind = "scenario"
+                parse_scenario(doc)
+            else:
+                kind = "seed"
+                check_seed(Sandbox(resources, all_scopes(resources)), doc)
+        except DocumentError as exc:
             failed += 1
             print(exc, file=sys.stderr)
         else:
-            print(f"{path}: ok")
+            print(f"{path}: ok ({kind})")
     return 1 if failed else 0
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
+ADMIN_PREFIX = "/_mockcasa/"  # the admin API; the fault and journal layers leave it alone
 
 
 def default_seed() -> Path | None:
@@ -24,10 +26,31 @@ class Settings(BaseModel):
     seeds: list[Path] = Field(default_factory=list)
     scenarios: list[Path] = Field(default_factory=list)
     admin_token: str | None = None
-    rate_limit: int = 1000
-    rate_limit_window: int = 3600
+    # How often running clocks are checked for time-driven events (overdue invoices); 0 disables.
+    clock_tick_seconds: float = Field(default=30.0, ge=0)
+    journal_size: int = Field(default=1000, ge=0)  # requests kept in the admin journal; 0 disables it
+    rate_limit: int = Field(1000, ge=1)  # requests per window per credential, unless the key sets its own
+    rate_limit_window: int = Field(3600, ge=1)  # seconds of mock-clock time
     allow_local_webhooks: bool = False
     log_level: str = "info"
+    # Webhook deliveries (docs/webhooks.md): total attempts per delivery, first retry delay in
+    # seconds (doubling each retry), per-attempt timeout, auto-disable after N consecutive failed
+    # attempts (0: never), and private networks (CIDRs) deliveries may reach besides loopback.
+    webhook_attempts: int = Field(5, ge=1, le=20)
+    webhook_retry_delay: float = Field(1.0, ge=0)
+    webhook_timeout: float = Field(10.0, gt=0)
+    webhook_disable_after: int = Field(0, ge=0)
+    webhook_allowed_networks: list[str] = Field(default_factory=list)
+
+    @field_validator("webhook_allowed_networks")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for cidr in value:
+            try:
+                ipaddress.ip_network(cidr, strict=False)
+            except ValueError:
+                raise ValueError(f"{cidr!r} is not a network such as 172.16.0.0/12") from None
+        return value
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
@@ -37,13 +60,15 @@ class Settings(BaseModel):
         """
         env = os.environ if environ is None else environ
         values: dict = {}
-        for name, info in cls.model_fields.items():
+        for name in cls.model_fields:
             env_name = "MOCKCASA_" + {"seeds": "SEED", "scenarios": "SCENARIO"}.get(name, name.upper())
             raw = env.get(env_name)
             if raw is None or raw == "":
                 continue
             if name in ("seeds", "scenarios"):
                 values[name] = [p for p in raw.replace(",", os.pathsep).split(os.pathsep) if p]
+            elif name == "webhook_allowed_networks":
+                values[name] = [p.strip() for p in raw.split(",") if p.strip()]
             elif name == "allow_local_webhooks":
                 values[name] = raw.strip().lower() in ("1", "true", "yes", "on")
             else:

@@ -6,12 +6,16 @@ one process (two pytest tests) share nothing.
 
 from __future__ import annotations
 
+import copy
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from mockcasa.clock import Clock
+from mockcasa.config import Settings
 from mockcasa.models.common import new_id
 from mockcasa.store import Collection
 
@@ -47,6 +51,8 @@ class Organization:
         self.currency = currency
         self.tax_rate = tax_rate
         self.clock = Clock()
+        # Up to when time-driven rules (invoice overdue, proposal expiry) have been applied.
+        self.observed_at: datetime | None = None
         self.members: dict[str, Member] = {}
         self.counters: dict[str, int] = {}
         self.collections: dict[str, Collection] = {
@@ -69,6 +75,22 @@ class Organization:
         self.members[member.id] = member
         return member
 
+    def copy(self) -> Organization:
+        """An independent copy to stage changes on (seeds, imports); ``adopt`` takes it back."""
+        clone = copy.copy(self)  # attributes other features add come along
+        clone.clock = Clock()
+        clone.clock.restore(self.clock.state())
+        clone.members = dict(self.members)
+        clone.counters = dict(self.counters)
+        clone.collections = {name: c.copy() for name, c in self.collections.items()}
+        clone.extras = dict(self.extras)
+        return clone
+
+    def adopt(self, staged: Organization) -> None:
+        """Take over a staged copy's state, keeping this object and its clock (others may hold them)."""
+        self.__dict__.update({k: v for k, v in vars(staged).items() if k not in ("id", "clock")})
+        self.clock.restore(staged.clock.state())
+
     def reset(self) -> None:
         for collection in self.collections.values():
             collection.clear()
@@ -84,19 +106,64 @@ def generate_api_key() -> str:
 class Sandbox:
     """Every organization and credential of one running mockcasa."""
 
-    def __init__(self, resources: dict[str, Resource], all_scopes: frozenset[str]) -> None:
+    def __init__(self, resources: dict[str, Resource], all_scopes: frozenset[str],
+                 settings: Settings | None = None) -> None:
         self.resources = resources
         self.all_scopes = all_scopes
+        # The server's settings, for rules that depend on them (which webhook URLs are accepted).
+        self.settings = settings if settings is not None else Settings()
         self.organizations: dict[str, Organization] = {}
         self.api_keys: dict[str, ApiKey] = {}
         # Other credential kinds (OAuth tokens) plug in here: (sandbox, token) -> Principal | None.
         self.authenticators: list[Callable[[Sandbox, str], Any]] = []
         # Called with (organization, [(event, payload), ...]) after each committed change.
         self.listeners: list[Callable[[Organization, list], None]] = []
+        # Sandbox-wide services keyed by name (the OAuth server: its apps, signing key, tokens).
+        self.extras: dict[str, Any] = {}
 
     def publish(self, org: Organization, events: list) -> None:
         for listener in self.listeners:
             listener(org, events)
+
+    def clock_moved(self, org: Organization, before: datetime, after: datetime) -> None:
+        """Run every resource's ``on_clock_change`` hook for ``org`` and publish what they emit.
+
+        The span starts where the last run ended (``org.observed_at``) when that is earlier, so
+        real time that flowed by on a running clock before a jump is covered too.
+        """
+        from mockcasa.engine.spec import Ctx
+
+        observed = getattr(org, "observed_at", None)
+        if observed is not None and observed < before <= after:
+            before = observed
+        org.observed_at = after
+        ctx = Ctx(org=org, sandbox=self)
+        for spec in self.resources.values():
+            if spec.on_clock_change is not None:
+                spec.on_clock_change(ctx, before, after)
+        if ctx.events:
+            self.publish(org, ctx.events)
+
+    def tick(self) -> None:
+        """Apply time-driven rules to running clocks: real time passing a due date is a change too.
+
+        The app calls this periodically (``Settings.clock_tick_seconds``); a jump of the clock
+        (freeze, set, advance) runs the same hooks at once.
+        """
+        for org in list(self.organizations.values()):
+            observed = getattr(org, "observed_at", None)
+            now = org.clock.now()
+            if observed is None or org.clock.frozen:
+                org.observed_at = now
+            elif now > observed:
+                self.clock_moved(org, observed, now)
+
+    def add_organization(self, org: Organization) -> Organization:
+        """Make a built organization live: the one way in, so every feature's wiring applies to it."""
+        self.organizations[org.id] = org
+        org.observed_at = org.clock.now()
+        org.clock.listeners.append(partial(self.clock_moved, org))
+        return org
 
     def create_organization(self, *, id: str | None = None, name: str = "Sandbox Studio",
                             currency: str = "USD", tax_rate: float = 0.0,
@@ -104,7 +171,7 @@ class Sandbox:
         org = Organization(self.resources, id=id, name=name, currency=currency, tax_rate=tax_rate)
         if org.id in self.organizations:
             raise ValueError(f"organization {org.id} already exists")
-        self.organizations[org.id] = org
+        self.add_organization(org)
         if with_member:
             org.add_member("Sandbox Owner", "owner@example.com")
         return org

@@ -15,6 +15,7 @@ from itertools import product
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
 from sortedcontainers import SortedList
 
 Predicate = Callable[[Any], bool]
@@ -83,6 +84,15 @@ class Collection:
             self.remove(old)
         self.add(record)
 
+    def copy(self) -> Collection:
+        """An independent copy (records are immutable and shared); used to stage changes aside."""
+        clone = Collection(())
+        clone.records = dict(self.records)
+        clone._order = self._order.copy()
+        clone._indexes = {f: {v: bucket.copy() for v, bucket in index.items()}
+                          for f, index in self._indexes.items()}
+        return clone  # combined indexes are rebuilt on demand; field sets stay shared
+
     def clear(self) -> None:
         self.records.clear()
         self._order.clear()
@@ -93,6 +103,10 @@ class Collection:
     def count(self, field: str, value: Any) -> int:
         bucket = self._indexes[field].get(value)
         return len(bucket) if bucket else 0
+
+    def values(self, field: str) -> list[Any]:
+        """The distinct values an indexed field holds (in no particular order)."""
+        return list(self._indexes[field])
 
     def where(self, field: str, value: Any) -> list[Any]:
         bucket = self._indexes[field].get(value) or ()
@@ -202,4 +216,8 @@ def share_fields_sets(model: BaseModel, pool: dict[frozenset[str], set[str]]) ->
 
 def snapshot_record(record: BaseModel) -> dict[str, Any]:
     """A record as plain JSON-ready data, including internal (never served) fields."""
-    return record.model_dump(mode="json", by_alias=False)
+    data = record.model_dump(mode="json", by_alias=False)
+    for name, field in type(record).model_fields.items():
+        if field.exclude:  # model_dump leaves out internal fields; a snapshot must keep them
+            data[name] = to_jsonable_python(getattr(record, name))
+    return data

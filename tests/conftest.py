@@ -7,9 +7,12 @@ from pathlib import Path
 import pytest
 
 from mockcasa import create_app
+from mockcasa.admin import ADMIN_TOKEN
 from mockcasa.config import Settings
 from mockcasa.keys import SANDBOX
+from tests.admin_api import Admin
 from tests.helpers import Api
+
 
 def _find_contract() -> Path | None:
     """``../shared/contract/`` beside the checkout (or beside any folder above it)."""
@@ -70,6 +73,12 @@ def make_api(http, sandbox, org):
         return Api(http, sandbox.issue_key(target, scopes=None if scopes is None else frozenset(scopes)).key,
                    target)
     return make
+
+
+@pytest.fixture
+def admin(http, app) -> Admin:
+    """A client of the admin API (/_mockcasa) holding the app's admin token."""
+    return Admin(http, app[ADMIN_TOKEN])
 
 
 @pytest.fixture(scope="session")

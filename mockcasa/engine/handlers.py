@@ -99,7 +99,10 @@ def update_record(spec: Resource, ctx: Ctx, record: Any, changes: dict[str, Any]
         changes = spec.on_update(ctx, record, changes)
     if not changes:
         return record
-    updated = spec.model.model_validate({**dict(record), **changes, "updated_at": ctx.now()})
+    # Changes apply to the stored record: derived fields (an invoice's overdue, a proposal's expired)
+    # are computed on read and never written back by an update.
+    stored = ctx.org[spec.name].get(record.id) or record
+    updated = spec.model.model_validate({**dict(stored), **changes, "updated_at": ctx.now()})
     ctx.org[spec.name].replace(updated)
     if spec.after_update:
         spec.after_update(ctx, updated, record)
@@ -223,13 +226,7 @@ ROUTES = {"list": ("GET", ""), "create": ("POST", ""), "get": ("GET", "/{id}"),
 
 
 def add_routes(app: web.Application, resources: dict[str, Resource], prefix: str = "/api/v1") -> None:
-    # One aiohttp resource per path holding a route per method: half as many resources to build
-    # for every app (one per test in pytest) and to try when resolving a PATCH or DELETE.
     for spec in resources.values():
-        paths: dict[str, web.Resource] = {}
         for op, handler in make_handlers(spec).items():
             method, suffix = ROUTES[op]
-            path = f"{prefix}/{spec.name}{suffix}"
-            if path not in paths:
-                paths[path] = app.router.add_resource(path)
-            paths[path].add_route(method, handler)
+            app.router.add_route(method, f"{prefix}/{spec.name}{suffix}", handler, name=spec.operation_id(op))

@@ -185,6 +185,13 @@ class Resource:
     # System/dashboard transitions the public API refuses, exposed by the admin API:
     # name -> action(ctx, record, params: dict) -> record (e.g. proposals: send, accept, reject).
     actions: dict[str, Hook] = field(default_factory=dict)
+    # System events that create records the public API cannot, exposed by the admin API on the
+    # collection: name -> action(ctx, params: dict) -> the new record (payouts: create).
+    collection_actions: dict[str, Hook] = field(default_factory=dict)
+    # on_clock_change(ctx, before, after): the organization's mock clock jumped (set, advance,
+    # freeze at, reset). Emit time-driven events here (invoice_overdue, proposal_expired) with
+    # ctx.emit; they are published like those of a request.
+    on_clock_change: Hook | None = None
 
     @property
     def indexed_fields(self) -> tuple[str, ...]:

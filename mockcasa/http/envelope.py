@@ -40,22 +40,31 @@ def _from_http(exc: web.HTTPException, request: web.Request) -> ApiError:
     return ServiceError(exc.status, exc.reason or "Server error.")
 
 
+def render_error(request: web.Request, exc: Exception) -> web.Response:
+    """The enveloped response for an exception raised below a layer (re-raises redirects).
+
+    Shared by every layer that must see the final response, errors included (rate-limit
+    headers, idempotent replays), so errors are rendered the same wherever they are caught.
+    """
+    request_id = request[REQUEST_ID]
+    if isinstance(exc, ApiError):
+        return error_response(exc, request_id)
+    if isinstance(exc, web.HTTPException):
+        if exc.status < 400:
+            raise exc
+        return error_response(_from_http(exc, request), request_id)
+    log.error("unhandled error in %s %s (%s)", request.method, request.path, request_id, exc_info=exc)
+    return error_response(ServiceError(500, "Unexpected server error; this is a mockcasa bug, "
+                                            f"please report it with request id {request_id}."), request_id)
+
+
 @web.middleware
 async def envelope_middleware(request: web.Request, handler) -> web.StreamResponse:
     request_id = new_request_id()
     request[REQUEST_ID] = request_id
     try:
         response = await handler(request)
-    except ApiError as exc:
-        response = error_response(exc, request_id)
-    except web.HTTPException as exc:
-        if exc.status < 400:
-            raise
-        response = error_response(_from_http(exc, request), request_id)
-    except Exception:
-        log.exception("unhandled error in %s %s (%s)", request.method, request.path, request_id)
-        response = error_response(ServiceError(500, "Unexpected server error; this is a mockcasa bug, "
-                                                    f"please report it with request id {request_id}."),
-                                  request_id)
+    except Exception as exc:  # noqa: BLE001 - any failure is rendered (500 is logged)
+        response = render_error(request, exc)
     response.headers["X-Request-Id"] = request_id
     return response

@@ -7,13 +7,22 @@ forbid unknown fields, as the contract's schemas describe exactly what may be se
 
 from __future__ import annotations
 
+import hashlib
+import math
 import re
 import uuid
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import (AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer,
-                      WithJsonSchema)
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+)
 from pydantic.alias_generators import to_camel
 from pydantic.json_schema import SkipJsonSchema
 
@@ -25,6 +34,14 @@ _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 def new_id() -> str:
     return str(uuid.uuid4())
+
+
+def derived_id(*parts: object) -> str:
+    """A UUID v4-shaped id that depends only on ``parts``: seeded records get the same ids on every load."""
+    digest = bytearray(hashlib.sha256("|".join(map(str, parts)).encode()).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x40
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    return str(uuid.UUID(bytes=bytes(digest)))
 
 
 def is_uuid(value: str) -> bool:
@@ -44,7 +61,7 @@ def _check_email(value: str) -> str:
 
 
 def _check_finite(value: float) -> float:
-    if value != value or value in (float("inf"), float("-inf")):
+    if not math.isfinite(value):
         raise ValueError("must be a finite number")
     return value
 
@@ -53,7 +70,10 @@ Uuid = Annotated[str, AfterValidator(_check_uuid),
                  WithJsonSchema({"type": "string", "format": "uuid", "description": "UUID v4",
                                  "example": "550e8400-e29b-41d4-a716-446655440000"})]
 Email = Annotated[str, AfterValidator(_check_email), WithJsonSchema({"type": "string", "format": "email"})]
-Timestamp = Annotated[AwareDatetime, PlainSerializer(format_timestamp, return_type=str),
+# Formatted only at the JSON edge: in Python (hook values, PATCH no-op checks) a timestamp stays a
+# datetime, and an unset optional timestamp of a request body stays None.
+Timestamp = Annotated[AwareDatetime,
+                      PlainSerializer(format_timestamp, return_type=str, when_used="json-unless-none"),
                       WithJsonSchema({"type": "string", "format": "date-time",
                                       "description": "ISO 8601 timestamp (UTC)"})]
 Day = date

@@ -7,7 +7,12 @@ from importlib import import_module
 from mockcasa.engine.spec import Resource
 
 # Order matters only for the served OpenAPI document (the contract's order).
-MODULES = ("clients", "contacts", "projects")
+MODULES = (
+    "clients", "contacts", "projects",
+    "invoices", "proposals", "contracts", "payments", "payouts",
+    "time_entries", "milestones", "calendar_events", "inquiries", "transactions", "catalog_items",
+    "webhooks",
+)
 
 
 def all_resources() -> dict[str, Resource]:

@@ -1,61 +1,88 @@
-"""Read, validate and apply seed files. A bad file fails with file, path and reason, and loads nothing."""
+"""Loading seed files and bodies: everything is staged and checked first, then committed at once.
+
+A bad file fails with a ``SeedError`` listing every problem as ``file:line: path: reason``,
+and nothing of it (nor of any other file loaded with it) is applied.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
-from mockcasa.engine.body import field_path
+from mockcasa.documents import Document, DocumentError, read_document
 from mockcasa.seeding.models import SeedFile
-from mockcasa.state import Sandbox
+from mockcasa.seeding.staging import Staging
+from mockcasa.state import Organization, Sandbox
 
 
-class SeedError(Exception):
-    """A seed file that cannot be loaded; the message names the file, the path and the reason."""
+class SeedError(DocumentError):
+    """A seed that cannot be loaded; ``problems`` name the file, line, path and reason of each."""
 
 
-def read_seed(path: Path) -> SeedFile:
+def _finish(staging: Staging) -> None:
+    if staging.problems:
+        raise SeedError(staging.problems)
+    staging.commit()
+
+
+def load_seed_documents(sandbox: Sandbox, docs: Iterable[Document]) -> list[Organization]:
+    """Create the organizations of every document, or none of them."""
+    staging = Staging(sandbox)
+    orgs = [org for doc in docs for org in staging.add_seed(doc)]
+    _finish(staging)
+    return orgs
+
+
+def read_documents(paths: Iterable[Path | str]) -> list[Document]:
+    """Read every file, reporting all unreadable or malformed ones together."""
+    docs, problems = [], []
+    for path in paths:
+        try:
+            docs.append(read_document(path))
+        except DocumentError as exc:
+            problems += exc.problems
+    if problems:
+        raise SeedError(problems)
+    return docs
+
+
+def load_seed_files(sandbox: Sandbox, paths: Iterable[Path | str]) -> list[str]:
+    """Load seed files in order, all or nothing; returns the new organizations' ids."""
+    return [org.id for org in load_seed_documents(sandbox, read_documents(paths))]
+
+
+def load_seed_file(sandbox: Sandbox, path: Path | str) -> list[str]:
+    return load_seed_files(sandbox, [path])
+
+
+def seed_organization(sandbox: Sandbox, org: Organization, doc: Document) -> Organization:
+    """Add an organization-level seed (records, generate, members, apiKeys, clock) to an existing org."""
+    staging = Staging(sandbox)
+    staging.add_content(org, doc)
+    _finish(staging)
+    return org
+
+
+def check_seed(sandbox: Sandbox, doc: Document) -> None:
+    """Raise ``SeedError`` if ``doc`` would not load into ``sandbox``; changes nothing."""
+    staging = Staging(sandbox)
+    staging.add_seed(doc)
+    if staging.problems:
+        raise SeedError(staging.problems)
+
+
+def read_seed(path: Path | str) -> SeedFile:
+    """The file's seed model (format checks only; loading checks records and references too)."""
+    doc = read_documents([path])[0]
     try:
-        data = yaml.safe_load(Path(path).read_text())
-    except OSError as exc:
-        raise SeedError(f"{path}: cannot read: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise SeedError(f"{path}: not valid YAML: {exc}") from None
-    try:
-        return SeedFile.model_validate(data or {})
+        return SeedFile.model_validate({} if doc.data is None else doc.data)
     except ValidationError as exc:
-        lines = [f"{path}: {field_path(e['loc'])}: {e['msg']}" for e in exc.errors(include_url=False)]
-        raise SeedError("\n".join(lines)) from None
+        raise SeedError(doc.validation_problems(exc)) from None
 
 
-def apply_seed(sandbox: Sandbox, seed: SeedFile, source: str = "seed") -> list[str]:
-    """Create the seed's organizations; returns their ids. Checks everything before changing anything."""
-    taken = set(sandbox.api_keys)
-    for i, org in enumerate(seed.organizations):
-        if org.id and org.id in sandbox.organizations:
-            raise SeedError(f"{source}: organizations[{i}].id: organization {org.id} already exists")
-        for j, key in enumerate(org.api_keys):
-            if key.key in taken:
-                raise SeedError(f"{source}: organizations[{i}].apiKeys[{j}].key: key already in use")
-            taken.add(key.key)
-            unknown = [] if key.scopes == "*" else sorted(set(key.scopes) - sandbox.all_scopes)
-            if unknown:
-                raise SeedError(f"{source}: organizations[{i}].apiKeys[{j}].scopes: unknown scopes "
-                                f"{', '.join(unknown)}")
-    ids = []
-    for org_seed in seed.organizations:
-        org = sandbox.create_organization(id=org_seed.id, name=org_seed.name, currency=org_seed.currency,
-                                          tax_rate=org_seed.tax_rate, with_member=not org_seed.members)
-        for member in org_seed.members:
-            org.add_member(member.name, member.email, member.role, id=member.id)
-        for key in org_seed.api_keys:
-            sandbox.issue_key(org, key=key.key, name=key.name, rate_limit=key.rate_limit,
-                              scopes=None if key.scopes == "*" else frozenset(key.scopes))
-        ids.append(org.id)
-    return ids
-
-
-def load_seed_file(sandbox: Sandbox, path: Path) -> list[str]:
-    return apply_seed(sandbox, read_seed(path), str(path))
+def apply_seed(sandbox: Sandbox, seed: SeedFile | dict, source: str = "seed") -> list[str]:
+    """Load an in-memory seed (a ``SeedFile`` or the equivalent mapping); returns the new org ids."""
+    data = seed.model_dump(by_alias=True, exclude_unset=True) if isinstance(seed, SeedFile) else seed
+    return [org.id for org in load_seed_documents(sandbox, [Document(source, data)])]

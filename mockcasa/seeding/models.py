@@ -1,11 +1,17 @@
-"""The seed file format (camelCase keys, like the API)."""
+"""The seed file format (camelCase keys, like the API). See docs/seeds.md.
+
+Records are kept as plain mappings here: which resources exist and what their fields
+are is only known from the sandbox's resource specs, so they are checked when staged.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
+
+MAX_GENERATED = 100_000
 
 
 class SeedModel(BaseModel):
@@ -14,7 +20,8 @@ class SeedModel(BaseModel):
 
 class MemberSeed(SeedModel):
     id: str | None = None
-    name: str
+    alias: str | None = None  # lets records name this member in memberId/assigneeId fields
+    name: Annotated[str, Field(min_length=1)]
     email: str | None = None
     role: str = "owner"
 
@@ -26,14 +33,53 @@ class ApiKeySeed(SeedModel):
     rate_limit: Annotated[int, Field(ge=1)] | None = None
 
 
-class OrganizationSeed(SeedModel):
-    id: str | None = None
-    name: str = "Sandbox Studio"
-    currency: Annotated[str, Field(min_length=3, max_length=3)] = "USD"
-    tax_rate: Annotated[float, Field(ge=0, le=1)] = 0.0
+class OAuthAppSeed(SeedModel):
+    """An OAuth app of the organization; also the body of the admin API's create call."""
+
+    client_id: str | None = None  # generated (ccapp_...) when omitted
+    client_secret: Annotated[str, Field(min_length=8, max_length=200)] | None = None  # set: confidential
+    confidential: bool = False  # without clientSecret: generate one
+    name: Annotated[str, Field(min_length=1, max_length=200)] = "OAuth app"
+    redirect_uris: list[str]
+    scopes: list[str] | Literal["*"] = "*"
+    member: str | None = None  # id or email of the member it authorizes as; default: the first member
+    rate_limit: Annotated[int, Field(ge=1)] | None = None
+
+
+class ClockSeed(SeedModel):
+    """Where the organization's clock starts: frozen at an instant, or running from one."""
+
+    freeze_at: AwareDatetime | None = None
+    start_at: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> ClockSeed:
+        if (self.freeze_at is None) == (self.start_at is None):
+            raise ValueError("give exactly one of freezeAt (a frozen clock) or startAt (a running clock)")
+        return self
+
+
+class OrganizationContent(SeedModel):
+    """What a seed can add to an organization, new or existing."""
+
     members: list[MemberSeed] = Field(default_factory=list)
     api_keys: list[ApiKeySeed] = Field(default_factory=list)
+    clock: ClockSeed | None = None
+    # resource name -> records; each record is the resource's read shape plus an optional alias
+    records: dict[str, list[Any]] = Field(default_factory=dict)
+    # resource name -> how many realistic records to generate
+    generate: dict[str, Annotated[int, Field(ge=0, le=MAX_GENERATED)]] = Field(default_factory=dict)
+    random_seed: int | str | None = None
+
+
+class OrganizationSeed(OrganizationContent):
+    id: str | None = None
+    name: Annotated[str, Field(min_length=1)] = "Sandbox Studio"
+    currency: Annotated[str, Field(min_length=3, max_length=3)] = "USD"
+    tax_rate: Annotated[float, Field(ge=0, le=1)] = 0.0
+    oauth_apps: list[OAuthAppSeed] = Field(default_factory=list)
 
 
 class SeedFile(SeedModel):
+    random_seed: int | str = 0
     organizations: list[OrganizationSeed] = Field(default_factory=list)

@@ -1,0 +1,38 @@
+# mockcasa: the ClientCasa API v1 sandbox.
+#   docker build -t mockcasa .        docker run --rm -p 8080:8080 mockcasa
+# The base is a build argument so the image can be built from a local base image.
+ARG BASE_IMAGE=python:3.11-slim
+
+FROM ${BASE_IMAGE} AS build
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
+# Dependencies first, pinned by requirements.lock: this layer is reused until the lock changes.
+COPY requirements.lock /src/requirements.lock
+RUN python -m venv /opt/mockcasa \
+ && /opt/mockcasa/bin/pip install -r /src/requirements.lock
+COPY pyproject.toml setup.py MANIFEST.in README.md /src/
+COPY mockcasa /src/mockcasa
+COPY seeds /src/seeds
+COPY scenarios /src/scenarios
+RUN /opt/mockcasa/bin/pip install --no-deps /src \
+ && /opt/mockcasa/bin/pip uninstall -y pip setuptools
+
+FROM ${BASE_IMAGE}
+# No compiler, pip or build tree in this stage: only the virtualenv built above.
+COPY --from=build /opt/mockcasa /opt/mockcasa
+COPY seeds /app/seeds
+COPY scenarios /app/scenarios
+COPY docker/healthcheck.py /app/healthcheck.py
+RUN useradd --uid 10001 --no-create-home --home-dir /app --shell /usr/sbin/nologin mockcasa
+USER mockcasa
+WORKDIR /app
+ENV PATH=/opt/mockcasa/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    MOCKCASA_HOST=0.0.0.0 \
+    MOCKCASA_PORT=8080 \
+    MOCKCASA_SEED=/app/seeds/default.yaml
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 CMD ["python", "/app/healthcheck.py"]
+# Exec form: mockcasa is PID 1 and gets SIGTERM itself; aiohttp stops within a second.
+ENTRYPOINT ["mockcasa"]
+CMD ["serve"]

@@ -1,0 +1,110 @@
+"""Dashboard and system actions: state changes the public API refuses (send a proposal, record a payout...).
+
+Resources declare them. ``Resource.actions`` act on one record, ``action(ctx, record, params) ->
+record``; ``Resource.collection_actions`` create one, ``action(ctx, params) -> record``. These
+routes find the organization (and the record), run the action with the JSON body as params on a
+staged copy of the organization, and only when it succeeds make the copy current and publish
+the webhook events it emitted: a refused action (400/409) leaves nothing half done. The answer
+is the record as the API would show it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import web
+
+from mockcasa.admin.common import AdminRoute, organization, reply
+from mockcasa.engine.handlers import dump, json_response, render
+from mockcasa.engine.spec import Ctx, Resource
+from mockcasa.errors import Invalid, NotFound
+from mockcasa.keys import SANDBOX
+
+
+async def list_actions(request: web.Request) -> web.Response:
+    resources = request.app[SANDBOX].resources
+    return reply({
+        "actions": {name: sorted(spec.actions) for name, spec in resources.items() if spec.actions},
+        "collectionActions": {name: sorted(spec.collection_actions)
+                              for name, spec in resources.items() if spec.collection_actions},
+    })
+
+
+async def _params(request: web.Request) -> dict:
+    raw = await request.read()
+    if not raw.strip():
+        return {}
+    try:
+        params = json.loads(raw)
+    except ValueError as exc:
+        raise Invalid(f"The action parameters are not valid JSON: {exc}.", {"body": "must be a JSON object"}) \
+            from None
+    if not isinstance(params, dict):
+        raise Invalid("The action parameters must be a JSON object.", {"body": "must be a JSON object"})
+    return params
+
+
+def _resource(request: web.Request) -> Resource:
+    resources = request.app[SANDBOX].resources
+    spec = resources.get(request.match_info["resource"])
+    if spec is None:
+        raise NotFound(f"No resource named {request.match_info['resource']!r}; known: {', '.join(resources)}.")
+    return spec
+
+
+def _action(spec: Resource, declared: dict[str, Callable], name: str, kind: str) -> Callable:
+    action = declared.get(name)
+    if action is None:
+        known = ", ".join(sorted(declared)) or "none"
+        raise NotFound(f"{spec.name} has no {kind} {name!r} (available: {known}).",
+                       {"availableActions": sorted(declared)})
+    return action
+
+
+async def _staged(request: web.Request, run: Callable[[Ctx, dict], Any]) -> tuple[Ctx, Any]:
+    """Run ``run(ctx, params)`` on a copy of the organization; adopt it and publish its events on success."""
+    org = organization(request)
+    sandbox = request.app[SANDBOX]
+    params = await _params(request)
+    ctx = Ctx(org=org.copy(), sandbox=sandbox)
+    result = run(ctx, params)
+    org.adopt(ctx.org)
+    ctx.org = org
+    if ctx.events:
+        sandbox.publish(org, ctx.events)
+    return ctx, result
+
+
+async def run_action(request: web.Request) -> web.Response:
+    spec = _resource(request)
+    action = _action(spec, spec.actions, request.match_info["action"], "action")
+
+    def run(ctx: Ctx, params: dict) -> Any:
+        record = ctx.find(spec.name, request.match_info["id"])
+        result = action(ctx, render(spec, ctx, record), params)
+        return result if result is not None else ctx.org[spec.name].get(record.id)
+
+    ctx, result = await _staged(request, run)
+    if result is None:
+        return web.Response(status=204)
+    return json_response(dump(render(spec, ctx, result)))
+
+
+async def run_collection_action(request: web.Request) -> web.Response:
+    spec = _resource(request)
+    action = _action(spec, spec.collection_actions, request.match_info["action"], "collection action")
+    ctx, record = await _staged(request, lambda ctx, params: action(ctx, params))
+    return json_response(dump(render(spec, ctx, record)), status=201)
+
+
+ROUTES = [
+    AdminRoute("GET", "/actions", list_actions, "Dashboard actions available per resource", tag="Actions"),
+    AdminRoute("POST", "/organizations/{orgId}/{resource}/{id}/actions/{action}", run_action,
+               "Run a dashboard/system action on a record (JSON body: the action's parameters)",
+               body="object", tag="Actions"),
+    AdminRoute("POST", "/organizations/{orgId}/{resource}/actions/{action}", run_collection_action,
+               "Run a system action that creates a record (JSON body: the action's parameters)", 201,
+               body="object", tag="Actions"),
+]

@@ -1,0 +1,73 @@
+"""Health, version, whole-sandbox reset, seed loading and snapshots."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from mockcasa import __version__
+from mockcasa.admin.common import STARTUP, AdminRoute, describe_organization, document_body, invalid, reply
+from mockcasa.documents import Document
+from mockcasa.http.journal import JOURNAL
+from mockcasa.keys import SANDBOX
+from mockcasa.scenarios import FAULTS
+from mockcasa.seeding import SeedError, load_seed_documents
+from mockcasa.snapshot import SnapshotError, dump, export_state, import_state
+
+API_VERSION = "1.0.0"
+
+
+async def health(request: web.Request) -> web.Response:
+    return reply({"status": "ok"})
+
+
+async def version(request: web.Request) -> web.Response:
+    return reply({"version": __version__, "apiVersion": API_VERSION})
+
+
+async def reset_everything(request: web.Request) -> web.Response:
+    """Back to the startup world (seeds and scenarios given to ``serve``); ``?empty=true``: nothing at all."""
+    empty = request.query.get("empty", "false").lower() in ("1", "true", "yes")
+    sandbox = request.app[SANDBOX]
+    if empty:
+        sandbox.clear()
+        request.app[FAULTS].clear()
+    else:
+        import_state(sandbox, Document("startup", request.app[STARTUP]))
+        request.app[FAULTS].restart()
+    request.app[JOURNAL].clear()
+    return reply({"organizations": len(sandbox.organizations), "apiKeys": len(sandbox.api_keys),
+                  "faultRules": len(request.app[FAULTS].rules)})
+
+
+async def load_seed(request: web.Request) -> web.Response:
+    try:
+        orgs = load_seed_documents(request.app[SANDBOX], [await document_body(request)])
+    except SeedError as exc:
+        raise invalid(exc) from None
+    return reply({"organizations": [describe_organization(request, org) for org in orgs]}, 201)
+
+
+async def export_snapshot(request: web.Request) -> web.Response:
+    return web.Response(body=dump(export_state(request.app[SANDBOX])), content_type="application/json")
+
+
+async def import_snapshot(request: web.Request) -> web.Response:
+    sandbox = request.app[SANDBOX]
+    try:
+        import_state(sandbox, await document_body(request))
+    except SnapshotError as exc:
+        raise invalid(exc) from None
+    return reply({"organizations": len(sandbox.organizations), "apiKeys": len(sandbox.api_keys)})
+
+
+ROUTES = [
+    AdminRoute("GET", "/health", health, "Liveness (no token needed; for Docker HEALTHCHECK)", auth=False),
+    AdminRoute("GET", "/version", version, "mockcasa and API versions"),
+    AdminRoute("POST", "/reset", reset_everything,
+               "Reset everything to the startup world (or to nothing with empty=true)", query=("empty",)),
+    AdminRoute("POST", "/seeds", load_seed, "Load a seed (YAML or JSON): creates its organizations", 201,
+               body="document"),
+    AdminRoute("GET", "/snapshot", export_snapshot, "Export the whole state", tag="Snapshots"),
+    AdminRoute("POST", "/snapshot", import_snapshot, "Replace the whole state with a snapshot", body="object",
+               tag="Snapshots"),
+]

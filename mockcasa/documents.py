@@ -1,0 +1,194 @@
+"""YAML and JSON documents that remember where each value came from, and errors that point into them.
+
+Seed and scenario files are read through here so that every problem can be reported as
+``file:line: path: reason``. The YAML is composed into nodes (which carry line marks) and
+constructed by hand, recording the line of every mapping key and sequence item.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+from pydantic.alias_generators import to_camel
+
+from mockcasa.engine.body import field_path
+
+Loc = tuple[str | int, ...]
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def format_path(loc: Loc) -> str:
+    """``('organizations', 0, 'name')`` -> ``organizations[0].name``; the empty path is the document."""
+    return field_path(loc) if loc else "(document)"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a document cannot be loaded, and where."""
+
+    path: str
+    reason: str
+    line: int | None = None
+    source: str | None = None
+
+    def __str__(self) -> str:
+        where = self.source or "<document>"
+        if self.line is not None:
+            where += f":{self.line}"
+        return f"{where}: {self.path}: {self.reason}"
+
+
+class DocumentError(Exception):
+    """A document that cannot be loaded; carries every problem found, each with its location."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+    def details(self) -> dict[str, str]:
+        """``{path: reason (line N)}`` for an error envelope's ``details``."""
+        out: dict[str, str] = {}
+        for p in self.problems:
+            out.setdefault(p.path, p.reason + (f" (line {p.line})" if p.line is not None else ""))
+        return out
+
+
+@dataclass
+class Document:
+    """Parsed data plus the line of every location (empty for JSON bodies)."""
+
+    source: str
+    data: Any
+    lines: dict[Loc, int] = field(default_factory=dict)
+
+    def line(self, loc: Loc) -> int | None:
+        """The line of ``loc`` or of its nearest located ancestor."""
+        loc = tuple(loc)
+        while True:
+            found = self.lines.get(loc)
+            if found is not None or not loc:
+                return found
+            loc = loc[:-1]
+
+    def problem(self, loc: Loc, reason: str) -> Problem:
+        return Problem(format_path(loc), reason, self.line(loc), self.source)
+
+    def validation_problems(self, exc: ValidationError, prefix: Loc = ()) -> list[Problem]:
+        """Pydantic errors as problems; python field names in locations are shown camelCase."""
+        problems, seen = [], set()
+        for error in exc.errors(include_url=False):
+            # Union members tag their errors ("literal['']"), which is no place in the document;
+            # the first reason is kept.
+            parts = tuple(p for p in error["loc"] if not (isinstance(p, str) and ("[" in p or "(" in p)))
+            loc = prefix + tuple(to_camel(p) if isinstance(p, str) and "_" in p else p for p in parts)
+            if loc not in seen:
+                seen.add(loc)
+                problems.append(self.problem(loc, _reason(error)))
+        return problems
+
+
+def _reason(error: dict) -> str:
+    kind = error["type"]
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        return "is not a known field"
+    return error["msg"].removeprefix("Value error, ")
+
+
+def parse_yaml(text: str, source: str) -> Document:
+    """Parse YAML (JSON is YAML too) keeping line numbers; syntax errors become a ``DocumentError``."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        reason = " ".join(str(x) for x in (getattr(exc, "context", None), getattr(exc, "problem", None)) if x)
+        raise DocumentError([Problem("(document)", f"not valid YAML: {reason or exc}",
+                                     None if mark is None else mark.line + 1, source)]) from None
+    builder = _Builder(source)
+    data = None if root is None else builder.build(root, ())
+    if builder.problems:
+        raise DocumentError(builder.problems)
+    return Document(source, data, builder.lines)
+
+
+def parse_json(text: str | bytes, source: str) -> Document:
+    try:
+        return Document(source, json.loads(text))
+    except ValueError as exc:
+        line = getattr(exc, "lineno", None)
+        raise DocumentError([Problem("(document)", f"not valid JSON: {exc}", line, source)]) from None
+
+
+def read_document(path: Path | str) -> Document:
+    """Read a ``.yaml``/``.yml``/``.json`` file; an unreadable file is a ``DocumentError`` too."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise DocumentError([Problem("(document)", f"cannot read file: {reason}", None, str(path))]) from None
+    if path.suffix.lower() == ".json":
+        return parse_json(text, str(path))
+    return parse_yaml(text, str(path))
+
+
+class _Builder:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.lines: dict[Loc, int] = {}
+        self.problems: list[Problem] = []
+        self.constructor = yaml.constructor.SafeConstructor()
+        self.active: set[int] = set()
+
+    def build(self, node: yaml.Node, loc: Loc) -> Any:
+        self.lines.setdefault(loc, node.start_mark.line + 1)
+        if id(node) in self.active:
+            self._fail(loc, node, "an alias refers to itself (recursive structure)")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            self.active.add(id(node))
+            try:
+                return self._mapping(node, loc)
+            finally:
+                self.active.discard(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            self.active.add(id(node))
+            try:
+                return [self.build(item, loc + (i,)) for i, item in enumerate(node.value)]
+            finally:
+                self.active.discard(id(node))
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError) as exc:  # ValueError: a timestamp such as 2026-02-30
+            self._fail(loc, node, f"invalid value: {getattr(exc, 'problem', exc)}")
+            return None
+
+    def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict:
+        try:
+            self.constructor.flatten_mapping(node)
+        except yaml.YAMLError as exc:
+            self._fail(loc, node, f"invalid merge: {getattr(exc, 'problem', exc)}")
+            return {}
+        out: dict = {}
+        for key_node, value_node in node.value:
+            key = self.build(key_node, loc + ("<key>",)) if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, (str, int)) or isinstance(key, bool):
+                self._fail(loc, key_node, "mapping keys must be plain strings")
+                continue
+            key_loc = loc + (key,)
+            if key in out:
+                self._fail(key_loc, key_node, f"duplicate key {key!r}")
+                continue
+            self.lines[key_loc] = key_node.start_mark.line + 1
+            out[key] = self.build(value_node, key_loc)
+        self.lines.pop(loc + ("<key>",), None)
+        return out
+
+    def _fail(self, loc: Loc, node: yaml.Node, reason: str) -> None:
+        self.problems.append(Problem(format_path(loc), reason, node.start_mark.line + 1, self.source))

@@ -1,0 +1,12 @@
+"""Amounts of money: any finite number in, rounded to cents (half up) as the API stores it."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+from mockcasa.models.common import Number
+from mockcasa.resources._util import money
+
+Money = Annotated[Number, AfterValidator(money)]

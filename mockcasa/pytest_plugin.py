@@ -1,0 +1,261 @@
+"""pytest fixtures for testing an integration against mockcasa (registered through ``pytest11``).
+
+Every test gets its own in-process app (cheap: no seed unless asked, OpenAPI built lazily) and a
+fresh organization with its own all-scope key::
+
+    async def test_create_client(mockcasa_api):
+        reply = await mockcasa_api.post("clients", {"name": "Acme"})
+        assert reply.status == 201
+
+Choose seeds, scenarios and other settings per test or module with the marker::
+
+    @pytest.mark.mockcasa(seed="seeds/demo.yaml", org="Northwind Creative Studio", rate_limit=5)
+
+Beside the client: ``mockcasa_clock``, ``mockcasa_events``, ``mockcasa_faults``,
+``mockcasa_journal`` and ``mockcasa_deliveries``. Code that needs a URL outside the test's event
+loop (sync clients, subprocesses) uses the session-wide ``mockcasa_server`` and a fresh
+``mockcasa_live_org`` per test, which carries the same helpers over the admin API. See docs/pytest.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import pytest
+from pydantic import ValidationError
+
+from mockcasa.config import Settings, default_seed
+from mockcasa.keys import SANDBOX
+from mockcasa.testing import (
+    Client,
+    ClockControl,
+    EventLog,
+    InProcessDeliveries,
+    InProcessFaults,
+    InProcessJournal,
+    LiveOrg,
+    LiveServer,
+)
+
+try:
+    from pytest_asyncio import fixture as async_fixture
+except ImportError:  # sync and live-server fixtures still work; async ones need mockcasa[pytest]
+    async_fixture = pytest.fixture
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+    from mockcasa.state import Organization, Sandbox
+
+MARKER = "mockcasa"
+# Marker keys that are not Settings fields.
+PATH_OPTIONS = {"seed": "seeds", "scenario": "scenarios"}
+ORG_OPTION = "org"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{MARKER}(seed=None, scenario=None, org=None, **settings): the mockcasa world of this test: seed "
+        "and scenario files (a path or a list; relative to the rootdir or the test file; seed='default' "
+        "is the bundled default seed), which seeded organization mockcasa_org is (id or name; default "
+        "the first), and any other Settings field (rate_limit=5, ...).")
+
+
+def fail(message: str) -> NoReturn:
+    """A mistake in how a test asks for its world: reported as the test's error, without a traceback."""
+    pytest.fail(message, pytrace=False)
+
+
+def marker_options(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The ``mockcasa`` markers on the test, its class and module, merged (the closest wins)."""
+    options: dict[str, Any] = {}
+    for marker in reversed(list(request.node.iter_markers(MARKER))):
+        if marker.args:
+            fail(f"@pytest.mark.{MARKER} takes keyword arguments only, got {marker.args!r}")
+        options.update(marker.kwargs)
+    return options
+
+
+def resolve_file(request: pytest.FixtureRequest, name: str | Path, option: str) -> Path:
+    """An absolute path, or relative to the rootdir, or to the test file's folder."""
+    if option == "seed" and str(name) == "default" and default_seed() is not None:
+        return default_seed()
+    path = Path(name)
+    candidates = [path] if path.is_absolute() else list(
+        dict.fromkeys([request.config.rootpath / path, request.path.parent / path]))
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    fail(f"@pytest.mark.{MARKER}({option}={str(name)!r}): no such file; looked at "
+         + ", ".join(str(c) for c in candidates))
+
+
+def settings_from_marker(request: pytest.FixtureRequest) -> Settings:
+    options = marker_options(request)
+    options.pop(ORG_OPTION, None)
+    values: dict[str, Any] = {}
+    for option, field in PATH_OPTIONS.items():
+        given = options.pop(option, None)
+        if given is not None:
+            files = given if isinstance(given, (list, tuple)) else [given]
+            values[field] = [resolve_file(request, f, option) for f in files]
+    unknown = sorted(set(options) - set(Settings.model_fields) | set(options) & set(PATH_OPTIONS.values()))
+    if unknown:
+        settings_fields = [f for f in Settings.model_fields if f not in PATH_OPTIONS.values()]
+        fail(f"@pytest.mark.{MARKER}: unknown option(s) {', '.join(unknown)}; use seed, "
+             f"scenario, org or a Settings field ({', '.join(settings_fields)})")
+    try:
+        return Settings(**values, **options)
+    except ValidationError as exc:
+        fail(f"@pytest.mark.{MARKER}: " + "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_url=False)))
+
+
+# ---------------------------------------------------------------- in-process, one app per test
+
+@pytest.fixture
+def mockcasa_settings(request: pytest.FixtureRequest) -> Settings:
+    """The settings of this test's app: defaults plus the ``mockcasa`` marker. Override to taste."""
+    return settings_from_marker(request)
+
+
+@pytest.fixture
+def mockcasa_app(mockcasa_settings: Settings) -> web.Application:
+    """A fresh in-process mockcasa app for this test (seeds and scenarios from the settings)."""
+    from mockcasa.app import create_app
+    from mockcasa.scenarios import ScenarioError
+    from mockcasa.seeding import SeedError
+
+    try:
+        return create_app(mockcasa_settings)
+    except SeedError as exc:
+        fail(f"mockcasa could not load this test's seed:\n{exc}")
+    except ScenarioError as exc:
+        fail(f"mockcasa could not load this test's scenario:\n{exc}")
+
+
+@pytest.fixture
+def mockcasa_sandbox(mockcasa_app: web.Application) -> Sandbox:
+    """The app's world: organizations and keys (``mockcasa_sandbox.create_organization()``)."""
+    return mockcasa_app[SANDBOX]
+
+
+@async_fixture
+async def mockcasa_http(aiohttp_client, mockcasa_app):
+    """pytest-aiohttp's test client on the app: a real loopback server on this test's loop, no credentials."""
+    return await aiohttp_client(mockcasa_app)
+
+
+@pytest.fixture
+def mockcasa_url(mockcasa_http) -> str:
+    """The in-process server's base URL (``http://127.0.0.1:PORT``) for async code that takes a URL."""
+    return str(mockcasa_http.make_url("")).rstrip("/")
+
+
+@pytest.fixture
+def mockcasa_org(request: pytest.FixtureRequest, mockcasa_sandbox: Sandbox) -> Organization:
+    """This test's organization: a fresh one, or the seeded one the marker's ``org`` names (default the first)."""
+    wanted = marker_options(request).get(ORG_OPTION)
+    if wanted is None and not mockcasa_sandbox.organizations:
+        return mockcasa_sandbox.create_organization(name="Test Studio")
+    for org in mockcasa_sandbox.organizations.values():
+        if wanted is None or wanted in (org.id, org.name):
+            return org
+    fail(f"@pytest.mark.{MARKER}(org={wanted!r}): no seeded organization has that id or name")
+
+
+@pytest.fixture
+def mockcasa_key(mockcasa_sandbox: Sandbox, mockcasa_org: Organization) -> str:
+    """A new all-scope API key of ``mockcasa_org``."""
+    return mockcasa_sandbox.issue_key(mockcasa_org, name="pytest").key
+
+
+@pytest.fixture
+def mockcasa_clock(mockcasa_org: Organization) -> ClockControl:
+    """The organization's mock clock: ``freeze(at)``, ``set(at)``, ``advance("24h")``, ``now()``, ``reset()``."""
+    return ClockControl(mockcasa_org.clock)
+
+
+@pytest.fixture
+def mockcasa_api(mockcasa_http, mockcasa_key: str, mockcasa_org: Organization,
+                 mockcasa_clock: ClockControl) -> Client:
+    """A client authenticated as ``mockcasa_key``: ``get/post/patch/delete -> Reply``, ``list_all``, ``clock``."""
+    return Client(mockcasa_http, mockcasa_key, mockcasa_org, mockcasa_clock)
+
+
+@pytest.fixture
+def mockcasa_make_api(mockcasa_http, mockcasa_sandbox: Sandbox, mockcasa_org: Organization):
+    """``mockcasa_make_api(scopes=["clients:read"])``; ``new_org=True`` for another, isolated organization."""
+    def make(scopes: list[str] | None = None, *, new_org: bool = False, name: str = "Other Studio") -> Client:
+        org = mockcasa_sandbox.create_organization(name=name) if new_org else mockcasa_org
+        key = mockcasa_sandbox.issue_key(org, scopes=None if scopes is None else frozenset(scopes), name="pytest")
+        return Client(mockcasa_http, key.key, org, ClockControl(org.clock))
+    return make
+
+
+@pytest.fixture
+def mockcasa_events(mockcasa_sandbox: Sandbox, mockcasa_org: Organization) -> EventLog:
+    """Webhook events ``mockcasa_org`` published during the test: ``names()``, ``payloads(name)``."""
+    log = EventLog(mockcasa_org.id)
+    mockcasa_sandbox.listeners.append(log)
+    return log
+
+
+@pytest.fixture
+def mockcasa_faults(mockcasa_app: web.Application) -> InProcessFaults:
+    """The app's fault rules: ``add(rule)``, ``load(scenario)``, ``rules()``, ``rule(name)``, ``clear()``."""
+    from mockcasa.scenarios import FAULTS
+
+    return InProcessFaults(mockcasa_app[FAULTS])
+
+
+@pytest.fixture
+def mockcasa_journal(mockcasa_app: web.Application) -> InProcessJournal:
+    """The requests the app answered, newest first: ``entries(method=, path=, status=)``, ``clear()``."""
+    from mockcasa.http.journal import JOURNAL
+
+    return InProcessJournal(mockcasa_app[JOURNAL])
+
+
+@pytest.fixture
+def mockcasa_deliveries(mockcasa_app: web.Application, mockcasa_org: Organization) -> InProcessDeliveries:
+    """``mockcasa_org``'s webhook deliveries: ``await drain()``, then ``list(event=)``, ``get``, ``redeliver``."""
+    from mockcasa.keys import DELIVERIES
+
+    return InProcessDeliveries(mockcasa_app[DELIVERIES], mockcasa_org)
+
+
+# ---------------------------------------------------------- live server, one per session
+
+@pytest.fixture(scope="session")
+def mockcasa_live_settings() -> Settings:
+    """Settings of the session-wide live server (no seed, a free loopback port). Override to add seeds."""
+    return Settings(host="127.0.0.1", port=0)
+
+
+@pytest.fixture(scope="session")
+def mockcasa_server(mockcasa_live_settings: Settings):
+    """A real mockcasa on ``mockcasa_server.url``, shared by the session; isolate tests with ``mockcasa_live_org``."""
+    with LiveServer(mockcasa_live_settings) as server:
+        yield server
+
+
+@pytest.fixture
+def mockcasa_live_org(mockcasa_server: LiveServer):
+    """A fresh organization on the live server: ``.url``, ``.api_url``, ``.key``, ``.headers``, ``.clock``,
+    and ``.faults``, ``.journal``, ``.deliveries`` through the server's admin API."""
+    org = mockcasa_server.new_org()
+    yield org
+    org.faults.clear()
+    mockcasa_server.remove_org(org.organization_id)
+
+
+@async_fixture
+async def mockcasa_live_api(mockcasa_live_org: LiveOrg):
+    """The same ``Client`` as ``mockcasa_api``, over real HTTP to the live server."""
+    import aiohttp
+
+    async with aiohttp.ClientSession(base_url=mockcasa_live_org.url) as session:
+        yield Client(session, mockcasa_live_org.key, mockcasa_live_org, mockcasa_live_org.clock)

@@ -1,0 +1,24 @@
+"""Catalog items: the services and costs a studio reuses (``charge`` earns, ``expense`` costs).
+
+Plain CRUD with the contract's defaults (unit flat, defaultFrequency one-time, pricingMode fixed,
+status active). An item still used by time entries, milestones or transactions cannot be deleted (409).
+"""
+
+from mockcasa.engine.spec import Filter, Ref, Resource
+from mockcasa.models.catalog import (
+    ActiveStatus,
+    CatalogItem,
+    CatalogItemCreate,
+    CatalogItemUpdate,
+    CatalogType,
+)
+from mockcasa.resources._util import literal_values
+
+RESOURCE = Resource(
+    name="catalog-items", singular="catalog item",
+    model=CatalogItem, create_model=CatalogItemCreate, update_model=CatalogItemUpdate,
+    filters=[Filter.enum("type", literal_values(CatalogType)),
+             Filter.enum("status", literal_values(ActiveStatus)), Filter.uuid("clientId")],
+    refs=[Ref("client_id", "clients")],
+    descriptions={"create": "`type: expense` items track cost; `type: charge` items track revenue."},
+)

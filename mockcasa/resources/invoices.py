@@ -1,0 +1,197 @@
+"""Invoices: totals from line items, a status derived from payments and the organization's clock.
+
+Line totals, subtotal, discount, tax and total are computed once at create (line items are not
+editable in v1). ``amountPaid``, ``balanceDue``, ``status`` and ``paidAt`` are derived from the
+invoice's payments on every read (see ``_ledger``). Only draft/sent (create) and draft/sent/void
+(update) are writable; void is terminal; only drafts can be deleted.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic.alias_generators import to_camel, to_snake
+
+from mockcasa.engine.body import describe, validation_details
+from mockcasa.engine.spec import Ctx, Filter, Ref, Resource
+from mockcasa.errors import Conflict, Invalid
+from mockcasa.models.billing import Invoice, InvoiceCreate, InvoiceLineItemInput, InvoiceStatus, InvoiceUpdate
+from mockcasa.models.common import derived_id, new_id
+from mockcasa.resources._dates import crossed
+from mockcasa.resources._ledger import OPEN_STATUSES, settle, status_events
+from mockcasa.resources._util import claim_number, literal_values, money
+from mockcasa.resources.payments import record_stripe_payment
+
+PAYMENT_TERM = timedelta(days=30)
+
+
+def _decimal(value: Any) -> Decimal:
+    return Decimal(str(value or 0))
+
+
+def price(tax_rate: float, lines: list[Any]) -> dict[str, Any]:
+    """Line items with ids and totals, and the invoice totals they add up to (cents, half up).
+
+    line total = quantity × unitPrice × (1 − discountPercent/100); subtotal = Σ quantity × unitPrice;
+    discountAmount = Σ line discounts; taxAmount = tax rate × Σ taxable line totals.
+    """
+    items, subtotal, discount, taxable = [], Decimal(0), Decimal(0), Decimal(0)
+    for line in lines:
+        line = line.model_dump(by_alias=False) if hasattr(line, "model_dump") \
+            else {to_snake(k): v for k, v in line.items()}
+        gross = _decimal(line.get("quantity")) * _decimal(line.get("unit_price"))
+        off = gross * _decimal(line.get("discount_percent")) / 100
+        total = money(gross - off)
+        items.append({**line, "id": line.get("id") or new_id(), "total": total,
+                      "taxable": bool(line.get("taxable")), "discount_percent": line.get("discount_percent")})
+        subtotal, discount = subtotal + gross, discount + off
+        if line.get("taxable"):
+            taxable += _decimal(total)
+    subtotal_, discount_ = money(subtotal), money(discount)
+    tax = money(_decimal(tax_rate) * taxable)
+    total = money(_decimal(subtotal_) - _decimal(discount_) + _decimal(tax))
+    if not all(math.isfinite(x) for x in (subtotal_, discount_, total, *(i["total"] for i in items))):
+        raise Invalid(field="lineItems", reason="the amounts are too large to represent")
+    return {"line_items": items, "subtotal": subtotal_, "discount_amount": discount_, "tax_amount": tax,
+            "total": total, "amount_paid": 0, "balance_due": total}
+
+
+def _day(value: Any, field: str) -> date:
+    if isinstance(value, str):  # seeds may write dates as text
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise Invalid(field=field, reason="must be a date in the form YYYY-MM-DD") from None
+    return value
+
+
+def _dates(ctx: Ctx, values: dict[str, Any]) -> None:
+    issue = values["issue_date"] = _day(values.get("issue_date"), "issueDate") or ctx.today()
+    values["due_date"] = _day(values.get("due_date"), "dueDate") \
+        or (issue + PAYMENT_TERM if issue <= date.max - PAYMENT_TERM else date.max)
+
+
+def on_create(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
+    values = {**values, **price(ctx.org.tax_rate, values["line_items"])}
+    values["project_ids"] = values.get("project_ids") or []
+    _dates(ctx, values)
+    values["currency"] = ctx.org.currency
+    if values["status"] == "sent" and values["total"] <= 0:
+        values["paid_at"] = ctx.now()  # nothing to pay: paid as soon as it is sent
+    values["invoice_number"] = ctx.org.next_number("INV")  # last: a refused request uses no number
+    return values
+
+
+def after_create(ctx: Ctx, invoice: Invoice) -> None:
+    """Created as sent: ``invoice_sent``, then ``invoice_paid`` (total 0) or ``invoice_overdue`` (past due)."""
+    if invoice.status != "draft":
+        shown = settle(ctx, invoice)
+        ctx.emit("invoice_sent", "invoices", shown)
+        status_events(ctx, "sent", shown)
+
+
+def on_update(ctx: Ctx, invoice: Invoice, changes: dict[str, Any]) -> dict[str, Any]:
+    """Status moves: void is terminal; an open invoice stays as derived when PATCHed to sent."""
+    status = changes.get("status")
+    if status is None:
+        return changes
+    if invoice.status == "void":
+        raise Conflict(f"Invoice {invoice.invoice_number} is void; void is terminal and its status cannot "
+                       f"change.")
+    if status == "sent" and invoice.status in OPEN_STATUSES:
+        # Already sent: its status is derived (partial, paid, overdue), so this is a no-op.
+        return {k: v for k, v in changes.items() if k != "status"}
+    if status == "sent" and invoice.total <= 0:
+        changes = {**changes, "paid_at": ctx.now()}
+    if status == "draft" and ctx.org["payments"].count("invoice_id", invoice.id):
+        raise Conflict(f"Invoice {invoice.invoice_number} has payments recorded against it and cannot go "
+                       f"back to draft.")
+    if status == "void" and invoice.amount_paid != 0:
+        raise Conflict(f"Invoice {invoice.invoice_number} has {invoice.amount_paid:.2f} "
+                       f"{invoice.currency} paid; refund the payments before voiding it.")
+    return changes
+
+
+def after_update(ctx: Ctx, invoice: Invoice, before: Invoice) -> None:
+    """``invoice_sent`` when a draft is sent; ``invoice_paid``/``invoice_overdue`` when the status the
+    API shows becomes paid/overdue (a zero total sent, a dueDate moved into the past)."""
+    shown = settle(ctx, invoice)
+    if before.status == "draft" and invoice.status == "sent":
+        ctx.emit("invoice_sent", "invoices", shown)
+    status_events(ctx, before.status, shown)
+
+
+def on_clock_change(ctx: Ctx, before: datetime, after: datetime) -> None:
+    """``invoice_overdue`` for each invoice the clock made overdue: only those due in [before, after)."""
+    for invoice in crossed(ctx.org["invoices"], "due_date", before, after):
+        shown = settle(ctx, invoice)
+        if shown.status == "overdue":
+            ctx.emit("invoice_overdue", "invoices", shown)
+
+
+def on_delete(ctx: Ctx, invoice: Invoice) -> None:
+    if invoice.status != "draft":
+        raise Conflict(f"Only draft invoices can be deleted; invoice {invoice.invoice_number} is "
+                       f"{invoice.status}. Void it instead.")
+
+
+def _seed_lines(lines: list[Any], invoice_id: str | None) -> list[dict[str, Any]]:
+    """Seeded line items checked like the API's (400 naming ``lineItems[i].field``), ids kept or derived.
+
+    A line's id follows from the invoice's, so a seed loads the same every time; totals are recomputed.
+    """
+    checked = []
+    for i, line in enumerate(lines):
+        if hasattr(line, "model_dump"):
+            line = line.model_dump(by_alias=False)
+        line = {to_snake(k): v for k, v in line.items()}
+        given_id = line.pop("id", None)
+        line.pop("total", None)
+        try:  # camelCase in, so errors name lineItems[i].unitPrice
+            item = InvoiceLineItemInput.model_validate(
+                {to_camel(k): v for k, v in line.items() if v is not None}, strict=False)
+        except ValidationError as exc:
+            details = {f"lineItems[{i}].{path}": reason for path, reason in validation_details(exc).items()}
+            raise Invalid(describe(details), details) from None
+        line_id = given_id or (derived_id(invoice_id, "line", i) if invoice_id else None)
+        checked.append({**item.model_dump(by_alias=False), "id": line_id})
+    return checked
+
+
+def on_seed(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
+    """A seeded invoice: totals from its line items, number, currency and dates filled in.
+
+    ``paid``/``partial``/``overdue`` are stored as ``sent``: a seed makes an invoice paid by
+    seeding its payments, from which the status is derived like any other.
+    """
+    values = dict(values)
+    if values.get("line_items"):
+        values.update(price(ctx.org.tax_rate, _seed_lines(values["line_items"], values.get("id"))))
+    values["project_ids"] = values.get("project_ids") or []
+    _dates(ctx, values)
+    values.setdefault("currency", ctx.org.currency)
+    if values.get("status") in ("partial", "paid", "overdue"):
+        values["status"] = "sent"
+    values["invoice_number"] = claim_number(ctx.org, "INV", values.get("invoice_number"))
+    return values
+
+
+RESOURCE = Resource(
+    name="invoices", singular="invoice",
+    model=Invoice, create_model=InvoiceCreate, update_model=InvoiceUpdate,
+    filters=[Filter.uuid("clientId"),
+             replace(Filter.enum("status", literal_values(InvoiceStatus)), derived=True)],
+    refs=[Ref("client_id", "clients"), Ref("billing_contact_id", "contacts"),
+          Ref("project_ids", "projects", many=True)],
+    descriptions={"create": "Status `paid`, `partial`, and `overdue` are system-derived from Payments and "
+                            "the due date; do not set them directly."},
+    on_create=on_create, after_create=after_create, on_update=on_update, after_update=after_update,
+    on_delete=on_delete, derive=settle, on_seed=on_seed, on_clock_change=on_clock_change,
+    extra_indexes=("due_date",),  # the clock finds the invoices it makes overdue without a scan
+    actions={"record_stripe_payment": record_stripe_payment},
+)

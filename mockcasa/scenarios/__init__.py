@@ -1,0 +1,52 @@
+"""Fault scenarios: rules that inject errors, latency, dropped and hung connections (an HTTP layer)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiohttp import web
+
+from mockcasa.config import Settings
+from mockcasa.scenarios.layer import FAULT, FAULT_HEADER, FAULTS, SHUTDOWN, fault_middleware
+from mockcasa.scenarios.loader import (
+    ScenarioError,
+    load_scenario_files,
+    parse_rule,
+    parse_scenario,
+    read_scenario,
+    read_scenarios,
+)
+from mockcasa.scenarios.rules import FaultRules, Rule
+
+
+def setup_faults(app: web.Application, settings: Settings) -> FaultRules:
+    """Put the fault rules on ``app`` and load ``settings.scenarios`` (``ScenarioError`` if one is bad)."""
+    rules = FaultRules()
+    rules.initial = read_scenarios(settings.scenarios)
+    rules.restart()
+    app[FAULTS] = rules
+    app[SHUTDOWN] = asyncio.Event()
+
+    async def release_hangs(app: web.Application) -> None:
+        app[SHUTDOWN].set()
+
+    app.on_shutdown.append(release_hangs)
+    return rules
+
+
+__all__ = [
+    "FAULT",
+    "FAULTS",
+    "FAULT_HEADER",
+    "SHUTDOWN",
+    "FaultRules",
+    "Rule",
+    "ScenarioError",
+    "fault_middleware",
+    "load_scenario_files",
+    "parse_rule",
+    "parse_scenario",
+    "read_scenario",
+    "read_scenarios",
+    "setup_faults",
+]

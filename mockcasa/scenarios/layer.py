@@ -1,0 +1,134 @@
+"""The fault layer: injects errors, delays, dropped and hung connections in front of the API.
+
+It sits inside the error envelope (so injected errors look like real ones) and before
+authentication (an outage does not care who is calling). Resources never see it. A request
+may also ask for one fault itself with the ``X-Mockcasa-Fault`` header.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from asyncio import sleep
+
+from aiohttp import web
+from pydantic import ValidationError
+
+from mockcasa.config import ADMIN_PREFIX
+from mockcasa.errors import ApiError, Invalid, RateLimited, ServiceError
+from mockcasa.http.auth import credential_of, principal_of
+from mockcasa.keys import SETTINGS
+from mockcasa.scenarios.models import Action, seconds
+from mockcasa.scenarios.rules import Fault, FaultRules, RequestView
+
+FAULT_HEADER = "X-Mockcasa-Fault"
+MAX_HANG = 300.0  # seconds a "hang: true" waits for the client to give up before dropping
+FAULTS: web.AppKey[FaultRules] = web.AppKey("faults", FaultRules)
+SHUTDOWN: web.AppKey[asyncio.Event] = web.AppKey("shutdown", asyncio.Event)
+FAULT: web.RequestKey[Fault] = web.RequestKey("fault", Fault)
+MESSAGES = {
+    500: "Unexpected server error.",
+    502: "Bad gateway: the upstream service returned an invalid response.",
+    503: "Service unavailable: ClientCasa is temporarily unable to handle the request. Try again later.",
+    504: "Gateway timeout: the upstream service did not respond in time.",
+}
+
+
+def header_fault(value: str) -> Fault:
+    """``503``, ``429``, ``drop``, ``hang``, ``hang=50ms``, ``latency=200ms``, or several: ``latency=1s,503``."""
+    fields: dict = {}
+    for part in (p.strip().lower() for p in value.split(",")):
+        name, _, arg = part.partition("=")
+        if part.isdigit():
+            fields["status"] = int(part)
+        elif name in ("drop", "hang") and not arg:
+            fields[name] = True
+        elif name in ("latency", "hang") and arg:
+            fields[name] = arg
+        elif name == "retry-after" and arg.isdigit():
+            fields["retry_after"] = int(arg)
+        else:
+            raise Invalid(f"Unknown {FAULT_HEADER} value {part!r}: use a status (429, 500, 502, 503, 504), "
+                          f"latency=200ms, drop, hang or hang=50ms.", {FAULT_HEADER: f"unknown fault {part!r}"})
+    try:
+        action = Action.model_validate(fields)
+    except ValidationError as exc:
+        reason = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors(include_url=False))
+        raise Invalid(f"Invalid {FAULT_HEADER} header: {reason}.", {FAULT_HEADER: reason}) from None
+    latency = seconds(action.latency) if action.latency is not None else 0.0
+    return Fault(latency, action if action.terminal else None, [FAULT_HEADER])
+
+
+def view_of(request: web.Request) -> RequestView:
+    try:
+        org = principal_of(request).org
+    except ApiError:
+        org = None
+    try:
+        key = credential_of(request)
+    except ApiError:
+        key = None
+    route = request.match_info.route
+    return RequestView(request.method, request.path, getattr(route, "name", None), request.headers, org, key)
+
+
+@web.middleware
+async def fault_middleware(request: web.Request, handler) -> web.StreamResponse:
+    if request.path.startswith(ADMIN_PREFIX):
+        return await handler(request)
+    raw = request.headers.get(FAULT_HEADER)
+    if raw is not None:
+        fault = header_fault(raw)
+    else:
+        rules = request.app[FAULTS]
+        fault = rules.select(view_of(request)) if rules.rules else None
+    if fault is None:
+        return await handler(request)
+    request[FAULT] = fault
+    return await inject(request, handler, fault)
+
+
+async def inject(request: web.Request, handler, fault: Fault) -> web.StreamResponse:
+    if fault.latency > 0:
+        await sleep(fault.latency)
+    ending = fault.ending
+    if ending is None:
+        try:
+            response = await handler(request)
+        except ApiError as exc:
+            exc.headers[FAULT_HEADER] = fault.label
+            raise
+        response.headers[FAULT_HEADER] = fault.label
+        return response
+    if ending.hang is not False:
+        limit = MAX_HANG if ending.hang is True else seconds(ending.hang)
+        try:
+            await asyncio.wait_for(request.app[SHUTDOWN].wait(), timeout=limit)
+        except TimeoutError:
+            pass
+    if ending.drop or ending.hang is not False:
+        fault.dropped = True
+        if request.transport is not None:
+            request.transport.close()
+        return web.Response(status=204)
+    raise error_for(request, ending, fault.label)
+
+
+def error_for(request: web.Request, action: Action, label: str) -> ApiError:
+    headers = {FAULT_HEADER: label}
+    if action.status == 429:
+        retry = 1 if action.retry_after is None else action.retry_after
+        try:
+            principal = principal_of(request)
+        except ApiError:
+            principal = None
+        clock = principal.org.clock if principal else request.app[FAULTS].clock
+        limit = (principal.rate_limit if principal else None) or request.app[SETTINGS].rate_limit
+        headers.update({"Retry-After": str(retry), "X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": "0",
+                        "X-RateLimit-Reset": str(int(clock.now().timestamp()) + retry)})
+        message = action.message or f"Rate limit exceeded. Retry after {retry} seconds."
+        return RateLimited(message, headers=headers)
+    if action.retry_after is not None:
+        headers["Retry-After"] = str(action.retry_after)
+    error = ServiceError(action.status, action.message or MESSAGES[action.status])
+    error.headers = headers
+    return error

@@ -1,0 +1,102 @@
+"""Building seed worlds aside, then committing them at once.
+
+A ``Staging`` collects new organizations, staged copies of existing ones and new API keys
+without touching the sandbox. Every problem found is recorded with its location; only a
+staging without problems is committed, so a bad file loads nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from mockcasa.documents import Document, Loc, Problem
+from mockcasa.models.common import is_uuid, new_id
+from mockcasa.seeding.models import OrganizationContent, OrganizationSeed, SeedFile
+from mockcasa.seeding.organization import OrgBuilder
+from mockcasa.state import ApiKey, Organization
+
+if TYPE_CHECKING:
+    from mockcasa.state import Sandbox
+
+
+class Staging:
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self.created: list[Organization] = []
+        self.replaced: dict[str, Organization] = {}
+        self.keys: dict[str, ApiKey] = {}
+        self.problems: list[Problem] = []
+        self.oauth_apps: list[tuple[Organization, Any]] = []  # checked; registered on commit
+        self.oauth_client_ids: set[str] = set()
+
+    def add_seed(self, doc: Document) -> list[Organization]:
+        """Stage every organization of a seed file; returns the staged organizations."""
+        try:
+            seed = SeedFile.model_validate({} if doc.data is None else doc.data)
+        except ValidationError as exc:
+            self.problems += doc.validation_problems(exc)
+            return []
+        orgs = []
+        for i, org_seed in enumerate(seed.organizations):
+            random_seed = org_seed.random_seed if org_seed.random_seed is not None else f"{seed.random_seed}:{i}"
+            org = self.add_organization(org_seed, doc, ("organizations", i), random_seed)
+            if org is not None:
+                orgs.append(org)
+        return orgs
+
+    def add_organization(self, org_seed: OrganizationSeed, doc: Document, loc: Loc = (),
+                         random_seed: int | str | None = None) -> Organization | None:
+        """Stage one new organization described by ``org_seed`` (found at ``loc`` in ``doc``)."""
+        org = self._new_organization(org_seed, doc, loc)
+        if org is None:
+            return None
+        if random_seed is None:
+            random_seed = org_seed.random_seed if org_seed.random_seed is not None else 0
+        OrgBuilder(self, org, doc, loc, str(random_seed)).build(org_seed, new=True)
+        self.created.append(org)
+        return org
+
+    def add_content(self, org: Organization, doc: Document) -> Organization:
+        """Stage an organization-level seed (records, generate, members, apiKeys, clock) into ``org``."""
+        staged = self.replaced.get(org.id) or org.copy()
+        try:
+            content = OrganizationContent.model_validate({} if doc.data is None else doc.data)
+        except ValidationError as exc:
+            self.problems += doc.validation_problems(exc)
+            return staged
+        self.replaced[org.id] = staged
+        random_seed = content.random_seed if content.random_seed is not None else 0
+        OrgBuilder(self, staged, doc, (), str(random_seed)).build(content, new=False)
+        return staged
+
+    def _new_organization(self, seed: OrganizationSeed, doc: Document, loc: Loc) -> Organization | None:
+        org_id = seed.id
+        if org_id is not None:
+            if not is_uuid(org_id):
+                self.problems.append(doc.problem(loc + ("id",), "must be a UUID"))
+                return None
+            org_id = org_id.lower()
+            if org_id in self.sandbox.organizations or any(o.id == org_id for o in self.created):
+                self.problems.append(doc.problem(loc + ("id",), f"organization {org_id} already exists"))
+                return None
+        return Organization(self.sandbox.resources, id=org_id or new_id(), name=seed.name,
+                            currency=seed.currency.upper(), tax_rate=seed.tax_rate)
+
+    def key_taken(self, key: str) -> bool:
+        return key in self.sandbox.api_keys or key in self.keys
+
+    def commit(self) -> None:
+        """Make everything staged live. Only call when ``problems`` is empty."""
+        assert not self.problems, "a staging with problems must not be committed"
+        for org in self.created:
+            self.sandbox.add_organization(org)
+        for org_id, staged in self.replaced.items():
+            self.sandbox.organizations[org_id].adopt(staged)
+        self.sandbox.api_keys.update(self.keys)
+        if self.oauth_apps:
+            from mockcasa.oauth.seeds import register_app
+
+            for org, declared in self.oauth_apps:
+                register_app(self.sandbox, org, declared)

@@ -1,0 +1,28 @@
+"""Helpers for testing against mockcasa, with or without pytest (the plugin's fixtures use them)."""
+
+from mockcasa.testing.admin import AdminClient, AdminError
+from mockcasa.testing.client import FAULT_HEADER, Client, Reply
+from mockcasa.testing.control import ClockControl, EventLog
+from mockcasa.testing.deliveries import InProcessDeliveries, LiveDeliveries
+from mockcasa.testing.faults import Faults, InProcessFaults, LiveFaults
+from mockcasa.testing.journal import InProcessJournal, LiveJournal
+from mockcasa.testing.live import LiveOrg, LiveServer
+
+__all__ = [
+    "FAULT_HEADER",
+    "AdminClient",
+    "AdminError",
+    "Client",
+    "ClockControl",
+    "EventLog",
+    "Faults",
+    "InProcessDeliveries",
+    "InProcessFaults",
+    "InProcessJournal",
+    "LiveDeliveries",
+    "LiveFaults",
+    "LiveJournal",
+    "LiveOrg",
+    "LiveServer",
+    "Reply",
+]

@@ -1,0 +1,249 @@
+"""Delivering events: one ordered queue per subscription, retries with exponential back-off.
+
+``Deliveries`` listens to the sandbox. When a committed change publishes events, it renders each
+event once (the record as the API returns it, timestamped by the organization's clock) and
+queues one delivery per enabled subscription listening for it. Nothing waits for the network in
+the request: a background task per subscription sends its deliveries one after the other, so a
+receiver sees a subscription's events in the order they happened. A delivery is attempted up to
+``webhook_attempts`` times (a non-2xx answer, a timeout or a connection error fails an attempt),
+waiting ``webhook_retry_delay`` seconds, then twice that, and so on, between attempts. Each
+attempt is signed afresh with the webhook's current secret and the clock's current time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
+
+import aiohttp
+from aiohttp import web
+
+from mockcasa import __version__
+from mockcasa.engine.handlers import dump, render
+from mockcasa.engine.spec import Ctx
+from mockcasa.errors import Conflict, NotFound
+from mockcasa.keys import DELIVERIES, SANDBOX, SETTINGS
+from mockcasa.models.common import new_id
+from mockcasa.webhooks.events import EVENT_NAMES, event_body
+from mockcasa.webhooks.log import CANCELLED, FAILED, RESPONSE_KEEP, SUCCEEDED, Attempt, Delivery, log_of
+from mockcasa.webhooks.signing import signature
+from mockcasa.webhooks.targets import BlockedTarget, GuardedResolver, TargetPolicy
+
+if TYPE_CHECKING:
+    from mockcasa.config import Settings
+    from mockcasa.state import Organization, Sandbox
+
+log = logging.getLogger("mockcasa.webhooks")
+USER_AGENT = f"mockcasa-webhooks/{__version__}"
+MAX_RETRY_DELAY = 3600.0
+KNOWN_EVENTS = frozenset(EVENT_NAMES)
+Key = tuple[str, str]  # (organization id, webhook id): one ordered queue each
+
+
+class Deliveries:
+    """The webhook delivery service of one app: queues, workers, the HTTP session."""
+
+    def __init__(self, sandbox: Sandbox, settings: Settings) -> None:
+        self.sandbox = sandbox
+        self.settings = settings
+        self.policy = TargetPolicy.from_settings(settings)
+        self._queues: dict[Key, deque[Delivery]] = {}
+        self._workers: dict[Key, asyncio.Task] = {}
+        self._session: aiohttp.ClientSession | None = None
+
+    # -- producing ---------------------------------------------------------------------------
+
+    def publish(self, org: Organization, events: list) -> None:
+        """The sandbox listener: queue a delivery of each event to each subscription that wants it."""
+        if "webhooks" not in org.collections:
+            return
+        for event, (resource, record) in events:
+            if event not in KNOWN_EVENTS:
+                log.error("ignoring unknown webhook event %r (not in the contract's enum)", event)
+                continue
+            subscribers = [w for w in org["webhooks"].where("events", event) if w.enabled]
+            if not subscribers:
+                continue
+            spec = self.sandbox.resources[resource]
+            data = dump(render(spec, Ctx(org=org, sandbox=self.sandbox), record))
+            event_id, at = new_id(), org.clock.now()
+            body = event_body(event_id=event_id, event=event, at=at, organization_id=org.id, data=data)
+            for webhook in subscribers:
+                self.enqueue(org, Delivery(org.id, webhook.id, event_id, event, body, at))
+
+    def enqueue(self, org: Organization, delivery: Delivery) -> None:
+        log_of(org).add(delivery)
+        key = (delivery.organization_id, delivery.webhook_id)
+        self._queues.setdefault(key, deque()).append(delivery)
+        self._kick(key)
+
+    def redeliver(self, org: Organization, delivery_id: str) -> Delivery:
+        """Send an event again to the same subscription, as a new delivery at the end of its queue."""
+        original = log_of(org).get(delivery_id)
+        if original is None:
+            raise NotFound(f"No webhook delivery with id {delivery_id!r} exists in this organization.")
+        webhook = org["webhooks"].get(original.webhook_id)
+        if webhook is None:
+            raise Conflict("The webhook of this delivery has been deleted; nothing to redeliver to.")
+        if not webhook.enabled:
+            raise Conflict("The webhook of this delivery is disabled; enable it before redelivering.")
+        copy = Delivery(org.id, webhook.id, original.event_id, original.event, original.body,
+                        org.clock.now(), redelivery_of=original.id)
+        self.enqueue(org, copy)
+        return copy
+
+    # -- waiting -----------------------------------------------------------------------------
+
+    def pending(self, organization_id: str | None = None) -> int:
+        """Deliveries queued or in flight (of one organization, or of all)."""
+        return sum(len(q) for (org_id, _), q in self._queues.items() if organization_id in (None, org_id))
+
+    async def drain(self, organization_id: str | None = None, timeout: float | None = None) -> int:
+        """Wait until every pending delivery (of one organization, or of all) has finished.
+
+        Returns how many are still pending: 0, unless ``timeout`` (seconds) ran out first or the
+        app has not started (nothing is sent before startup).
+        """
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
+        while True:
+            tasks = [t for (org_id, _), t in self._workers.items() if organization_id in (None, org_id)]
+            remaining = None if deadline is None else deadline - loop.time()
+            if not tasks or (remaining is not None and remaining <= 0):
+                return self.pending(organization_id)
+            await asyncio.wait(tasks, timeout=remaining)
+
+    # -- sending -----------------------------------------------------------------------------
+
+    def _kick(self, key: Key) -> None:
+        if self._session is None or key in self._workers:
+            return
+        self._workers[key] = asyncio.get_running_loop().create_task(self._work(key))
+
+    async def _work(self, key: Key) -> None:
+        queue = self._queues[key]
+        try:
+            while queue:
+                delivery = queue[0]
+                try:
+                    await self._deliver(delivery)
+                except Exception as exc:  # a bug must not stall the subscription's queue
+                    log.exception("webhook delivery %s crashed", delivery.id)
+                    delivery.finish(FAILED, delivery.created_at, f"internal error: {exc!r}")
+                queue.popleft()
+        finally:
+            del self._workers[key]
+            if not queue and self._queues.get(key) is queue:
+                del self._queues[key]
+
+    def _target(self, delivery: Delivery):
+        org = self.sandbox.organizations.get(delivery.organization_id)
+        webhook = org["webhooks"].get(delivery.webhook_id) if org is not None else None
+        if webhook is None:
+            return org, None, "the webhook was deleted"
+        if not webhook.enabled:
+            return org, None, "the webhook is disabled"
+        return org, webhook, None
+
+    async def _deliver(self, delivery: Delivery) -> None:
+        attempts = self.settings.webhook_attempts
+        for number in range(1, attempts + 1):
+            org, webhook, reason = self._target(delivery)
+            if webhook is None:
+                delivery.finish(CANCELLED, org.clock.now() if org else delivery.created_at, reason)
+                return
+            attempt, final = await self._attempt(org, webhook, delivery, number)
+            self._record(org, webhook.id, attempt)
+            if attempt.succeeded:
+                delivery.finish(SUCCEEDED, org.clock.now())
+                return
+            if final or number == attempts:
+                delivery.finish(FAILED, org.clock.now(), attempt.error)
+                return
+            await asyncio.sleep(min(self.settings.webhook_retry_delay * 2 ** (number - 1), MAX_RETRY_DELAY))
+
+    async def _attempt(self, org: Organization, webhook, delivery: Delivery, number: int) -> tuple[Attempt, bool]:
+        """One signed POST. Returns the attempt and whether retrying is pointless (a blocked target)."""
+        at = org.clock.now()
+        timestamp = str(int(at.timestamp()))
+        headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT,
+                   "X-Webhook-Event": delivery.event, "X-Webhook-Delivery": delivery.id,
+                   "X-Webhook-Timestamp": timestamp}
+        if webhook.secret:
+            headers["X-Signature"] = signature(webhook.secret, timestamp, delivery.body)
+        attempt = Attempt(number, at, webhook.url, headers)
+        delivery.attempts.append(attempt)
+        loop = asyncio.get_running_loop()
+        started, final = loop.time(), False
+        timeout = self.settings.webhook_timeout
+        try:
+            self.policy.check_url(webhook.url)
+            async with self._session.post(webhook.url, data=delivery.body, headers=headers,
+                                          allow_redirects=False,
+                                          timeout=aiohttp.ClientTimeout(total=timeout)) as response:
+                attempt.status = response.status
+                attempt.response_body = (await response.content.read(RESPONSE_KEEP)).decode(errors="replace")
+                if not attempt.succeeded:
+                    attempt.error = f"the receiver answered {response.status}"
+        except BlockedTarget as exc:
+            attempt.error, final = f"blocked: {exc}", True
+        except aiohttp.ClientConnectorError as exc:
+            if isinstance(exc.os_error, BlockedTarget):
+                attempt.error, final = f"blocked: {exc.os_error}", True
+            else:
+                attempt.error = f"connection failed: {exc}"
+        except TimeoutError:
+            attempt.error = f"timed out after {timeout:g}s"
+        except aiohttp.ClientError as exc:
+            attempt.error = f"connection failed: {exc!r}"
+        attempt.duration_ms = (loop.time() - started) * 1000
+        return attempt, final
+
+    def _record(self, org: Organization, webhook_id: str, attempt: Attempt) -> None:
+        """lastTriggered, lastStatus and consecutiveFailures follow every attempt's real outcome."""
+        collection = org["webhooks"]
+        current = collection.get(webhook_id)
+        if current is None:
+            return
+        failures = 0 if attempt.succeeded else current.consecutive_failures + 1
+        update = {"last_triggered": attempt.at, "last_status": attempt.status, "consecutive_failures": failures}
+        limit = self.settings.webhook_disable_after
+        if limit and failures >= limit and current.enabled:
+            update.update(enabled=False, updated_at=org.clock.now())
+            log.warning("webhook %s disabled after %d consecutive failed attempts", webhook_id, failures)
+        collection.replace(current.model_copy(update=update))
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        connector = aiohttp.TCPConnector(resolver=GuardedResolver(self.policy))
+        self._session = aiohttp.ClientSession(connector=connector)
+        for key in list(self._queues):
+            self._kick(key)
+
+    async def close(self) -> None:
+        tasks = list(self._workers.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def lifecycle(self, _app: web.Application) -> AsyncIterator[None]:
+        """For ``app.cleanup_ctx``: the HTTP session lives exactly as long as the app."""
+        await self.start()
+        yield
+        await self.close()
+
+
+def install(app: web.Application) -> Deliveries:
+    """Attach the delivery service to an app built by ``create_app`` (needs SANDBOX and SETTINGS)."""
+    deliveries = Deliveries(app[SANDBOX], app[SETTINGS])
+    app[DELIVERIES] = deliveries
+    app[SANDBOX].listeners.append(deliveries.publish)
+    app.cleanup_ctx.append(deliveries.lifecycle)
+    return deliveries
