@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
+from collections.abc import Callable
 from functools import wraps
 
 from aiohttp import web
@@ -15,11 +17,11 @@ from mockcasa.config import ADMIN_PREFIX, Settings
 from mockcasa.keys import SANDBOX
 from mockcasa.snapshot import export_state
 
-ADMIN_DOCUMENT: web.AppKey[bytes] = web.AppKey("admin_openapi", bytes)
+ADMIN_DOCUMENT: web.AppKey[Callable[[], bytes]] = web.AppKey("admin_openapi")
 
 
 async def admin_openapi(request: web.Request) -> web.Response:
-    return web.Response(body=request.app[ADMIN_DOCUMENT], content_type="application/json")
+    return web.Response(body=request.app[ADMIN_DOCUMENT](), content_type="application/json")
 
 
 def all_routes() -> list[AdminRoute]:
@@ -47,7 +49,8 @@ def setup_admin(app: web.Application, settings: Settings) -> str:
     app[ADMIN_TOKEN] = settings.admin_token or secrets.token_urlsafe(24)
     app[STARTUP] = export_state(app[SANDBOX])
     routes = all_routes()
-    app[ADMIN_DOCUMENT] = json.dumps(build_admin_document(routes)).encode()
+    # Built on first request, like the public document: ~3 ms that every app (one per test) would pay.
+    app[ADMIN_DOCUMENT] = functools.cache(lambda: json.dumps(build_admin_document(routes)).encode())
     prefix = ADMIN_PREFIX.rstrip("/")
     for route in routes:
         handler = _guarded(route.handler) if route.auth else route.handler
