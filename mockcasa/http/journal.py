@@ -26,7 +26,7 @@ from mockcasa.scenarios.layer import FAULT
 BODY_LIMIT = 64 * 1024
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     id: int
     request_id: str | None
@@ -133,12 +133,16 @@ async def journal_middleware(request: web.Request, handler) -> web.StreamRespons
         response = await handler(request)
         return response
     finally:
-        journal.add(await _entry(request, response, journal, started))
+        duration = round((time.perf_counter() - started) * 1000, 3)
+        try:
+            request_body = await request.read() if request.body_exists else b""
+        except (OSError, ValueError, web.HTTPException):  # unread and now unreadable (dropped, too large)
+            request_body = b""
+        journal.add(_entry(request, response, journal, duration, request_body))
 
 
-async def _entry(request: web.Request, response: web.StreamResponse | None, journal: Journal,
-                 started: float) -> Entry:
-    duration = round((time.perf_counter() - started) * 1000, 3)
+def _entry(request: web.Request, response: web.StreamResponse | None, journal: Journal,
+           duration: float, request_body: bytes) -> Entry:
     principal = request.get(PRINCIPAL)
     if principal is None:  # answered before authentication (an injected fault): still say whose it was
         try:
@@ -146,10 +150,6 @@ async def _entry(request: web.Request, response: web.StreamResponse | None, jour
         except ApiError:
             principal = None
     fault = request.get(FAULT)
-    try:
-        request_body = await request.read() if request.body_exists else b""
-    except (OSError, ValueError, web.HTTPException):  # unread and now unreadable (dropped, too large)
-        request_body = b""
     dropped = response is None or (fault is not None and fault.dropped)
     body = getattr(response, "body", None) if not dropped else None
     route = request.match_info.route
