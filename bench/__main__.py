@@ -111,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     load_before = load_average()
     started = time.perf_counter()
 
-    if "http" in sections:
+    def http() -> None:
+        nonlocal prism_path
         load = Load(duration=args.duration, connections=args.connections, threads=args.threads, warmup=args.warmup,
                     rounds=args.rounds)
         targets = [Target(mockcasa_server()), Target(raw_server())]
@@ -127,19 +128,28 @@ def main(argv: list[str] | None = None) -> int:
                 targets.append(Target(prism))
         run_targets(targets, load, args.records, log_dir)
         report.http(targets, load, args.records)
-    if "cold" in sections:
-        print("cold start ...", flush=True)
-        report.cold(cold_start(log_dir))
-    if "org" in sections:
-        print("fresh organizations ...", flush=True)
-        report.org(inprocess("org"))
-    if "memory" in sections:
-        print(f"memory for {args.memory_records:,} records ...", flush=True)
-        report.memory(inprocess("memory", "--records", str(args.memory_records)))
-    if "list" in sections:
+
+    def lists() -> None:
         for size in [int(s) for s in args.list_sizes.split(",") if s]:
             print(f"list latency with {size:,} records ...", flush=True)
             report.list_latency(inprocess("list", "--records", str(size)))
+
+    steps = {
+        "http": http,
+        "cold": lambda: report.cold(cold_start(log_dir)),
+        "org": lambda: report.org(inprocess("org")),
+        "memory": lambda: report.memory(inprocess("memory", "--records", str(args.memory_records))),
+        "list": lists,
+    }
+    for name in SECTIONS:
+        if name not in sections:
+            continue
+        print(f"== {name}", flush=True)
+        try:
+            steps[name]()
+        except Exception as exc:  # noqa: BLE001 - one broken section must not lose the others' figures
+            print(f"bench: section {name} failed: {exc}", file=sys.stderr, flush=True)
+            report.failed(name, f"{type(exc).__name__}: {exc}")
 
     report.machine = machine(prism_path)
     report.machine["load average (1, 5, 15 min) before / after"] = f"{load_before} / {load_average()}"

@@ -27,6 +27,11 @@ class Report:
     def target(self, name: str, figure: str, ok: bool | None) -> None:
         self.verdicts.append((name, figure, ok))
 
+    def failed(self, section: str, error: str) -> None:
+        self.data.setdefault("failed", {})[section] = error
+        self.lines += [f"### Section `{section}` failed", "", "```", error[:2000], "```", ""]
+        self.target(f"section {section} ran", "failed", False)
+
     def skipped(self, what: str, why: str) -> None:
         self.data.setdefault("skipped", {})[what] = why
 
