@@ -8,18 +8,21 @@ constructed by hand, recording the line of every mapping key and sequence item.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic.alias_generators import to_camel
 
 from mockcasa.engine.body import field_path
 
 Loc = tuple[str | int, ...]
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 def format_path(loc: Loc) -> str:
@@ -77,6 +80,13 @@ class Document:
 
     def problem(self, loc: Loc, reason: str) -> Problem:
         return Problem(format_path(loc), reason, self.line(loc), self.source)
+
+    def validate(self, model: type[M], error: type[DocumentError] = DocumentError) -> M:
+        """The document as ``model`` (an empty one reads as ``{}``); pydantic errors raise ``error``."""
+        try:
+            return model.model_validate({} if self.data is None else self.data)
+        except ValidationError as exc:
+            raise error(self.validation_problems(exc)) from None
 
     def validation_problems(self, exc: ValidationError, prefix: Loc = ()) -> list[Problem]:
         """Pydantic errors as problems; python field names in locations are shown camelCase."""
@@ -136,6 +146,20 @@ def read_document(path: Path | str) -> Document:
     if path.suffix.lower() == ".json":
         return parse_json(text, str(path))
     return parse_yaml(text, str(path))
+
+
+def read_each(paths: Iterable[Path | str], read: Callable[[Path | str], T],
+              error: type[DocumentError] = DocumentError) -> list[T]:
+    """``read`` applied to every path, in order; the problems of all bad files are raised together."""
+    results, problems = [], []
+    for path in paths:
+        try:
+            results.append(read(path))
+        except DocumentError as exc:
+            problems += exc.problems
+    if problems:
+        raise error(problems)
+    return results
 
 
 class _Builder:

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
-from mockcasa.models.common import ApiModel, Day, InputModel, Number, Record, Timestamp, Uuid
+from mockcasa.models.common import ApiModel, Day, InputModel, Number, Record, Timestamp, Uuid, patch_model
 
 InvoiceStatus = Literal["draft", "sent", "partial", "paid", "overdue", "void"]
 ManualMethod = Literal["check", "bank_transfer", "cash", "venmo", "zelle", "paypal", "wire", "other"]
@@ -109,15 +109,9 @@ class InvoiceCreate(InputModel):
     line_items: Annotated[list[InvoiceLineItemInput], Field(min_length=1)]
 
 
-class InvoiceUpdate(InputModel):
-    billing_contact_id: Uuid | None = None
-    project_ids: list[Uuid] = None
-    status: UpdateInvoiceStatus = None
-    subject: Text500 | None = None
-    issue_date: Day = None
-    due_date: Day = None
-    payment_terms: Text500 | None = None
-    notes: Text5000 | None = None
+InvoiceUpdate = patch_model(
+    InvoiceCreate, "InvoiceUpdate", exclude=("client_id", "line_items"),
+    nullable=("billing_contact_id", "subject", "payment_terms", "notes"), extra={"status": UpdateInvoiceStatus})
 
 
 class Payment(Record):
@@ -150,9 +144,8 @@ class PaymentCreate(InputModel):
     refund_of_id: Uuid = None
 
 
-class PaymentUpdate(InputModel):
-    reference: Text200 | None = None
-    notes: Text2000 | None = None
+PaymentUpdate = patch_model(PaymentCreate, "PaymentUpdate", only=("reference", "notes"),
+                            nullable=("reference", "notes"))
 
 
 class Payout(Record):

@@ -6,7 +6,18 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from mockcasa.models.common import ApiModel, Day, Email, InputModel, Internal, Number, Record, Uuid, internal
+from mockcasa.models.common import (
+    ApiModel,
+    Day,
+    Email,
+    InputModel,
+    Internal,
+    Number,
+    Record,
+    Uuid,
+    internal,
+    patch_model,
+)
 from mockcasa.models.money import Money
 
 CatalogType = Literal["expense", "charge"]
@@ -56,19 +67,7 @@ class CatalogItemCreate(InputModel):
     client_id: Uuid = None
 
 
-class CatalogItemUpdate(InputModel):
-    name: Name200 = None
-    invoice_label: Text200 = None
-    description: Text2000 = None
-    invoice_description: Text2000 = None
-    default_rate: Rate = None
-    unit: CatalogUnit = None
-    default_frequency: Frequency = None
-    type: CatalogType = None
-    pricing_mode: PricingMode = None
-    tax_category_id: Uuid = None
-    status: ActiveStatus = None
-    client_id: Uuid = None
+CatalogItemUpdate = patch_model(CatalogItemCreate, "CatalogItemUpdate")
 
 
 class TransactionAssignment(ApiModel):
@@ -147,22 +146,4 @@ class TransactionCreate(InputModel):
     status: ActiveStatus = "active"
 
 
-class TransactionUpdate(InputModel):
-    name: Name300 = None
-    catalog_item_id: Uuid = None
-    tax_category_id: Uuid = None
-    amount: Annotated[Money, Field(gt=0)] = None
-    frequency: Frequency = None
-    direction: Direction = None
-    mode: TransactionMode = None
-    split_evenly: bool = None
-    assignments: list[TransactionAssignmentInput] = None
-    pass_through: bool = None
-    markup_percent: Annotated[Number, Field(ge=0)] = None
-    start_date: Day = None
-    end_date: Day = None
-    notes: Text2000 = None
-    vendor_name: Text200 = None
-    vendor_email: Email = None
-    vendor_tax_id: Text50 = None
-    status: ActiveStatus = None
+TransactionUpdate = patch_model(TransactionCreate, "TransactionUpdate")

@@ -11,6 +11,7 @@ import hashlib
 import math
 import re
 import uuid
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -22,6 +23,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     WithJsonSchema,
+    create_model,
 )
 from pydantic.alias_generators import to_camel
 from pydantic.json_schema import SkipJsonSchema
@@ -98,6 +100,31 @@ class InputModel(ApiModel):
     """A request body: strict types, unknown fields refused."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
+
+
+def patch_model(create: type[InputModel], name: str, *, only: Iterable[str] | None = None,
+                exclude: Iterable[str] = (), nullable: Iterable[str] = (),
+                extra: dict[str, Any] | None = None) -> type[InputModel]:
+    """The PATCH body of a resource, derived from its POST body ``create``.
+
+    Every field keeps its type and limits but becomes optional with no default (the engine reads
+    ``model_fields_set``); strictness and unknown-field refusal come from ``InputModel``.
+    ``only``/``exclude`` pick the fields a PATCH may carry, ``nullable`` the ones it may set to null
+    (to clear them), and ``extra`` maps further fields to their annotation: fields only a PATCH has,
+    or a different type for a field of ``create`` (kept at its place).
+    """
+    picked = set(create.model_fields if only is None else only) - set(exclude)
+    unknown = (picked | set(nullable)) - set(create.model_fields)
+    if unknown:
+        raise TypeError(f"{create.__name__} has no field(s) {sorted(unknown)}")
+    fields: dict[str, Any] = {}
+    for field, info in create.model_fields.items():
+        if field in picked:
+            annotation = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+            fields[field] = annotation | None if field in nullable else annotation
+    fields.update(extra or {})
+    return create_model(name, __base__=InputModel, __module__=create.__module__,
+                        **{field: (annotation, None) for field, annotation in fields.items()})
 
 
 class Record(ApiModel):

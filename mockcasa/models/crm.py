@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from mockcasa.models.common import Day, Email, InputModel, Number, Record, Uuid
+from mockcasa.models.common import Day, Email, InputModel, Number, Record, Uuid, patch_model
 
 Name200 = Annotated[str, Field(min_length=1, max_length=200)]
 ClientStatus = Literal["prospect", "active", "inactive"]
@@ -26,10 +26,7 @@ class ClientCreate(InputModel):
     notes: str = None
 
 
-class ClientUpdate(InputModel):
-    name: Name200 = None
-    status: ClientStatus = None
-    notes: str = None
+ClientUpdate = patch_model(ClientCreate, "ClientUpdate")
 
 
 class Contact(Record):
@@ -53,14 +50,7 @@ class ContactCreate(InputModel):
     client_id: Uuid = None
 
 
-class ContactUpdate(InputModel):
-    name: Name200 = None
-    email: Email = None
-    phone: Annotated[str, Field(max_length=50)] = None
-    title: Annotated[str, Field(max_length=200)] = None
-    role: ContactRole = None
-    is_primary: bool = None
-    client_id: Uuid = None
+ContactUpdate = patch_model(ContactCreate, "ContactUpdate")
 
 
 class Project(Record):
@@ -85,12 +75,4 @@ class ProjectCreate(InputModel):
     contract_value: Annotated[Number, Field(ge=0)] = None
 
 
-class ProjectUpdate(InputModel):
-    name: Name200 = None
-    client_id: Uuid = None
-    status: ProjectStatus = None
-    pipeline_stage_id: Uuid = None
-    start_date: Day = None
-    end_date: Day = None
-    event_date: Day = None
-    contract_value: Annotated[Number, Field(ge=0)] = None
+ProjectUpdate = patch_model(ProjectCreate, "ProjectUpdate")

@@ -7,7 +7,17 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from mockcasa.models.billing import Text5000, refuse
-from mockcasa.models.common import ApiModel, Day, Email, InputModel, Number, Record, Timestamp, Uuid
+from mockcasa.models.common import (
+    ApiModel,
+    Day,
+    Email,
+    InputModel,
+    Number,
+    Record,
+    Timestamp,
+    Uuid,
+    patch_model,
+)
 
 Title = Annotated[str, Field(min_length=1, max_length=300)]
 ProposalStatus = Literal["draft", "sent", "accepted", "rejected", "expired", "void"]
@@ -55,16 +65,10 @@ class ProposalCreate(InputModel):
     notes: Text5000 = None
 
 
-class ProposalUpdate(InputModel):
-    title: Title = None
-    billing_contact_id: Uuid | None = None
-    project_id: Uuid | None = None
-    status: UpdateProposalStatus = None
-    issue_date: Day = None
-    expiration_date: Day = None
-    event_date: Day | None = None
-    notes: Text5000 | None = None
-    archived: bool = None
+ProposalUpdate = patch_model(
+    ProposalCreate, "ProposalUpdate", exclude=("client_id", "send_mode"),
+    nullable=("billing_contact_id", "project_id", "event_date", "notes"),
+    extra={"status": UpdateProposalStatus, "archived": bool})
 
 
 class ContractSigner(ApiModel):
@@ -111,8 +115,6 @@ class ContractCreate(InputModel):
     contract_value: Annotated[Number, Field(ge=0)] = None
 
 
-class ContractUpdate(InputModel):
-    title: Title = None
-    effective_date: Day | None = None
-    expiration_date: Day | None = None
-    archived: bool = None
+ContractUpdate = patch_model(
+    ContractCreate, "ContractUpdate", only=("title", "effective_date", "expiration_date"),
+    nullable=("effective_date", "expiration_date"), extra={"archived": bool})

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
-from mockcasa.models.common import Day, Email, InputModel, Record, Timestamp, Uuid
+from mockcasa.models.common import Day, Email, InputModel, Record, Timestamp, Uuid, patch_model
 
 InquiryStatus = Literal["new", "contacted", "qualified", "converted", "declined", "spam"]
 # What a PATCH may set: `converted` belongs to the dashboard's conversion flow.
@@ -56,13 +56,8 @@ class InquiryCreate(InputModel):
     notes: Text5000 = None
 
 
-class InquiryUpdate(InputModel):
-    status: Annotated[WritableInquiryStatus, BeforeValidator(_refuse_converted)] = None
-    name: Name200 = None
-    email: Email | None = None
-    phone: Text50 | None = None
-    preferred_date: Day | None = None
-    message: Text5000 | None = None
-    last_contacted_at: Timestamp | None = None
-    next_follow_up_at: Timestamp | None = None
-    notes: Text5000 | None = None
+InquiryUpdate = patch_model(
+    InquiryCreate, "InquiryUpdate", exclude=("source", "custom_answers", "contact_id"),
+    nullable=("email", "phone", "preferred_date", "message", "notes"),
+    extra={"status": Annotated[WritableInquiryStatus, BeforeValidator(_refuse_converted)],
+           "last_contacted_at": Timestamp | None, "next_follow_up_at": Timestamp | None})

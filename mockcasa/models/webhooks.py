@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, WithJsonSchema
 
-from mockcasa.models.common import InputModel, Internal, Record, Timestamp, internal
+from mockcasa.models.common import InputModel, Internal, Record, Timestamp, internal, patch_model
 from mockcasa.webhooks.events import EVENT_NAMES
 
 WebhookEvent = Literal[EVENT_NAMES]  # type: ignore[valid-type]
@@ -38,10 +38,5 @@ class WebhookCreate(InputModel):
     secret: Secret = None
 
 
-class WebhookUpdate(InputModel):
-    name: Name200 = None
-    url: Url = None
-    events: Events = None
-    enabled: bool = None
-    # null removes the secret; a new string rotates it.
-    secret: Secret | None = None
+# null removes the secret; a new string rotates it.
+WebhookUpdate = patch_model(WebhookCreate, "WebhookUpdate", nullable=("secret",))

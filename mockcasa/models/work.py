@@ -7,7 +7,17 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
-from mockcasa.models.common import Day, InputModel, Internal, Number, Record, Timestamp, Uuid, internal
+from mockcasa.models.common import (
+    Day,
+    InputModel,
+    Internal,
+    Number,
+    Record,
+    Timestamp,
+    Uuid,
+    internal,
+    patch_model,
+)
 from mockcasa.models.money import Money
 
 RateType = Literal["standard", "overtime", "emergency", "custom"]
@@ -67,18 +77,7 @@ class TimeEntryCreate(InputModel):
     worker_name: Text200 = None
 
 
-class TimeEntryUpdate(InputModel):
-    project_id: Uuid = None
-    member_id: Uuid = None
-    catalog_item_id: Uuid = None
-    date: Day = None
-    hours: Hours = None
-    description: Text2000 = None
-    billable: bool = None
-    rate_type: RateType = None
-    custom_multiplier_name: Text100 = None
-    rate_override: Rate = None
-    worker_name: Text200 = None
+TimeEntryUpdate = patch_model(TimeEntryCreate, "TimeEntryUpdate")
 
 
 class Milestone(Record):
@@ -118,15 +117,9 @@ class MilestoneCreate(InputModel):
     sort_order: int = None
 
 
-class MilestoneUpdate(InputModel):
-    title: Title300 = None
-    description: Text2000 | None = None
-    date: Day | None = None
-    time: ClockTime | None = None
-    status: MilestoneStatus = None
-    assignee_id: Uuid | None = None
-    catalog_item_id: Uuid | None = None
-    sort_order: int = None
+MilestoneUpdate = patch_model(
+    MilestoneCreate, "MilestoneUpdate", exclude=("parent_type", "parent_id"),
+    nullable=("description", "date", "time", "assignee_id", "catalog_item_id"))
 
 
 class CalendarEvent(Record):
@@ -160,16 +153,7 @@ class CalendarEventCreate(InputModel):
     recurrence_end: Timestamp = None
 
 
-class CalendarEventUpdate(InputModel):
-    title: Title300 = None
-    description: Text5000 | None = None
-    start_date_time: Timestamp = None
-    end_date_time: Timestamp = None
-    all_day: bool = None
-    project_id: Uuid | None = None
-    client_id: Uuid | None = None
-    actionable: bool = None
-    completed_at: Timestamp | None = None
-    recurring: bool = None
-    rrule: Annotated[str, Field(max_length=500)] | None = None
-    recurrence_end: Timestamp | None = None
+CalendarEventUpdate = patch_model(
+    CalendarEventCreate, "CalendarEventUpdate",
+    nullable=("description", "project_id", "client_id", "rrule", "recurrence_end"),
+    extra={"completed_at": Timestamp | None})

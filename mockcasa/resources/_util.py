@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any, get_args
 
+from mockcasa.errors import Conflict
+
 
 def literal_values(literal: Any) -> list[str]:
     return list(get_args(literal))
@@ -34,3 +36,9 @@ def claim_number(org: Any, prefix: str, given: str | None = None) -> str:
         org.counters[prefix] = max(org.counters.get(prefix, 0), int(digits))
     return given
 
+
+
+def delete_drafts_only(noun: str, number: str, status: str, instead: str) -> None:
+    """Documents (invoices, proposals, contracts) can be deleted only while draft: 409 otherwise."""
+    if status != "draft":
+        raise Conflict(f"Only draft {noun}s can be deleted; {noun} {number} is {status}. {instead}")

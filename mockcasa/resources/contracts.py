@@ -14,7 +14,7 @@ from mockcasa.engine.spec import Ctx, Filter, Ref, Resource
 from mockcasa.errors import Conflict, Invalid
 from mockcasa.models.documents import Contract, ContractCreate, ContractStatus, ContractUpdate, SigningMode
 from mockcasa.resources._system import system_update
-from mockcasa.resources._util import claim_number, literal_values, money
+from mockcasa.resources._util import claim_number, delete_drafts_only, literal_values, money
 
 DRAFT_ONLY = ("title", "effective_date", "expiration_date")
 COUNTERSIGNER = "countersigner"
@@ -40,9 +40,7 @@ def on_update(ctx: Ctx, contract: Contract, changes: dict[str, Any]) -> dict[str
 
 
 def on_delete(ctx: Ctx, contract: Contract) -> None:
-    if contract.status != "draft":
-        raise Conflict(f"Only draft contracts can be deleted; contract {contract.contract_number} is "
-                       f"{contract.status}. Void or archive it instead.")
+    delete_drafts_only("contract", contract.contract_number, contract.status, "Void or archive it instead.")
 
 
 def on_seed(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from mockcasa.models.billing import Invoice, InvoiceCreate, InvoiceLineItemInput
 from mockcasa.models.common import derived_id, new_id
 from mockcasa.resources._dates import crossed
 from mockcasa.resources._ledger import OPEN_STATUSES, settle, status_events
-from mockcasa.resources._util import claim_number, literal_values, money
+from mockcasa.resources._util import claim_number, delete_drafts_only, literal_values, money
 from mockcasa.resources.payments import record_stripe_payment
 
 PAYMENT_TERM = timedelta(days=30)
@@ -135,9 +135,7 @@ def on_clock_change(ctx: Ctx, before: datetime, after: datetime) -> None:
 
 
 def on_delete(ctx: Ctx, invoice: Invoice) -> None:
-    if invoice.status != "draft":
-        raise Conflict(f"Only draft invoices can be deleted; invoice {invoice.invoice_number} is "
-                       f"{invoice.status}. Void it instead.")
+    delete_drafts_only("invoice", invoice.invoice_number, invoice.status, "Void it instead.")
 
 
 def _seed_lines(lines: list[Any], invoice_id: str | None) -> list[dict[str, Any]]:

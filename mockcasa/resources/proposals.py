@@ -17,7 +17,7 @@ from mockcasa.errors import Conflict
 from mockcasa.models.documents import Proposal, ProposalCreate, ProposalStatus, ProposalUpdate
 from mockcasa.resources._dates import crossed
 from mockcasa.resources._system import system_update
-from mockcasa.resources._util import claim_number, literal_values, money
+from mockcasa.resources._util import claim_number, delete_drafts_only, literal_values, money
 
 # The client answered, or the proposal was withdrawn: its status no longer moves through the API.
 SETTLED = ("accepted", "rejected", "void")
@@ -79,9 +79,7 @@ def on_clock_change(ctx: Ctx, before: datetime, after: datetime) -> None:
 
 
 def on_delete(ctx: Ctx, proposal: Proposal) -> None:
-    if proposal.status != "draft":
-        raise Conflict(f"Only draft proposals can be deleted; proposal {proposal.proposal_number} is "
-                       f"{proposal.status}. Void or archive it instead.")
+    delete_drafts_only("proposal", proposal.proposal_number, proposal.status, "Void or archive it instead.")
 
 
 def on_seed(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:

@@ -6,9 +6,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from mockcasa.documents import Document, DocumentError, read_document
+from mockcasa.documents import Document, DocumentError, read_document, read_each
 from mockcasa.scenarios.models import RuleSpec, ScenarioFile
 from mockcasa.scenarios.rules import FaultRules, Rule, compile_path
 
@@ -18,19 +16,13 @@ class ScenarioError(DocumentError):
 
 
 def parse_scenario(doc: Document) -> ScenarioFile:
-    try:
-        scenario = ScenarioFile.model_validate({} if doc.data is None else doc.data)
-    except ValidationError as exc:
-        raise ScenarioError(doc.validation_problems(exc)) from None
+    scenario = doc.validate(ScenarioFile, ScenarioError)
     _check_paths(doc, [(("rules", i), rule) for i, rule in enumerate(scenario.rules)])
     return scenario
 
 
 def parse_rule(doc: Document) -> RuleSpec:
-    try:
-        rule = RuleSpec.model_validate({} if doc.data is None else doc.data)
-    except ValidationError as exc:
-        raise ScenarioError(doc.validation_problems(exc)) from None
+    rule = doc.validate(RuleSpec, ScenarioError)
     _check_paths(doc, [((), rule)])
     return rule
 
@@ -57,16 +49,10 @@ def read_scenario(path: Path | str) -> ScenarioFile:
 
 def read_scenarios(paths: Iterable[Path | str]) -> list[tuple[ScenarioFile, str]]:
     """Every file's scenario and its name (or path), reporting all bad files together."""
-    scenarios, problems = [], []
-    for path in paths:
-        try:
-            scenario = read_scenario(path)
-            scenarios.append((scenario, scenario.name or str(path)))
-        except DocumentError as exc:
-            problems += exc.problems
-    if problems:
-        raise ScenarioError(problems)
-    return scenarios
+    def named(path: Path | str) -> tuple[ScenarioFile, str]:
+        scenario = read_scenario(path)
+        return scenario, scenario.name or str(path)
+    return read_each(paths, named, ScenarioError)
 
 
 def load_scenario_files(rules: FaultRules, paths: Iterable[Path | str]) -> list[Rule]:

@@ -9,9 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from mockcasa.documents import Document, DocumentError, read_document
+from mockcasa.documents import Document, DocumentError, read_document, read_each
 from mockcasa.seeding.models import SeedFile
 from mockcasa.seeding.staging import Staging
 from mockcasa.state import Organization, Sandbox
@@ -37,15 +35,7 @@ def load_seed_documents(sandbox: Sandbox, docs: Iterable[Document]) -> list[Orga
 
 def read_documents(paths: Iterable[Path | str]) -> list[Document]:
     """Read every file, reporting all unreadable or malformed ones together."""
-    docs, problems = [], []
-    for path in paths:
-        try:
-            docs.append(read_document(path))
-        except DocumentError as exc:
-            problems += exc.problems
-    if problems:
-        raise SeedError(problems)
-    return docs
+    return read_each(paths, read_document, SeedError)
 
 
 def load_seed_files(sandbox: Sandbox, paths: Iterable[Path | str]) -> list[str]:
@@ -76,10 +66,7 @@ def check_seed(sandbox: Sandbox, doc: Document) -> None:
 def read_seed(path: Path | str) -> SeedFile:
     """The file's seed model (format checks only; loading checks records and references too)."""
     doc = read_documents([path])[0]
-    try:
-        return SeedFile.model_validate({} if doc.data is None else doc.data)
-    except ValidationError as exc:
-        raise SeedError(doc.validation_problems(exc)) from None
+    return doc.validate(SeedFile, SeedError)
 
 
 def apply_seed(sandbox: Sandbox, seed: SeedFile | dict, source: str = "seed") -> list[str]:

@@ -1,20 +1,21 @@
-"""Dashboard-action tests: a frozen clock, the events the organization publishes, and a driver."""
+"""Dashboard-action tests: a frozen clock, a driver that records published events, and a client."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
-from tests.admin.dashboard import Dashboard
-
-NOW = datetime(2026, 5, 19, 10, 0, tzinfo=UTC)
+from tests.admin.dashboard import FROZEN_AT, Dashboard
 
 
 @pytest.fixture
 def dash(admin, api, sandbox) -> Dashboard:
     """Runs dashboard actions on ``api``'s organization (clock frozen at 2026-05-19T10:00:00Z)."""
-    api.org.clock.freeze(NOW)
+    api.org.clock.freeze(FROZEN_AT)
     recorder = Dashboard(admin, api)
     sandbox.listeners.append(recorder.record)
     return recorder
+
+
+@pytest.fixture
+async def client(api):
+    return await api.create("clients", name="Acme")

@@ -2,12 +2,7 @@
 
 import pytest
 
-TODAY = "2026-05-19"
-
-
-@pytest.fixture
-async def client(api):
-    return await api.create("clients", name="Acme")
+from tests.admin.dashboard import TODAY
 
 
 async def invoice_of(api, client, amount: float = 200, **fields) -> dict:

@@ -2,13 +2,7 @@
 
 import pytest
 
-NOW = "2026-05-19T10:00:00.000Z"
-UNKNOWN = "00000000-0000-4000-8000-00000000dead"
-
-
-@pytest.fixture
-async def client(api):
-    return await api.create("clients", name="Acme")
+from tests.admin.dashboard import NOW, UNKNOWN
 
 
 @pytest.fixture

@@ -80,31 +80,29 @@ def test_marker_mistakes_are_reported_with_what_was_expected(project):
     assert "Traceback" not in result.stdout.str()
 
 
-def test_a_bad_seed_fails_with_the_loaders_message(project):
-    project.makefile(".yaml", bad="organizations:\n  - currency: EURO\n")
-    project.makepyfile(test_bad="""
+def run_with_a_bad_file(project, kind: str, name: str, text: str, error: str):
+    """Run one test marked ``mockcasa(kind="name.yaml")`` over a bad file: it errors, no traceback shown."""
+    project.makefile(".yaml", **{name: text})
+    project.makepyfile(**{f"test_{name}": f"""
         import pytest
 
-        @pytest.mark.mockcasa(seed="bad.yaml")
-        def test_bad(mockcasa_app): pass
-    """)
+        @pytest.mark.mockcasa({kind}="{name}.yaml")
+        def test_{name}(mockcasa_app): pass
+    """})
     result = project.runpytest_inprocess()
     result.assert_outcomes(errors=1)
-    assert "Traceback" not in result.stdout.str() and "SeedError" not in result.stdout.str()
+    assert "Traceback" not in result.stdout.str() and error not in result.stdout.str()
+    return result
+
+
+def test_a_bad_seed_fails_with_the_loaders_message(project):
+    result = run_with_a_bad_file(project, "seed", "bad", "organizations:\n  - currency: EURO\n", "SeedError")
     assert re.search(r"bad\.yaml:2: organizations\[0\]\.currency: String should have at most 3 characters",
                      result.stdout.str())
 
 
 def test_a_bad_scenario_fails_with_the_loaders_message(project):
-    project.makefile(".yaml", broken="rules:\n  - action: {status: 418}\n")
-    project.makepyfile(test_broken="""
-        import pytest
-
-        @pytest.mark.mockcasa(scenario="broken.yaml")
-        def test_broken(mockcasa_app): pass
-    """)
-    result = project.runpytest_inprocess()
-    result.assert_outcomes(errors=1)
-    assert "Traceback" not in result.stdout.str() and "ScenarioError" not in result.stdout.str()
+    result = run_with_a_bad_file(project, "scenario", "broken", "rules:\n  - action: {status: 418}\n",
+                                 "ScenarioError")
     result.stdout.fnmatch_lines(["*could not load this test's scenario*",
                                  "*broken.yaml:2: rules[[]0[]].action.status*"])

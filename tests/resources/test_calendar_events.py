@@ -1,9 +1,12 @@
 """Calendar events: manual vs synced (read-only) events, time order, references and filters."""
 
+from functools import partial
+
 import pytest
 
 from mockcasa.errors import Invalid
 from mockcasa.resources.calendar_events import sync_event
+from tests.helpers import listed_ids
 from tests.resources.work_support import UNKNOWN, ctx_of, make_project, unchanged
 
 START, END = "2026-05-20T09:00:00.000Z", "2026-05-20T10:00:00.000Z"
@@ -103,10 +106,7 @@ async def test_filters(api):
     e3 = await event(api, "2026-05-20T09:00:00Z", "2026-05-20T10:00:00Z", projectId=project["id"],
                      clientId=project["clientId"])
 
-    async def ids(**params):
-        reply = await api.get("calendar-events", params=params)
-        assert reply.status == 200, reply
-        return {e["id"] for e in reply.body["data"]}
+    ids = partial(listed_ids, api, "calendar-events")
     assert await ids(projectId=project["id"]) == {e1["id"], e3["id"]}
     assert await ids(clientId=client["id"]) == {e2["id"]}
     assert await ids(startsAfter="2026-05-10T09:00:00.000Z") == {e2["id"], e3["id"]}

@@ -1,7 +1,10 @@
 """Catalog items: the contract's defaults, validation, references and filters."""
 
+from functools import partial
+
 import pytest
 
+from tests.helpers import listed_ids
 from tests.resources.work_support import UNKNOWN, make_project, member_id, unchanged
 
 
@@ -65,10 +68,7 @@ async def test_filters(api):
     c2 = await api.create("catalog-items", name="B", type="expense", status="archived")
     c3 = await api.create("catalog-items", name="C", type="expense", clientId=client["id"], status="paused")
 
-    async def ids(**params):
-        reply = await api.get("catalog-items", params=params)
-        assert reply.status == 200, reply
-        return {i["id"] for i in reply.body["data"]}
+    ids = partial(listed_ids, api, "catalog-items")
     assert await ids(type="expense") == {c2["id"], c3["id"]}
     assert await ids(status="archived") == {c2["id"]}
     assert await ids(clientId=client["id"]) == {c1["id"], c3["id"]}

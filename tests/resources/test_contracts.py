@@ -1,21 +1,17 @@
 """Contracts: draft creation, the limited PATCH, deletion, filters, and the signing flow actions."""
 
+from functools import partial
+
 import pytest
 
 from mockcasa.errors import Conflict, Invalid
-from tests.resources.money import UNKNOWN, act, freeze, listen, make_client, seed
+from tests.helpers import listed_ids
+from tests.resources.money import UNKNOWN, act, listen, make_client, seed
 
 NOW = "2026-05-19T10:00:00.000Z"
 
 
-@pytest.fixture(autouse=True)
-def frozen(org):
-    freeze(org)
-
-
-@pytest.fixture
-async def client(api):
-    return await make_client(api)
+pytestmark = pytest.mark.usefixtures("frozen")
 
 
 async def make(api, client, **fields) -> dict:
@@ -109,10 +105,7 @@ async def test_filters(api, client):
     act(api, "contracts", "send", sent["id"])
     theirs = await make(api, other)
 
-    async def ids(**params) -> set[str]:
-        reply = await api.get("contracts", params=params)
-        assert reply.status == 200, reply
-        return {c["id"] for c in reply.body["data"]}
+    ids = partial(listed_ids, api, "contracts")
     assert await ids(clientId=client["id"]) == {draft["id"], sent["id"]}
     assert await ids(status="draft") == {draft["id"], theirs["id"]}
     assert await ids(status="sent", clientId=client["id"]) == {sent["id"]}

@@ -1,8 +1,11 @@
 """Inquiries: always `new` on create, the status machine, conversion (admin action) and events."""
 
+from functools import partial
+
 import pytest
 
 from mockcasa.errors import Conflict, Invalid
+from tests.helpers import listed_ids
 from tests.resources.work_support import UNKNOWN, freeze, run_action, seed, unchanged
 
 
@@ -188,10 +191,7 @@ async def test_filters(api, sandbox):
     b = await inquiry(api)
     await api.patch(f"inquiries/{b['id']}", {"status": "qualified"})
 
-    async def ids(**params):
-        reply = await api.get("inquiries", params=params)
-        assert reply.status == 200, reply
-        return {i["id"] for i in reply.body["data"]}
+    ids = partial(listed_ids, api, "inquiries")
     assert await ids(source="referral") == {a["id"]}
     assert await ids(status="qualified") == {b["id"]}
     assert await ids(status="new", source="manual") == set()

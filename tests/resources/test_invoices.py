@@ -4,12 +4,9 @@ from datetime import timedelta
 
 import pytest
 
-from tests.resources.money import UNKNOWN, freeze, line, listen, make_client, make_invoice, pay
+from tests.resources.money import UNKNOWN, line, listen, make_client, make_invoice, pay
 
-
-@pytest.fixture(autouse=True)
-def frozen(org):
-    freeze(org)
+pytestmark = pytest.mark.usefixtures("frozen")
 
 
 async def test_create_computes_totals_defaults_and_number(api):

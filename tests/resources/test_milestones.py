@@ -1,9 +1,11 @@
 """Milestones: polymorphic parent, completion timestamps, time of day, sort order, filters."""
 
 from datetime import timedelta
+from functools import partial
 
 import pytest
 
+from tests.helpers import listed_ids
 from tests.resources.work_support import (
     UNKNOWN,
     freeze,
@@ -126,10 +128,7 @@ async def test_filters(api):
     m2 = await milestone_for(api, a["id"], status="completed")
     m3 = await milestone_for(api, b["id"], status="in-progress")
 
-    async def ids(**params):
-        reply = await api.get("milestones", params=params)
-        assert reply.status == 200, reply
-        return {m["id"] for m in reply.body["data"]}
+    ids = partial(listed_ids, api, "milestones")
     assert await ids(parentId=a["id"]) == {m1["id"], m2["id"]}
     assert await ids(parentType="projects") == {m1["id"], m2["id"], m3["id"]}
     assert await ids(parentType="proposals") == set()

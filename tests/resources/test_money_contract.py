@@ -9,12 +9,9 @@ from datetime import timedelta
 import pytest
 
 from mockcasa.resources.payouts import create_payout
-from tests.resources.money import UNKNOWN, act, freeze, line, make_client, make_invoice, pay, run, seed
+from tests.resources.money import UNKNOWN, act, line, make_client, make_invoice, pay, run, seed
 
-
-@pytest.fixture(autouse=True)
-def frozen(org):
-    freeze(org)
+pytestmark = pytest.mark.usefixtures("frozen")
 
 
 @pytest.fixture

@@ -1,13 +1,13 @@
 """Payments: manual only, kinds and signs, refunds, invoice checks, immutability, no DELETE, filters."""
 
+from functools import partial
+
 import pytest
 
-from tests.resources.money import TODAY, UNKNOWN, freeze, line, listen, make_client, make_invoice
+from tests.helpers import listed_ids
+from tests.resources.money import TODAY, UNKNOWN, line, listen, make_client, make_invoice
 
-
-@pytest.fixture(autouse=True)
-def frozen(org):
-    freeze(org)
+pytestmark = pytest.mark.usefixtures("frozen")
 
 
 @pytest.fixture
@@ -189,10 +189,7 @@ async def test_filters(api, invoice):
     loose = await api.create("payments", clientId=other["id"], amount=5, receivedDate=TODAY, method="cash",
                              kind="adjustment")
 
-    async def ids(**params) -> set[str]:
-        reply = await api.get("payments", params=params)
-        assert reply.status == 200, reply
-        return {p["id"] for p in reply.body["data"]}
+    ids = partial(listed_ids, api, "payments")
     assert await ids(clientId=invoice["clientId"]) == {refund["id"], first["id"]}
     assert await ids(invoiceId=invoice["id"], kind="payment") == {first["id"]}
     assert await ids(kind="refund") == {refund["id"]}

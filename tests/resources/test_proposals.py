@@ -1,21 +1,15 @@
 """Proposals: drafts on create, writable statuses, derived expiry, filters, deletion, system actions."""
 
 from datetime import timedelta
+from functools import partial
 
 import pytest
 
 from mockcasa.errors import Conflict
-from tests.resources.money import UNKNOWN, act, freeze, listen, make_client, seed
+from tests.helpers import listed_ids
+from tests.resources.money import UNKNOWN, act, listen, make_client, seed
 
-
-@pytest.fixture(autouse=True)
-def frozen(org):
-    freeze(org)
-
-
-@pytest.fixture
-async def client(api):
-    return await make_client(api)
+pytestmark = pytest.mark.usefixtures("frozen")
 
 
 async def make(api, client, **fields) -> dict:
@@ -117,10 +111,7 @@ async def test_filters(api, client):
     await api.patch(f"proposals/{archived['id']}", {"archived": True, "status": "sent"})
     theirs = await make(api, other)
 
-    async def ids(**params) -> set[str]:
-        reply = await api.get("proposals", params=params)
-        assert reply.status == 200, reply
-        return {p["id"] for p in reply.body["data"]}
+    ids = partial(listed_ids, api, "proposals")
     assert await ids(clientId=client["id"]) == {first["id"], archived["id"]}
     assert await ids(archived="true") == {archived["id"]}
     assert await ids(archived="false") == {first["id"], theirs["id"]}

@@ -5,17 +5,16 @@ These states have no public route; the tests drive them as the admin API will (r
 """
 
 from datetime import timedelta
+from functools import partial
 
 import pytest
 
 from mockcasa.errors import Conflict, Invalid
 from mockcasa.resources.payouts import create_payout
-from tests.resources.money import act, freeze, line, listen, make_client, make_invoice, pay, run, seed
+from tests.helpers import listed_ids
+from tests.resources.money import act, line, listen, make_client, make_invoice, pay, run, seed
 
-
-@pytest.fixture(autouse=True)
-def frozen(org):
-    freeze(org)
+pytestmark = pytest.mark.usefixtures("frozen")
 
 
 @pytest.fixture
@@ -146,10 +145,7 @@ async def test_payout_filters(api, org):
     undated = seed(api, "payouts", amount=5)
     assert undated.status == "pending" and undated.arrival_date is None and late.amount == 300.01
 
-    async def ids(**params) -> set[str]:
-        reply = await api.get("payouts", params=params)
-        assert reply.status == 200, reply
-        return {p["id"] for p in reply.body["data"]}
+    ids = partial(listed_ids, api, "payouts")
     assert await ids() == {early.id, middle.id, late.id, undated.id}
     assert await ids(status="paid") == {early.id}
     assert await ids(arrivalDateFrom="2026-05-10") == {middle.id, late.id}

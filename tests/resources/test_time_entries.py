@@ -1,8 +1,11 @@
 """Time entries: references, derived client, rates, billing freeze, filters and events."""
 
+from functools import partial
+
 import pytest
 
 from mockcasa.errors import Conflict, Invalid
+from tests.helpers import listed_ids
 from tests.resources.work_support import UNKNOWN, Invoices, make_project, member_id, run_action, unchanged
 
 
@@ -158,10 +161,7 @@ async def test_filters(api, sandbox):
     e2 = await entry_for(api, a, date="2026-05-10", billable=False, memberId=other_member)
     e3 = await entry_for(api, b, date="2026-05-20")
 
-    async def ids(**params):
-        reply = await api.get("time-entries", params=params)
-        assert reply.status == 200, reply
-        return {e["id"] for e in reply.body["data"]}
+    ids = partial(listed_ids, api, "time-entries")
     assert await ids(projectId=a["id"]) == {e1["id"], e2["id"]}
     assert await ids(clientId=b["clientId"]) == {e3["id"]}
     assert await ids(memberId=other_member) == {e2["id"]}

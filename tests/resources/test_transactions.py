@@ -1,8 +1,11 @@
 """Transactions: assignments and their references, billed amount, the billing freeze, filters."""
 
+from functools import partial
+
 import pytest
 
 from mockcasa.errors import Invalid
+from tests.helpers import listed_ids
 from tests.resources.work_support import UNKNOWN, Invoices, make_project, run_action, seed, unchanged
 
 
@@ -106,10 +109,7 @@ async def test_filters(api):
     t2 = await transaction(api, direction="revenue", status="paused")
     t3 = await transaction(api, direction="revenue", frequency="annual", status="archived")
 
-    async def ids(**params):
-        reply = await api.get("transactions", params=params)
-        assert reply.status == 200, reply
-        return {t["id"] for t in reply.body["data"]}
+    ids = partial(listed_ids, api, "transactions")
     assert await ids(direction="cost") == {t1["id"]}
     assert await ids(direction="revenue") == {t2["id"], t3["id"]}
     assert await ids(status="paused") == {t2["id"]}
