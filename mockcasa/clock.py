@@ -149,7 +149,7 @@ def format_timestamp(at: datetime) -> str:
     # Runs twice for every record served. Not strftime: its %Y drops leading zeros for years
     # before 1000 on glibc, and %-formatting is ~3x faster than it (~1.8x faster than an f-string).
     at = at.astimezone(UTC)
-    return "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ" % (at.year, at.month, at.day, at.hour, at.minute, at.second,
+    return "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ" % (at.year, at.month, at.day, at.hour, at.minute, at.second,  # noqa: UP031 (measured faster)
                                                     at.microsecond // 1000)
 
 
