@@ -56,7 +56,7 @@ class Organization:
         self.members: dict[str, Member] = {}
         self.counters: dict[str, int] = {}
         self.collections: dict[str, Collection] = {
-            name: Collection(spec.indexed_fields) for name, spec in resources.items()}
+            name: Collection(spec.indexed_fields, spec.ranged_fields) for name, spec in resources.items()}
         # Extension point for cross-cutting features (idempotency keys, rate windows, ...).
         self.extras: dict[str, Any] = {}
 

@@ -144,6 +144,7 @@ def make_handlers(spec: Resource) -> dict[str, Handler]:
         page = parse_int(query, "page", 1, 1, None)
         page_size = parse_int(query, "pageSize", 25, 1, 100)
         equals: dict[str, Any] = {}
+        ranges: dict[str, list[Any]] = {}
         checks: list[tuple[Any, Any]] = []
         details: dict[str, str] = {}
         for f in filters:
@@ -157,6 +158,8 @@ def make_handlers(spec: Resource) -> dict[str, Handler]:
                 continue
             if f.match == "eq" and not f.derived:
                 equals[f.field] = value
+            elif f.bound and not f.derived:
+                ranges.setdefault(f.field, [None, None])[0 if f.bound == ">=" else 1] = value
             else:
                 checks.append((f, value))
         if details:
@@ -175,7 +178,7 @@ def make_handlers(spec: Resource) -> dict[str, Handler]:
                         return False
                 return True
         offset = (page - 1) * page_size
-        records, total = ctx.org[spec.name].page(equals, predicate, offset, page_size)
+        records, total = ctx.org[spec.name].page(equals, predicate, offset, page_size, ranges)
         total_pages = -(-total // page_size)
         pagination = (b'{"page":%d,"pageSize":%d,"total":%d,"totalPages":%d,"hasMore":%s}'
                       % (page, page_size, total, total_pages, b"true" if page < total_pages else b"false"))

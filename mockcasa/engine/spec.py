@@ -74,6 +74,8 @@ class Filter:
     match: str | Callable[[Any, Any], bool] = "eq"
     # A filter on a computed field (invoice status) is checked on the derived record, not an index.
     derived: bool = False
+    # ">=" or "<=" for an inclusive range end (dateFrom, startsBefore): served by a range index.
+    bound: str | None = None
 
     @classmethod
     def enum(cls, param: str, values: list[str], field: str | None = None) -> Filter:
@@ -99,7 +101,7 @@ class Filter:
     @classmethod
     def date_bound(cls, param: str, field: str, op: str) -> Filter:
         """Inclusive date range end: ``op`` is ">=" or "<="."""
-        return cls(param, field, _parse_date, {"type": "string", "format": "date"}, match=_bound(op))
+        return cls(param, field, _parse_date, {"type": "string", "format": "date"}, match=_bound(op), bound=op)
 
     @classmethod
     def timestamp_bound(cls, param: str, field: str, op: str) -> Filter:
@@ -109,7 +111,7 @@ class Filter:
             except ValueError:
                 raise ValueError("must be an ISO 8601 timestamp such as 2026-05-19T10:00:00.000Z") from None
         return cls(param, field, parse, {"type": "string", "format": "date-time",
-                                         "description": "ISO 8601 timestamp (UTC)"}, match=_bound(op))
+                                         "description": "ISO 8601 timestamp (UTC)"}, match=_bound(op), bound=op)
 
 
 def _bound(op: str) -> Callable[[Any, Any], bool]:
@@ -198,6 +200,11 @@ class Resource:
         fields = [f.field for f in self.filters if f.match == "eq" and f.field and not f.derived]
         fields += [r.field for r in self.refs] + list(self.extra_indexes)
         return tuple(dict.fromkeys(fields))
+
+    @property
+    def ranged_fields(self) -> tuple[str, ...]:
+        """Fields with range filters (dateFrom/dateTo, startsAfter/startsBefore): kept in value order."""
+        return tuple(dict.fromkeys(f.field for f in self.filters if f.bound and f.field and not f.derived))
 
     @property
     def read_scope(self) -> str:
