@@ -11,24 +11,24 @@ from pathlib import Path
 from bench.http_bench import ROOT, mockcasa_server
 
 
-def interpreter_floor(runs: int = 5) -> float:
-    """Seconds for ``python -c pass``: what any Python server pays before its first import."""
+def _best_of(code: str, runs: int) -> float:
+    """Seconds for ``python -c code``, best of ``runs``."""
     samples = []
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        subprocess.run([sys.executable, "-c", code], check=True)
         samples.append(time.perf_counter() - started)
     return min(samples)
+
+
+def interpreter_floor(runs: int = 5) -> float:
+    """Seconds for ``python -c pass``: what any Python server pays before its first import."""
+    return _best_of("pass", runs)
 
 
 def import_seconds(runs: int = 5) -> float:
-    """Seconds for ``python -c 'import mockcasa.app'`` minus the interpreter floor (best of ``runs``)."""
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "import mockcasa.cli, mockcasa.app"], check=True)
-        samples.append(time.perf_counter() - started)
-    return min(samples)
+    """Seconds for ``python -c 'import mockcasa.cli, mockcasa.app'`` (best of ``runs``; includes the floor)."""
+    return _best_of("import mockcasa.cli, mockcasa.app", runs)
 
 
 def cold_start(log_dir: Path, runs: int = 7) -> dict:
