@@ -9,30 +9,16 @@ deliveries have their own modules, each with an in-process and a live (admin API
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from mockcasa.clock import Clock, parse_duration
+from mockcasa.clock import Clock
 
 Runner = Callable[..., Any]
 
 
 def call_directly(fn: Callable[..., Any], *args: Any) -> Any:
     return fn(*args)
-
-
-def instant(at: datetime | date | str) -> datetime:
-    """``datetime``, ``date``, ``"2026-05-19"`` or ``"2026-05-19T10:00:00Z"`` as an aware UTC instant."""
-    if isinstance(at, str):
-        at = datetime.fromisoformat(at) if "T" in at else date.fromisoformat(at)
-    if not isinstance(at, datetime):
-        at = datetime.combine(at, time())
-    return at
-
-
-def duration(by: timedelta | float | str) -> timedelta:
-    """``timedelta``, seconds, or ``"90s"``, ``"15m"``, ``"24h"``, ``"30d"``, ``"1d12h"``."""
-    return by if isinstance(by, timedelta) else parse_duration(by)
 
 
 class ClockControl:
@@ -50,14 +36,14 @@ class ClockControl:
 
     def freeze(self, at: datetime | date | str | None = None) -> datetime:
         """Stop time (at ``at``, default the current mock instant)."""
-        return self._run(self._clock.freeze, None if at is None else instant(at))
+        return self._run(self._clock.freeze, at)
 
     def set(self, at: datetime | date | str) -> datetime:
         """Jump to ``at``; a frozen clock stays frozen."""
-        return self._run(self._clock.set, instant(at))
+        return self._run(self._clock.set, at)
 
     def advance(self, by: timedelta | float | str) -> datetime:
-        return self._run(self._clock.advance, duration(by))
+        return self._run(self._clock.advance, by)
 
     def unfreeze(self) -> datetime:
         return self._run(self._clock.unfreeze)
