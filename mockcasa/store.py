@@ -18,7 +18,6 @@ from itertools import product
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic_core import to_jsonable_python
 from sortedcontainers import SortedList
 
 Predicate = Callable[[Any], bool]
@@ -275,12 +274,3 @@ def share_fields_sets(model: BaseModel, pool: dict[frozenset[str], set[str]]) ->
         elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
             for item in value:
                 share_fields_sets(item, pool)
-
-
-def snapshot_record(record: BaseModel) -> dict[str, Any]:
-    """A record as plain JSON-ready data, including internal (never served) fields."""
-    data = record.model_dump(mode="json", by_alias=False)
-    for name, field in type(record).model_fields.items():
-        if field.exclude:  # model_dump leaves out internal fields; a snapshot must keep them
-            data[name] = to_jsonable_python(getattr(record, name))
-    return data
