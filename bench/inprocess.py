@@ -27,8 +27,8 @@ from aiohttp.test_utils import make_mocked_request
 
 from mockcasa import create_app
 from mockcasa.config import Settings
-from mockcasa.engine.handlers import create_record
-from mockcasa.engine.spec import Ctx
+from mockcasa.engine.records import create_record
+from mockcasa.engine.resource import Ctx
 from mockcasa.keys import SANDBOX
 from mockcasa.state import Organization, Sandbox
 
@@ -87,12 +87,12 @@ def fresh_org(count: int) -> dict[str, Any]:
 
 def fill_clients(sandbox: Sandbox, org: Organization, count: int) -> None:
     """``count`` clients, statuses in rotation, each created 1 ms after the previous one."""
-    spec = sandbox.resources["clients"]
+    resource = sandbox.resources["clients"]
     org.clock.freeze(EPOCH)
     step = timedelta(milliseconds=1)
     for i in range(count):
         # A context per record, as per request: its queued webhook events go with it.
-        create_record(spec, Ctx(org=org, sandbox=sandbox), {"name": f"Client {i:07d}", "status": STATUSES[i % 3],
+        create_record(resource, Ctx(org=org, sandbox=sandbox), {"name": f"Client {i:07d}", "status": STATUSES[i % 3],
                                   "notes": "A client created by the benchmark"})
         org.clock.advance(step)
 
@@ -105,11 +105,11 @@ def fill_projects(sandbox: Sandbox, org: Organization, count: int) -> list[str]:
     if not len(org["clients"]):
         fill_clients(sandbox, org, CLIENTS_PER_PROJECT_SET)
     clients = list(org["clients"].records)[:CLIENTS_PER_PROJECT_SET]
-    spec = sandbox.resources["projects"]
+    resource = sandbox.resources["projects"]
     step = timedelta(milliseconds=1)
     for i in range(count):
         client = clients[0] if i % 2 == 0 else clients[1 + i % (len(clients) - 1)]
-        create_record(spec, Ctx(org=org, sandbox=sandbox), {"name": f"Project {i:07d}", "client_id": client,
+        create_record(resource, Ctx(org=org, sandbox=sandbox), {"name": f"Project {i:07d}", "client_id": client,
                                   "status": PROJECT_STATUSES[(i // 2) % 3], "contract_value": 1200.5})
         org.clock.advance(step)
     return clients
@@ -123,10 +123,10 @@ def rss_bytes() -> int:
 def memory(records: int) -> dict[str, Any]:
     """Bytes per record: traced Python allocations, then the process RSS delta (separate orgs)."""
     out: dict[str, Any] = {"records": records}
-    for resource in ("clients", "projects"):
+    for resource_name in ("clients", "projects"):
         _, sandbox = new_app()
-        fill = fill_clients if resource == "clients" else fill_projects
-        if resource == "projects":  # the 1,000 clients the projects point at are not counted
+        fill = fill_clients if resource_name == "clients" else fill_projects
+        if resource_name == "projects":  # the 1,000 clients the projects point at are not counted
             org = sandbox.create_organization()
             fill_clients(sandbox, org, CLIENTS_PER_PROJECT_SET)
         else:
@@ -138,13 +138,13 @@ def memory(records: int) -> dict[str, Any]:
         gc.collect()
         traced = tracemalloc.get_traced_memory()[0] - before
         tracemalloc.stop()
-        org.collections[resource].clear()
+        org.collections[resource_name].clear()
         gc.collect()
         rss_before = rss_bytes()
         fill(sandbox, org, records)
         gc.collect()
         rss = rss_bytes() - rss_before
-        out[resource] = {"traced_per_record": traced / records, "rss_per_record": rss / records}
+        out[resource_name] = {"traced_per_record": traced / records, "rss_per_record": rss / records}
     return out
 
 

@@ -12,7 +12,7 @@ from aiohttp import web
 
 from mockcasa.admin import setup_admin
 from mockcasa.config import Settings, default_seed
-from mockcasa.engine.handlers import add_routes, json_response
+from mockcasa.engine.routes import add_routes, json_response
 from mockcasa.http.auth import principal_of
 from mockcasa.http.envelope import envelope_middleware
 from mockcasa.http.idempotency import idempotency_middleware

@@ -43,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
 def serve(args: argparse.Namespace) -> int:
     from mockcasa.admin import ADMIN_TOKEN
     from mockcasa.app import create_app
-    from mockcasa.documents import DocumentError
+    from mockcasa.source_files import DocumentError
 
     settings = Settings.from_env(host=args.host, port=args.port, seeds=args.seeds, scenarios=args.scenarios,
                                  rate_limit=args.rate_limit, rate_limit_window=args.rate_limit_window,
@@ -77,7 +77,7 @@ def serve(args: argparse.Namespace) -> int:
 
 def validate(args: argparse.Namespace) -> int:
     """Check each file as the server would load it (records, references, rules), changing nothing."""
-    from mockcasa.documents import DocumentError
+    from mockcasa.source_files import DocumentError
     from mockcasa.resources import all_resources, all_scopes
     from mockcasa.scenarios import parse_scenario
     from mockcasa.seeding import check_seed

@@ -1,4 +1,4 @@
-"""The served OpenAPI 3.1 document, generated from the pydantic models and resource specs."""
+"""The served OpenAPI 3.1 document, generated from the pydantic models and resource declarations."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from mockcasa import __version__
-from mockcasa.engine.spec import Resource
+from mockcasa.engine.resource import Resource
 
 REF = "#/components/schemas/{model}"
 ERROR_TEXT = {
@@ -61,17 +61,17 @@ def _clean(node: Any, names: bool = False) -> Any:
 
 def component_schemas(resources: dict[str, Resource]) -> dict[str, Any]:
     models: list[tuple[type[BaseModel], str]] = []
-    for spec in resources.values():
-        models.append((spec.model, "serialization"))
-        for input_model in (spec.create_model, spec.update_model):
+    for resource in resources.values():
+        models.append((resource.model, "serialization"))
+        for input_model in (resource.create_model, resource.update_model):
             if input_model is not None:
                 models.append((input_model, "validation"))
     _, top = models_json_schema(models, ref_template=REF)
     schemas = {name: _clean(s) for name, s in top.get("$defs", {}).items()}
     schemas["ApiError"] = ERROR_SCHEMA
     schemas["PaginationMeta"] = PAGINATION_SCHEMA
-    for spec in resources.values():
-        name = spec.model.__name__
+    for resource in resources.values():
+        name = resource.model.__name__
         schemas[f"{name}List"] = {
             "type": "object", "required": ["data", "pagination"],
             "properties": {"data": {"type": "array", "items": {"$ref": REF.format(model=name)}},
@@ -83,9 +83,9 @@ def _json(ref: str) -> dict:
     return {"application/json": {"schema": {"$ref": REF.format(model=ref)}}}
 
 
-def _operation(spec: Resource, op: str) -> dict[str, Any]:
+def _operation(resource: Resource, op: str) -> dict[str, Any]:
     success, errors = STATUSES[op]
-    name = spec.model.__name__
+    name = resource.model.__name__
     body = {"list": f"{name}List", "create": name, "get": name, "update": name}.get(op)
     responses: dict[str, Any] = {success: {"description": {"201": "Created", "204": "Deleted"}.get(success, "OK")}}
     if body:
@@ -101,20 +101,20 @@ def _operation(spec: Resource, op: str) -> dict[str, Any]:
                     "schema": {"type": "integer", "minimum": 1, "default": 1}},
                    {"name": "pageSize", "in": "query", "required": False,
                     "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 25}}]
-        params += [{"name": f.param, "in": "query", "required": False, "schema": f.schema} for f in spec.filters]
+        params += [{"name": f.param, "in": "query", "required": False, "schema": f.schema} for f in resource.filters]
     if op in ("create", "update"):
         params.append({"name": "Idempotency-Key", "in": "header", "required": False,
                        "description": "Makes the request safely retryable for 24 hours: the same key with the "
                                       "same request replays the first response; with a different request, 409.",
                        "schema": {"type": "string", "minLength": 1, "maxLength": 255}})
     operation: dict[str, Any] = {
-        "operationId": spec.operation_id(op), "tags": [spec.tag],
+        "operationId": resource.operation_id(op), "tags": [resource.tag],
         "security": [{"apiKey": []}, {"bearer": []}],
         "parameters": params, "responses": responses,
     }
-    if op in spec.descriptions:
-        operation["description"] = spec.descriptions[op]
-    model = {"create": spec.create_model, "update": spec.update_model}.get(op)
+    if op in resource.descriptions:
+        operation["description"] = resource.descriptions[op]
+    model = {"create": resource.create_model, "update": resource.update_model}.get(op)
     if model is not None:
         operation["requestBody"] = {"required": True, "content": _json(model.__name__)}
     return operation
@@ -123,10 +123,10 @@ def _operation(spec: Resource, op: str) -> dict[str, Any]:
 def build_document(resources: dict[str, Resource], server_url: str | None = None) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     methods = {"list": "get", "create": "post", "get": "get", "update": "patch", "delete": "delete"}
-    for spec in resources.values():
-        for op in spec.operations:
-            path = f"/api/v1/{spec.name}" + ("/{id}" if op in ("get", "update", "delete") else "")
-            paths.setdefault(path, {})[methods[op]] = _operation(spec, op)
+    for resource in resources.values():
+        for op in resource.operations:
+            path = f"/api/v1/{resource.name}" + ("/{id}" if op in ("get", "update", "delete") else "")
+            paths.setdefault(path, {})[methods[op]] = _operation(resource, op)
     document = {
         "openapi": "3.1.0",
         "info": {"title": "ClientCasa API (mockcasa sandbox)", "version": "1.0.0",

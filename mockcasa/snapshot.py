@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.alias_generators import to_camel
 
-from mockcasa.documents import Document, DocumentError, Loc, Problem
+from mockcasa.source_files import Document, DocumentError, Loc, Problem
 from mockcasa.models.common import is_uuid
 from mockcasa.seeding.organization import dangling_references
 from mockcasa.state import ApiKey, Organization, Sandbox
@@ -124,24 +124,24 @@ def build_organization(sandbox: Sandbox, data: OrganizationData, doc: Document, 
     org.counters = dict(data.counters)
     added = []
     for name, records in data.records.items():
-        spec = sandbox.resources.get(name)
-        if spec is None:
+        resource = sandbox.resources.get(name)
+        if resource is None:
             problems.append(doc.problem(loc + ("records", name), "unknown resource"))
             continue
         for i, raw in enumerate(records):
             where = loc + ("records", name, i)
             try:
-                record = spec.model.model_validate(raw)
+                record = resource.model.model_validate(raw)
             except ValidationError as exc:
                 problems += doc.validation_problems(exc, where)
                 continue
             if record.id in org[name].records:
-                problems.append(doc.problem(where + ("id",), f"duplicate {spec.singular} id {record.id}"))
+                problems.append(doc.problem(where + ("id",), f"duplicate {resource.singular} id {record.id}"))
                 continue
             org[name].add(record)
-            added.append((spec, record, where))
-    for spec, record, where in added:
-        for field, reason in dangling_references(sandbox.resources, org, spec, record):
+            added.append((resource, record, where))
+    for resource, record, where in added:
+        for field, reason in dangling_references(sandbox.resources, org, resource, record):
             problems.append(doc.problem(where + field, reason))
     return org
 

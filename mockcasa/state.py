@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import copy
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -20,7 +21,7 @@ from mockcasa.models.common import new_id
 from mockcasa.store import Collection
 
 if TYPE_CHECKING:
-    from mockcasa.engine.spec import Resource
+    from mockcasa.engine.resource import Resource
 
 
 @dataclass
@@ -56,12 +57,40 @@ class Organization:
         self.members: dict[str, Member] = {}
         self.counters: dict[str, int] = {}
         self.collections: dict[str, Collection] = {
-            name: Collection(spec.indexed_fields, spec.ranged_fields) for name, spec in resources.items()}
+            name: Collection(resource.indexed_fields, resource.ranged_fields) for name, resource in resources.items()}
         # Extension point for cross-cutting features (idempotency keys, rate windows, ...).
         self.extras: dict[str, Any] = {}
 
-    def __getitem__(self, resource: str) -> Collection:
-        return self.collections[resource]
+    def __getitem__(self, resource_name: str) -> Collection:
+        return self.collections[resource_name]
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing: if the block raises, every record, index and counter is as it was.
+
+        Collections log how to take back each change while the block runs; nested blocks join
+        the outer one. Requests, dashboard actions and clock hooks run their changes in one.
+        """
+        collections = self.collections.values()
+        if any(c.undo is not None for c in collections):
+            yield
+            return
+        undo: list = []
+        counters, members = dict(self.counters), dict(self.members)
+        for c in collections:
+            c.undo = undo
+        try:
+            yield
+        except BaseException:
+            for c in collections:
+                c.undo = None
+            for collection, change, record in reversed(undo):
+                collection.take_back(change, record)
+            self.counters, self.members = counters, members
+            raise
+        finally:
+            for c in collections:
+                c.undo = None
 
     def next_number(self, prefix: str) -> str:
         """Sequential document numbers per organization: INV-0001, PROP-0001, CON-0001."""
@@ -131,16 +160,16 @@ class Sandbox:
         The span starts where the last run ended (``org.observed_at``) when that is earlier, so
         real time that flowed by on a running clock before a jump is covered too.
         """
-        from mockcasa.engine.spec import Ctx
+        from mockcasa.engine.resource import Ctx
 
         observed = getattr(org, "observed_at", None)
         if observed is not None and observed < before <= after:
             before = observed
         org.observed_at = after
         ctx = Ctx(org=org, sandbox=self)
-        for spec in self.resources.values():
-            if spec.on_clock_change is not None:
-                spec.on_clock_change(ctx, before, after)
+        for resource in self.resources.values():
+            if resource.on_clock_change is not None:
+                resource.on_clock_change(ctx, before, after)
         if ctx.events:
             self.publish(org, ctx.events)
 

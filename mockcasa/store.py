@@ -33,7 +33,7 @@ def _order_key(record: Any) -> tuple[float, str]:
 
 
 class Collection:
-    __slots__ = ("_combined", "_field_sets", "_indexes", "_order", "_ranges", "records")
+    __slots__ = ("_combined", "_field_sets", "_indexes", "_order", "_ranges", "records", "undo")
 
     def __init__(self, indexed_fields: Iterable[str] = (), ranged_fields: Iterable[str] = ()) -> None:
         self.records: dict[str, Any] = {}
@@ -44,6 +44,8 @@ class Collection:
         self._combined: dict[tuple[str, ...], dict[tuple, SortedList]] = {}
         # field -> (value, order key) for every record whose value is not None, in value order.
         self._ranges: dict[str, SortedList] = {f: SortedList() for f in ranged_fields}
+        # While a transaction is open: how to take back each change, in order (see ``rollback``).
+        self.undo: list[tuple[Collection, str, Any]] | None = None
 
     def __len__(self) -> int:
         return len(self.records)
@@ -57,6 +59,8 @@ class Collection:
         return self.records.get(record_id)
 
     def add(self, record: Any) -> None:
+        if self.undo is not None:
+            self.undo.append((self, "added", record))
         if isinstance(record, BaseModel):
             share_fields_sets(record, self._field_sets)
         key = _order_key(record)
@@ -74,6 +78,8 @@ class Collection:
     def remove(self, record: Any) -> None:
         # Keys are recomputed from the stored version: stored records are never changed in place.
         old = self.records.pop(record.id)
+        if self.undo is not None:
+            self.undo.append((self, "removed", old))
         key = _order_key(old)
         self._order.remove(key)
         for field, index in self._indexes.items():
@@ -92,11 +98,22 @@ class Collection:
                 and all(getattr(old, f) == getattr(record, f) for f in (*self._indexes, *self._ranges)):
             if isinstance(record, BaseModel):
                 share_fields_sets(record, self._field_sets)
+            if self.undo is not None:
+                self.undo.append((self, "swapped", old))
             self.records[record.id] = record
             return
         if old is not None:
             self.remove(old)
         self.add(record)
+
+    def take_back(self, change: str, record: Any) -> None:
+        """Undo one logged change (``rollback`` calls this newest first, with logging off)."""
+        if change == "added":
+            self.remove(record)
+        elif change == "removed":
+            self.add(record)
+        else:
+            self.records[record.id] = record
 
     def copy(self) -> Collection:
         """An independent copy (records are immutable and shared); used to stage changes aside."""

@@ -17,8 +17,9 @@ from typing import Any
 from aiohttp import web
 
 from mockcasa.admin.common import AdminRoute, organization, reply
-from mockcasa.engine.handlers import dump, json_response, render
-from mockcasa.engine.spec import Ctx, Resource
+from mockcasa.engine.records import dump, publish, render
+from mockcasa.engine.routes import json_response
+from mockcasa.engine.resource import Ctx, Resource
 from mockcasa.errors import Invalid, NotFound
 from mockcasa.keys import SANDBOX
 
@@ -26,9 +27,9 @@ from mockcasa.keys import SANDBOX
 async def list_actions(request: web.Request) -> web.Response:
     resources = request.app[SANDBOX].resources
     return reply({
-        "actions": {name: sorted(spec.actions) for name, spec in resources.items() if spec.actions},
-        "collectionActions": {name: sorted(spec.collection_actions)
-                              for name, spec in resources.items() if spec.collection_actions},
+        "actions": {name: sorted(resource.actions) for name, resource in resources.items() if resource.actions},
+        "collectionActions": {name: sorted(resource.collection_actions)
+                              for name, resource in resources.items() if resource.collection_actions},
     })
 
 
@@ -48,55 +49,52 @@ async def _params(request: web.Request) -> dict:
 
 def _resource(request: web.Request) -> Resource:
     resources = request.app[SANDBOX].resources
-    spec = resources.get(request.match_info["resource"])
-    if spec is None:
+    resource = resources.get(request.match_info["resource"])
+    if resource is None:
         raise NotFound(f"No resource named {request.match_info['resource']!r}; known: {', '.join(resources)}.")
-    return spec
+    return resource
 
 
-def _action(spec: Resource, declared: dict[str, Callable], name: str, kind: str) -> Callable:
+def _action(resource: Resource, declared: dict[str, Callable], name: str, kind: str) -> Callable:
     action = declared.get(name)
     if action is None:
         known = ", ".join(sorted(declared)) or "none"
-        raise NotFound(f"{spec.name} has no {kind} {name!r} (available: {known}).",
+        raise NotFound(f"{resource.name} has no {kind} {name!r} (available: {known}).",
                        {"availableActions": sorted(declared)})
     return action
 
 
 async def _staged(request: web.Request, run: Callable[[Ctx, dict], Any]) -> tuple[Ctx, Any]:
-    """Run ``run(ctx, params)`` on a copy of the organization; adopt it and publish its events on success."""
+    """Run ``run(ctx, params)`` in one transaction of the organization; publish its events on success."""
     org = organization(request)
-    sandbox = request.app[SANDBOX]
     params = await _params(request)
-    ctx = Ctx(org=org.copy(), sandbox=sandbox)
-    result = run(ctx, params)
-    org.adopt(ctx.org)
-    ctx.org = org
-    if ctx.events:
-        sandbox.publish(org, ctx.events)
+    ctx = Ctx(org=org, sandbox=request.app[SANDBOX])
+    with org.transaction():
+        result = run(ctx, params)
+    publish(ctx)
     return ctx, result
 
 
 async def run_action(request: web.Request) -> web.Response:
-    spec = _resource(request)
-    action = _action(spec, spec.actions, request.match_info["action"], "action")
+    resource = _resource(request)
+    action = _action(resource, resource.actions, request.match_info["action"], "action")
 
     def run(ctx: Ctx, params: dict) -> Any:
-        record = ctx.find(spec.name, request.match_info["id"])
-        result = action(ctx, render(spec, ctx, record), params)
-        return result if result is not None else ctx.org[spec.name].get(record.id)
+        record = ctx.find(resource.name, request.match_info["id"])
+        result = action(ctx, render(resource, ctx, record), params)
+        return result if result is not None else ctx.org[resource.name].get(record.id)
 
     ctx, result = await _staged(request, run)
     if result is None:
         return web.Response(status=204)
-    return json_response(dump(render(spec, ctx, result)))
+    return json_response(dump(render(resource, ctx, result)))
 
 
 async def run_collection_action(request: web.Request) -> web.Response:
-    spec = _resource(request)
-    action = _action(spec, spec.collection_actions, request.match_info["action"], "collection action")
+    resource = _resource(request)
+    action = _action(resource, resource.collection_actions, request.match_info["action"], "collection action")
     ctx, record = await _staged(request, lambda ctx, params: action(ctx, params))
-    return json_response(dump(render(spec, ctx, record)), status=201)
+    return json_response(dump(render(resource, ctx, record)), status=201)
 
 
 ROUTES = [

@@ -11,7 +11,7 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
-from mockcasa.documents import Document, DocumentError, parse_json, parse_yaml
+from mockcasa.source_files import Document, DocumentError, parse_json, parse_yaml
 from mockcasa.errors import Invalid, NotFound, Unauthorized
 from mockcasa.keys import SANDBOX
 from mockcasa.state import ApiKey, Organization

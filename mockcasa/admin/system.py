@@ -6,7 +6,7 @@ from aiohttp import web
 
 from mockcasa import __version__
 from mockcasa.admin.common import STARTUP, AdminRoute, describe_organization, document_body, invalid, reply
-from mockcasa.documents import Document
+from mockcasa.source_files import Document
 from mockcasa.http.journal import JOURNAL
 from mockcasa.keys import SANDBOX
 from mockcasa.scenarios import FAULTS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from mockcasa.engine.spec import Resource
+from mockcasa.engine.resource import Resource
 
 # Order matters only for the served OpenAPI document (the contract's order).
 MODULES = (
@@ -18,15 +18,15 @@ MODULES = (
 def all_resources() -> dict[str, Resource]:
     resources = {}
     for module in MODULES:
-        spec: Resource = import_module(f"mockcasa.resources.{module}").RESOURCE
-        resources[spec.name] = spec
+        resource: Resource = import_module(f"mockcasa.resources.{module}").RESOURCE
+        resources[resource.name] = resource
     return resources
 
 
 def all_scopes(resources: dict[str, Resource]) -> frozenset[str]:
     scopes = set()
-    for spec in resources.values():
-        scopes.add(spec.read_scope)
-        if set(spec.operations) - {"list", "get"}:
-            scopes.add(spec.write_scope)
+    for resource in resources.values():
+        scopes.add(resource.read_scope)
+        if set(resource.operations) - {"list", "get"}:
+            scopes.add(resource.write_scope)
     return frozenset(scopes)

@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from mockcasa.engine.spec import Ctx
+from mockcasa.engine.resource import Ctx
 from mockcasa.resources._system import system_update
 from mockcasa.resources._util import money
 

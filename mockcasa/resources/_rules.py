@@ -13,8 +13,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from mockcasa.engine.body import describe, validation_details
-from mockcasa.engine.handlers import check_refs
-from mockcasa.engine.spec import Ctx, Hook, Resource
+from mockcasa.engine.records import check_refs
+from mockcasa.engine.resource import Ctx, Hook, Resource
 from mockcasa.errors import Conflict, Invalid
 
 RECORD_FIELDS = ("id", "created_at", "updated_at")
@@ -32,16 +32,16 @@ def require_member(ctx: Ctx, member_id: str | None, field_name: str) -> None:
                       reason=f"no member with id {member_id!r} belongs to this organization")
 
 
-def find_optional(ctx: Ctx, resource: str, record_id: str | None) -> Any | None:
+def find_optional(ctx: Ctx, resource_name: str, record_id: str | None) -> Any | None:
     """A record of a resource this build may not have (proposals, invoices); None when absent."""
-    collection = ctx.org.collections.get(resource)
+    collection = ctx.org.collections.get(resource_name)
     return collection.get(record_id) if collection is not None and record_id else None
 
 
-def lookup_optional(ctx: Ctx, resource: str, record_id: str | None, field_name: str,
+def lookup_optional(ctx: Ctx, resource_name: str, record_id: str | None, field_name: str,
                     singular: str) -> Any:
     """Like ``Ctx.lookup`` (400 naming the field) for a resource found by collection name only."""
-    record = find_optional(ctx, resource, record_id)
+    record = find_optional(ctx, resource_name, record_id)
     if record is None:
         raise Invalid(field=field_name,
                       reason=f"no {singular} with id {record_id!r} exists in this organization")
@@ -53,9 +53,9 @@ def lookup_optional(ctx: Ctx, resource: str, record_id: str | None, field_name: 
 def billed_invoice(ctx: Ctx, invoice_id: str | None) -> Any | None:
     """The invoice as the API would show it now (its status is derived on read), or None."""
     invoice = find_optional(ctx, "invoices", invoice_id)
-    spec = ctx.sandbox.resources.get("invoices")
-    if invoice is not None and spec is not None and spec.derive:
-        invoice = spec.derive(ctx, invoice)
+    resource = ctx.sandbox.resources.get("invoices")
+    if invoice is not None and resource is not None and resource.derive:
+        invoice = resource.derive(ctx, invoice)
     return invoice
 
 
@@ -69,13 +69,13 @@ def refuse_if_billed(ctx: Ctx, record: Any, freezing: frozenset[str], singular: 
                        f"longer be {verb}.", {"invoiceId": record.invoice_id, "invoiceStatus": status})
 
 
-def bill_action(resource: str, *, frozen_by: frozenset[str], same_client: bool = False) -> Hook:
+def bill_action(resource_name: str, *, frozen_by: frozenset[str], same_client: bool = False) -> Hook:
     """Admin action ``bill``: link a record to an invoice (``{"invoiceId": id}``; null unbills it).
 
     A record its invoice freezes (``frozen_by`` its status) cannot be moved or unbilled either (409).
     """
     def bill(ctx: Ctx, record: Any, params: dict[str, Any]) -> Any:
-        refuse_if_billed(ctx, record, frozen_by, ctx.sandbox.resources[resource].singular, "billed elsewhere")
+        refuse_if_billed(ctx, record, frozen_by, ctx.sandbox.resources[resource_name].singular, "billed elsewhere")
         invoice_id = params.get("invoiceId", params.get("invoice_id"))
         if invoice_id is not None:
             invoice = lookup_optional(ctx, "invoices", str(invoice_id).lower(), "invoiceId", "invoice")
@@ -86,14 +86,14 @@ def bill_action(resource: str, *, frozen_by: frozenset[str], same_client: bool =
             if same_client and getattr(invoice, "client_id", record.client_id) != record.client_id:
                 raise Invalid(field="invoiceId", reason="the invoice belongs to another client")
         updated = record.model_copy(update={"invoice_id": invoice_id, "updated_at": ctx.now()})
-        ctx.org[resource].replace(updated)
+        ctx.org[resource_name].replace(updated)
         return updated
     return bill
 
 
 # --- seeds ------------------------------------------------------------------------------------
 
-def seed_through_create(spec: Resource, ctx: Ctx, values: dict[str, Any],
+def seed_through_create(resource: Resource, ctx: Ctx, values: dict[str, Any],
                         system_fields: Iterable[str] = ()) -> tuple[dict[str, Any], dict[str, Any]]:
     """Check a seeded record like an API create, keeping the system fields the API refuses.
 
@@ -102,34 +102,34 @@ def seed_through_create(spec: Resource, ctx: Ctx, values: dict[str, Any],
     computed fields it carries are ignored, and so are nulls.
     """
     # null is "not given" (a record copied from a GET carries nulls the create body would refuse).
-    values = {k: v for k, v in _snake_keys(spec, values).items() if v is not None}
+    values = {k: v for k, v in _snake_keys(resource, values).items() if v is not None}
     system = {k: values.pop(k) for k in (*RECORD_FIELDS, *system_fields) if k in values}
     # Fields the resource computes (a time entry's clientId, effectiveRate) are recomputed, so a
     # generator may write whole records.
-    for name in set(spec.model.model_fields) - set(spec.create_model.model_fields):
+    for name in set(resource.model.model_fields) - set(resource.create_model.model_fields):
         values.pop(name, None)
     try:
-        body = spec.create_model.model_validate(values, strict=False)
+        body = resource.create_model.model_validate(values, strict=False)
     except ValidationError as exc:
         details = validation_details(exc)
         raise Invalid(describe(details), details) from None
     values = body.model_dump(by_alias=False)
-    check_refs(spec, ctx, values)
-    if spec.on_create:
-        values = spec.on_create(ctx, values)
+    check_refs(resource, ctx, values)
+    if resource.on_create:
+        values = resource.on_create(ctx, values)
     return values, system
 
 
-def seed_billable(spec: Resource, ctx: Ctx, values: dict[str, Any],
+def seed_billable(resource: Resource, ctx: Ctx, values: dict[str, Any],
                   system_fields: Iterable[str] = ()) -> dict[str, Any]:
     """``seed_through_create`` for a record that may be billed: ``invoiceId`` must name an invoice."""
-    values, system = seed_through_create(spec, ctx, values, ("invoice_id", *system_fields))
+    values, system = seed_through_create(resource, ctx, values, ("invoice_id", *system_fields))
     if system.get("invoice_id") is not None:
         system["invoice_id"] = lookup_optional(ctx, "invoices", str(system["invoice_id"]).lower(),
                                                "invoiceId", "invoice").id
     return {**values, **system}
 
 
-def _snake_keys(spec: Resource, values: dict[str, Any]) -> dict[str, Any]:
-    names = {f.alias or n: n for n, f in spec.model.model_fields.items()}
+def _snake_keys(resource: Resource, values: dict[str, Any]) -> dict[str, Any]:
+    names = {f.alias or n: n for n, f in resource.model.model_fields.items()}
     return {names.get(k, k): v for k, v in values.items()}

@@ -13,8 +13,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from mockcasa.engine.body import describe, validation_details
-from mockcasa.engine.handlers import build_record, check_refs, render
-from mockcasa.engine.spec import Ctx
+from mockcasa.engine.records import build_record, check_refs, render
+from mockcasa.engine.resource import Ctx
 from mockcasa.errors import Invalid
 
 
@@ -25,30 +25,30 @@ def _invalid(exc: ValidationError) -> Invalid:
     return Invalid(describe(details), details)
 
 
-def _validate(spec: Any, values: dict[str, Any]) -> Any:
+def _validate(resource: Any, values: dict[str, Any]) -> Any:
     try:
-        return spec.model.model_validate(values)
+        return resource.model.model_validate(values)
     except ValidationError as exc:
         raise _invalid(exc) from None
 
 
-def system_update(ctx: Ctx, resource: str, record: Any, **changes: Any) -> Any:
+def system_update(ctx: Ctx, resource_name: str, record: Any, **changes: Any) -> Any:
     """Store ``changes`` on ``record`` as the system would; returns the record as the API shows it."""
-    spec = ctx.sandbox.resources[resource]
-    updated = _validate(spec, {**dict(record), **changes, "updated_at": ctx.now()})
-    ctx.org[resource].replace(updated)
-    return render(spec, ctx, updated)
+    resource = ctx.sandbox.resources[resource_name]
+    updated = _validate(resource, {**dict(record), **changes, "updated_at": ctx.now()})
+    ctx.org[resource_name].replace(updated)
+    return render(resource, ctx, updated)
 
 
-def system_create(ctx: Ctx, resource: str, values: dict[str, Any]) -> Any:
+def system_create(ctx: Ctx, resource_name: str, values: dict[str, Any]) -> Any:
     """Create a record through the resource's ``on_seed`` normalisation (system fields allowed)."""
-    spec = ctx.sandbox.resources[resource]
-    check_refs(spec, ctx, values)
-    if spec.on_seed:
-        values = spec.on_seed(ctx, values)
+    resource = ctx.sandbox.resources[resource_name]
+    check_refs(resource, ctx, values)
+    if resource.on_seed:
+        values = resource.on_seed(ctx, values)
     try:
-        record = build_record(spec, ctx, values)
+        record = build_record(resource, ctx, values)
     except ValidationError as exc:
         raise _invalid(exc) from None
-    ctx.org[resource].add(record)
+    ctx.org[resource_name].add(record)
     return record

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockcasa.engine.handlers import build_record
-from mockcasa.engine.spec import Ctx, Filter, Ref, Resource
+from mockcasa.engine.records import build_record
+from mockcasa.engine.resource import Ctx, Filter, Ref, Resource
 from mockcasa.errors import Conflict, Invalid
 from mockcasa.models.work import CalendarEvent, CalendarEventCreate, CalendarEventUpdate
 from mockcasa.resources._rules import merged, seed_through_create

@@ -4,7 +4,7 @@ Plain CRUD with the contract's defaults (unit flat, defaultFrequency one-time, p
 status active). An item still used by time entries, milestones or transactions cannot be deleted (409).
 """
 
-from mockcasa.engine.spec import Filter, Ref, Resource
+from mockcasa.engine.resource import Filter, Ref, Resource
 from mockcasa.models.catalog import (
     ActiveStatus,
     CatalogItem,

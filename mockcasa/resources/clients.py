@@ -1,6 +1,6 @@
 """Clients: plain CRUD. Deleting a client still referenced by other records is refused (409)."""
 
-from mockcasa.engine.spec import Filter, Resource
+from mockcasa.engine.resource import Filter, Resource
 from mockcasa.models.crm import Client, ClientCreate, ClientStatus, ClientUpdate
 from mockcasa.resources._util import literal_values
 

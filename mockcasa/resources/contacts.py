@@ -1,6 +1,6 @@
 """Contacts: people, optionally at a client of the same organization."""
 
-from mockcasa.engine.spec import Filter, Ref, Resource
+from mockcasa.engine.resource import Filter, Ref, Resource
 from mockcasa.models.crm import Contact, ContactCreate, ContactRole, ContactUpdate
 from mockcasa.resources._util import literal_values
 

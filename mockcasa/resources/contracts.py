@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockcasa.engine.spec import Ctx, Filter, Ref, Resource
+from mockcasa.engine.resource import Ctx, Filter, Ref, Resource
 from mockcasa.errors import Conflict, Invalid
 from mockcasa.models.documents import Contract, ContractCreate, ContractStatus, ContractUpdate, SigningMode
 from mockcasa.resources._system import system_update

@@ -12,8 +12,8 @@ from typing import Annotated, Any
 from pydantic import Field, ValidationError
 
 from mockcasa.engine.body import describe, validation_details
-from mockcasa.engine.handlers import create_record, update_record
-from mockcasa.engine.spec import Ctx, Filter, Ref, Resource
+from mockcasa.engine.records import create_record, update_record
+from mockcasa.engine.resource import Ctx, Filter, Ref, Resource
 from mockcasa.errors import Conflict, Invalid
 from mockcasa.models.common import InputModel, Uuid
 from mockcasa.models.leads import Inquiry, InquiryCreate, InquirySource, InquiryStatus, InquiryUpdate

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from pydantic.alias_generators import to_camel, to_snake
 
 from mockcasa.engine.body import describe, validation_details
-from mockcasa.engine.spec import Ctx, Filter, Ref, Resource
+from mockcasa.engine.resource import Ctx, Filter, Ref, Resource
 from mockcasa.errors import Conflict, Invalid
 from mockcasa.models.billing import Invoice, InvoiceCreate, InvoiceLineItemInput, InvoiceStatus, InvoiceUpdate
 from mockcasa.models.common import derived_id, new_id

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockcasa.engine.spec import Ctx, Filter, Ref, Resource
+from mockcasa.engine.resource import Ctx, Filter, Ref, Resource
 from mockcasa.models.work import Milestone, MilestoneCreate, MilestoneParent, MilestoneStatus, MilestoneUpdate
 from mockcasa.resources._rules import lookup_optional, require_member, seed_through_create
 from mockcasa.resources._util import literal_values

@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from mockcasa.engine.spec import Ctx, Filter, Ref, Resource
+from mockcasa.engine.resource import Ctx, Filter, Ref, Resource
 from mockcasa.errors import Conflict, Invalid
 from mockcasa.models.billing import Payment, PaymentCreate, PaymentKind, PaymentStatus, PaymentUpdate
 from mockcasa.resources._ledger import refresh_invoice, settle

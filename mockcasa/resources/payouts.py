@@ -13,7 +13,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from mockcasa.engine.spec import Ctx, Filter, Resource
+from mockcasa.engine.resource import Ctx, Filter, Resource
 from mockcasa.errors import Conflict, Invalid
 from mockcasa.models.billing import Payment, Payout, PayoutStatus
 from mockcasa.models.common import new_id

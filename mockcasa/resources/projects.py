@@ -1,6 +1,6 @@
 """Projects: always under a client of the same organization."""
 
-from mockcasa.engine.spec import Filter, Ref, Resource
+from mockcasa.engine.resource import Filter, Ref, Resource
 from mockcasa.models.crm import Project, ProjectCreate, ProjectStatus, ProjectUpdate
 from mockcasa.resources._util import literal_values
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from mockcasa.engine.spec import Ctx, Filter, Ref, Resource
+from mockcasa.engine.resource import Ctx, Filter, Ref, Resource
 from mockcasa.errors import Conflict
 from mockcasa.models.documents import Proposal, ProposalCreate, ProposalStatus, ProposalUpdate
 from mockcasa.resources._dates import crossed

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockcasa.engine.spec import Ctx, Filter, Ref, Resource
+from mockcasa.engine.resource import Ctx, Filter, Ref, Resource
 from mockcasa.errors import Invalid
 from mockcasa.models.work import TimeEntry, TimeEntryCreate, TimeEntryUpdate
 from mockcasa.resources._rules import bill_action, merged, refuse_if_billed, require_member, seed_billable

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockcasa.engine.spec import Ctx, Filter, Ref, Resource
+from mockcasa.engine.resource import Ctx, Filter, Ref, Resource
 from mockcasa.models.catalog import (
     ActiveStatus,
     Direction,

@@ -7,7 +7,7 @@ rotates it. ``source`` is ``manual`` for everything created through the API; ``l
 ``lastStatus`` and ``consecutiveFailures`` are written only by deliveries.
 """
 
-from mockcasa.engine.spec import Ctx, Filter, Resource
+from mockcasa.engine.resource import Ctx, Filter, Resource
 from mockcasa.errors import Invalid
 from mockcasa.models.webhooks import Webhook, WebhookCreate, WebhookUpdate
 from mockcasa.webhooks.events import EVENT_NAMES

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from mockcasa.documents import Document, DocumentError, read_document, read_each
+from mockcasa.source_files import Document, DocumentError, read_document, read_each
 from mockcasa.scenarios.models import RuleSpec, ScenarioFile
 from mockcasa.scenarios.rules import FaultRules, Rule, compile_path
 

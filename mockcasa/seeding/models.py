@@ -1,7 +1,7 @@
 """The seed file format (camelCase keys, like the API). See docs/seeds.md.
 
 Records are kept as plain mappings here: which resources exist and what their fields
-are is only known from the sandbox's resource specs, so they are checked when staged.
+are is only known from the sandbox's resource declarations, so they are checked when staged.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 from pydantic.alias_generators import to_camel
 
-from mockcasa.engine.spec import Ctx, Resource
+from mockcasa.engine.resource import Ctx, Resource
 from mockcasa.errors import ApiError
 from mockcasa.models.common import derived_id, is_uuid
 from mockcasa.seeding.models import ApiKeySeed, ClockSeed, MemberSeed, OAuthAppSeed, OrganizationContent
@@ -22,7 +22,7 @@ from mockcasa.seeding.shape import AliasTable, Shaper
 from mockcasa.state import ApiKey
 
 if TYPE_CHECKING:
-    from mockcasa.documents import Document, Loc
+    from mockcasa.source_files import Document, Loc
     from mockcasa.seeding.staging import Staging
     from mockcasa.state import Organization
 
@@ -169,12 +169,12 @@ class OrgBuilder:
                 planned.append((self.resources[name], raw, record_id, loc))
         shaper = Shaper(self.ctx.now(), self.aliases, lambda loc, reason: self.staging.problems.append(
             self.doc.problem(loc, reason)))
-        for spec, raw, record_id, loc in planned:
+        for resource, raw, record_id, loc in planned:
             before = len(self.staging.problems)
-            targets = {ref.field: ref.target for ref in spec.refs}
-            values = shaper.record(spec.model, raw, self.loc + loc, targets)
+            targets = {ref.field: ref.target for ref in resource.refs}
+            values = shaper.record(resource.model, raw, self.loc + loc, targets)
             if len(self.staging.problems) == before:
-                self.insert(spec, {**values, "id": record_id}, loc)
+                self.insert(resource, {**values, "id": record_id}, loc)
 
     def generate(self, counts: dict[str, int]) -> None:
         from faker import Faker
@@ -208,13 +208,13 @@ class OrgBuilder:
             except GenerationError as exc:
                 self.report(loc, str(exc))
 
-    def insert(self, spec: Resource, values: dict[str, Any], loc: Loc) -> Any | None:
+    def insert(self, resource: Resource, values: dict[str, Any], loc: Loc) -> Any | None:
         """Normalise (``on_seed``), validate and store one record; None (and a report) if it cannot be."""
         values.setdefault("created_at", self.ctx.now())
         values.setdefault("updated_at", values["created_at"])
-        if spec.on_seed is not None:
+        if resource.on_seed is not None:
             try:
-                values = spec.on_seed(self.ctx, values)
+                values = resource.on_seed(self.ctx, values)
             except ApiError as exc:
                 for field, reason in (exc.details or {}).items():
                     self.report(loc + split_path(str(field)), str(reason))
@@ -222,33 +222,33 @@ class OrgBuilder:
                     self.report(loc, exc.message)
                 return None
         try:
-            record = spec.model.model_validate(values)
+            record = resource.model.model_validate(values)
         except ValidationError as exc:
             self.staging.problems += self.doc.validation_problems(exc, self.loc + loc)
             return None
-        collection = self.org[spec.name]
+        collection = self.org[resource.name]
         if record.id in collection.records:
-            self.report(loc + ("id",), f"another {spec.singular} already has id {record.id}")
+            self.report(loc + ("id",), f"another {resource.singular} already has id {record.id}")
             return None
         collection.add(record)
-        self.added.append((spec, record, loc))
+        self.added.append((resource, record, loc))
         return record
 
     def check_references(self) -> None:
         """Every id a seeded record holds must name a record of this organization (no dangling ids)."""
-        for spec, record, loc in self.added:
-            for where, reason in dangling_references(self.resources, self.org, spec, record):
+        for resource, record, loc in self.added:
+            for where, reason in dangling_references(self.resources, self.org, resource, record):
                 self.report(loc + where, reason)
 
 
-def dangling_references(resources: dict[str, Resource], org: Organization, spec: Resource,
+def dangling_references(resources: dict[str, Resource], org: Organization, resource: Resource,
                         record: Any) -> list[tuple[Loc, str]]:
     """``(field location, reason)`` for each id in ``record`` that names no record of ``org``."""
     found = []
-    for ref in spec.refs:
+    for ref in resource.refs:
         value = getattr(record, ref.field)
         ids = (value or []) if ref.many else [value]
-        declared = spec.model.model_fields.get(ref.field)  # None: a property (milestones' parent_project_id)
+        declared = resource.model.model_fields.get(ref.field)  # None: a property (milestones' parent_project_id)
         alias = declared.alias if declared and declared.alias else to_camel(ref.field)
         for j, target_id in enumerate(ids):
             if target_id is not None and org[ref.target].get(target_id) is None:

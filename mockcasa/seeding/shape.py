@@ -19,7 +19,7 @@ from pydantic import AwareDatetime, BaseModel, NaiveDatetime
 from pydantic.fields import FieldInfo
 
 from mockcasa.clock import parse_duration
-from mockcasa.documents import Loc
+from mockcasa.source_files import Loc
 from mockcasa.models.common import Uuid, is_uuid
 
 _UUID_MARKERS = tuple(id(m) for m in Uuid.__metadata__)
@@ -115,7 +115,7 @@ class Shaper:
 
     def record(self, model: type[BaseModel], data: Any, loc: Loc,
                targets: dict[str, str] | None = None) -> dict[str, Any]:
-        """``targets``: python field name -> the resource its ids must belong to (the spec's refs)."""
+        """``targets``: python field name -> the resource its ids must belong to (the resource's refs)."""
         if not isinstance(data, dict):
             self.report(loc, f"must be a mapping of {model.__name__} fields")
             return {}

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from mockcasa.documents import Document, Loc, Problem
+from mockcasa.source_files import Document, Loc, Problem
 from mockcasa.models.common import is_uuid, new_id
 from mockcasa.seeding.models import OrganizationContent, OrganizationSeed, SeedFile
 from mockcasa.seeding.organization import OrgBuilder

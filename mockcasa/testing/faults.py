@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from mockcasa.documents import Document, parse_yaml
+from mockcasa.source_files import Document, parse_yaml
 from mockcasa.scenarios import FaultRules, parse_rule, parse_scenario, read_scenario
 from mockcasa.testing.admin import AdminClient, AdminError
 

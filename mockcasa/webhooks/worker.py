@@ -22,8 +22,8 @@ import aiohttp
 from aiohttp import web
 
 from mockcasa import __version__
-from mockcasa.engine.handlers import dump, render
-from mockcasa.engine.spec import Ctx
+from mockcasa.engine.records import dump, render
+from mockcasa.engine.resource import Ctx
 from mockcasa.errors import Conflict, NotFound
 from mockcasa.keys import DELIVERIES, SANDBOX, SETTINGS
 from mockcasa.models.common import new_id
@@ -60,15 +60,15 @@ class Deliveries:
         """The sandbox listener: queue a delivery of each event to each subscription that wants it."""
         if "webhooks" not in org.collections:
             return
-        for event, (resource, record) in events:
+        for event, (resource_name, record) in events:
             if event not in KNOWN_EVENTS:
                 log.error("ignoring unknown webhook event %r (not in the contract's enum)", event)
                 continue
             subscribers = [w for w in org["webhooks"].where("events", event) if w.enabled]
             if not subscribers:
                 continue
-            spec = self.sandbox.resources[resource]
-            data = dump(render(spec, Ctx(org=org, sandbox=self.sandbox), record))
+            resource = self.sandbox.resources[resource_name]
+            data = dump(render(resource, Ctx(org=org, sandbox=self.sandbox), record))
             event_id, at = new_id(), org.clock.now()
             body = event_body(event_id=event_id, event=event, at=at, organization_id=org.id, data=data)
             for webhook in subscribers:

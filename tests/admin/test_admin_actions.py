@@ -4,7 +4,7 @@ import dataclasses
 
 import pytest
 
-from mockcasa.engine.handlers import create_record, update_record
+from mockcasa.engine.records import create_record, update_record
 from mockcasa.errors import Conflict, Invalid
 
 
@@ -44,9 +44,9 @@ def import_client(ctx, params):
 
 @pytest.fixture
 def with_actions(sandbox, monkeypatch):
-    spec = sandbox.resources["clients"]
+    resource = sandbox.resources["clients"]
     monkeypatch.setitem(sandbox.resources, "clients", dataclasses.replace(
-        spec, actions={"archive": archive, "forget": forget, "half_done": half_done},
+        resource, actions={"archive": archive, "forget": forget, "half_done": half_done},
         collection_actions={"import": import_client}))
 
 

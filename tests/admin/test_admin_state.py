@@ -209,8 +209,8 @@ async def test_snapshot_keeps_fields_the_api_never_shows(admin, sandbox, monkeyp
     class SecretClient(Client):
         secret: Internal[str | None] = internal()
 
-    spec = sandbox.resources["clients"]
-    monkeypatch.setitem(sandbox.resources, "clients", dataclasses.replace(spec, model=SecretClient))
+    resource = sandbox.resources["clients"]
+    monkeypatch.setitem(sandbox.resources, "clients", dataclasses.replace(resource, model=SecretClient))
     _, api = await admin.new_org(records={"clients": [{"name": "Hidden", "secret": "s3"}]})
     [client] = (await api.get("clients")).body["data"]
     assert "secret" not in client

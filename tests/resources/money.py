@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from mockcasa.engine.handlers import render
-from mockcasa.engine.spec import Ctx
+from mockcasa.engine.records import render
+from mockcasa.engine.resource import Ctx
 from mockcasa.keys import SANDBOX
 from mockcasa.resources._system import system_create
 
@@ -44,16 +44,16 @@ def sandbox_of(api):
     return api.http.app[SANDBOX]
 
 
-def act(api, resource: str, name: str, record_id: str, **params: Any) -> tuple[Any, list[str]]:
+def act(api, resource_name: str, name: str, record_id: str, **params: Any) -> tuple[Any, list[str]]:
     """Run a dashboard/system action on a record of ``api``'s organization; returns (result, events).
 
     Events are published to the sandbox's listeners like a committed API write.
     """
     sandbox = sandbox_of(api)
     ctx = Ctx(org=api.org, sandbox=sandbox)
-    spec = sandbox.resources[resource]
-    record = render(spec, ctx, ctx.find(resource, record_id))
-    result = spec.actions[name](ctx, record, params)
+    resource = sandbox.resources[resource_name]
+    record = render(resource, ctx, ctx.find(resource_name, record_id))
+    result = resource.actions[name](ctx, record, params)
     sandbox.publish(api.org, ctx.events)
     return result, [event for event, _ in ctx.events]
 
@@ -67,9 +67,9 @@ def run(api, function, *args: Any) -> tuple[Any, list[str]]:
     return result, [event for event, _ in ctx.events]
 
 
-def seed(api, resource: str, **values: Any) -> Any:
+def seed(api, resource_name: str, **values: Any) -> Any:
     """Write a record the way a seed file does (system fields allowed), through ``on_seed``."""
-    return run(api, system_create, resource, values)[0]
+    return run(api, system_create, resource_name, values)[0]
 
 
 def listen(api) -> list[tuple[str, str]]:

@@ -1,7 +1,7 @@
 """Helpers for the time, calendar, inquiry, transaction and catalog tests.
 
 System-side states (seeded records, admin actions, invoices in a given status) are reached the way
-the seed loader and the admin API reach them: through the resource specs on the sandbox. Results
+the seed loader and the admin API reach them: through the resource declarations on the sandbox. Results
 are then read back over HTTP like a partner would.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from mockcasa.engine.handlers import build_record
-from mockcasa.engine.spec import Ctx, Resource
+from mockcasa.engine.records import build_record
+from mockcasa.engine.resource import Ctx, Resource
 from mockcasa.models.common import Record
 from mockcasa.store import Collection
 
@@ -37,22 +37,22 @@ def ctx_of(api, sandbox) -> Ctx:
     return Ctx(org=api.org, sandbox=sandbox)
 
 
-def run_action(api, sandbox, resource: str, action: str, record_id: str,
+def run_action(api, sandbox, resource_name: str, action: str, record_id: str,
                params: dict | None = None) -> tuple[Any, list]:
     """Call an admin action as the admin API will; returns (record, events published)."""
     ctx = ctx_of(api, sandbox)
-    record = ctx.find(resource, record_id)
-    result = sandbox.resources[resource].actions[action](ctx, record, params or {})
+    record = ctx.find(resource_name, record_id)
+    result = sandbox.resources[resource_name].actions[action](ctx, record, params or {})
     sandbox.publish(api.org, ctx.events)
     return result, [(event, payload[1].id) for event, payload in ctx.events]
 
 
-def seed(api, sandbox, resource: str, **values) -> Any:
+def seed(api, sandbox, resource_name: str, **values) -> Any:
     """Store a record as a seed file would: the resource's on_seed, then straight into the store."""
     ctx = ctx_of(api, sandbox)
-    spec = sandbox.resources[resource]
-    record = build_record(spec, ctx, spec.on_seed(ctx, values))
-    api.org[resource].add(record)
+    resource = sandbox.resources[resource_name]
+    record = build_record(resource, ctx, resource.on_seed(ctx, values))
+    api.org[resource_name].add(record)
     return record
 
 
@@ -64,17 +64,17 @@ class StandIn(Record):
     invoice_number: str | None = None
 
 
-def has_real(sandbox, resource: str) -> bool:
-    return resource in sandbox.resources and sandbox.resources[resource].model is not StandIn
+def has_real(sandbox, resource_name: str) -> bool:
+    return resource_name in sandbox.resources and sandbox.resources[resource_name].model is not StandIn
 
 
-def stand_in(api, sandbox, resource: str, **fields) -> str:
-    """Store a StandIn record under ``resource``, registering a bare spec for it if needed."""
-    if resource not in sandbox.resources:
-        sandbox.resources[resource] = Resource(name=resource, singular=resource.rstrip("s"), model=StandIn)
-    api.org.collections.setdefault(resource, Collection())
-    record = build_record(sandbox.resources[resource], ctx_of(api, sandbox), fields)
-    api.org[resource].add(record)
+def stand_in(api, sandbox, resource_name: str, **fields) -> str:
+    """Store a StandIn record under ``resource``, registering a bare resource for it if needed."""
+    if resource_name not in sandbox.resources:
+        sandbox.resources[resource_name] = Resource(name=resource_name, singular=resource_name.rstrip("s"), model=StandIn)
+    api.org.collections.setdefault(resource_name, Collection())
+    record = build_record(sandbox.resources[resource_name], ctx_of(api, sandbox), fields)
+    api.org[resource_name].add(record)
     return record.id
 
 

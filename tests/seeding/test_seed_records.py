@@ -128,8 +128,8 @@ async def test_on_seed_hook_normalises_records(app, admin, http, monkeypatch, sa
     def on_seed(ctx, values):
         values["notes"] = f"seeded at {ctx.today().isoformat()}"
         return values
-    spec = sandbox.resources["clients"]
-    monkeypatch.setitem(sandbox.resources, "clients", dataclasses.replace(spec, on_seed=on_seed))
+    resource = sandbox.resources["clients"]
+    monkeypatch.setitem(sandbox.resources, "clients", dataclasses.replace(resource, on_seed=on_seed))
     await load(admin, "organizations: [{apiKeys: [{key: cc_test_hook_key}], clock: {freezeAt: 2026-02-03T00:00:00Z},"
                       " records: {clients: [{name: A}]}}]")
     [client] = await Api(http, "cc_test_hook_key").list_all("clients")
@@ -141,8 +141,8 @@ async def test_on_seed_hook_errors_are_located(admin, monkeypatch, sandbox):
         if values["name"] == "Bad":
             raise Invalid(field="name", reason="is not allowed in seeds")
         return values
-    spec = sandbox.resources["clients"]
-    monkeypatch.setitem(sandbox.resources, "clients", dataclasses.replace(spec, on_seed=on_seed))
+    resource = sandbox.resources["clients"]
+    monkeypatch.setitem(sandbox.resources, "clients", dataclasses.replace(resource, on_seed=on_seed))
     reply = await admin.post_yaml("/seeds", "organizations:\n  - records:\n      clients:\n        - {name: Ok}\n"
                                             "        - {name: Bad}\n")
     assert reply.status == 400

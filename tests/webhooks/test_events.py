@@ -3,7 +3,7 @@
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from mockcasa.engine.spec import Resource
+from mockcasa.engine.resource import Resource
 from mockcasa.keys import SANDBOX
 from mockcasa.resources import all_resources, all_scopes
 from mockcasa.state import Sandbox

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from faker import Faker
 
 if TYPE_CHECKING:
-    from mockcasa.engine.spec import Ctx
+    from mockcasa.engine.resource import Ctx
     from mockcasa.state import Member, Organization
 
 T = TypeVar("T")
@@ -50,34 +50,34 @@ class Gen:
 
     # --- existing records -------------------------------------------------------------------
 
-    def records(self, resource: str) -> list[Any]:
+    def records(self, resource_name: str) -> list[Any]:
         """The organization's records of another resource (newest first), as they stand."""
-        if resource not in self._pools:
-            self._pools[resource] = list(self.org[resource])
-        return self._pools[resource]
+        if resource_name not in self._pools:
+            self._pools[resource_name] = list(self.org[resource_name])
+        return self._pools[resource_name]
 
-    def made(self, resource: str) -> list[Any]:
+    def made(self, resource_name: str) -> list[Any]:
         """The records of ``resource`` generated in this build (hand-written ones are not changed by others)."""
-        return self._made.get(resource, [])
+        return self._made.get(resource_name, [])
 
-    def shown(self, record: Any, resource: str) -> Any:
+    def shown(self, record: Any, resource_name: str) -> Any:
         """``record`` as the API shows it now (an invoice's status derived from its payments)."""
-        spec = self.ctx.sandbox.resources[resource] if self.ctx is not None else None
-        return spec.derive(self.ctx, record) if spec is not None and spec.derive else record
+        resource = self.ctx.sandbox.resources[resource_name] if self.ctx is not None else None
+        return resource.derive(self.ctx, record) if resource is not None and resource.derive else record
 
     def members(self) -> list[Member]:
         return list(self.org.members.values())
 
-    def pick(self, resource: str) -> Any:
+    def pick(self, resource_name: str) -> Any:
         """A random existing record; ``GenerationError`` when there is none."""
-        return self.picker(resource)()
+        return self.picker(resource_name)()
 
-    def picker(self, resource: str, weight: Callable[[Any], float] | None = None,
+    def picker(self, resource_name: str, weight: Callable[[Any], float] | None = None,
                pool: list[Any] | None = None) -> Callable[[], Any]:
         """Draws random existing records, likelier by ``weight``; build it once, call it per record."""
-        pool = self.records(resource) if pool is None else pool
+        pool = self.records(resource_name) if pool is None else pool
         if not pool:
-            raise GenerationError(f"needs {resource} to attach to: add some under records or generate")
+            raise GenerationError(f"needs {resource_name} to attach to: add some under records or generate")
         if weight is None:
             return lambda: self.rng.choice(pool)
         cumulative = list(accumulate(weight(r) for r in pool))

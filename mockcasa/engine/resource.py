@@ -41,25 +41,25 @@ class Ctx:
     def today(self) -> date:
         return self.org.clock.today()
 
-    def lookup(self, resource: str, record_id: str | None, field_name: str) -> Any:
+    def lookup(self, resource_name: str, record_id: str | None, field_name: str) -> Any:
         """A record this request refers to in a body field; 400 naming the field if it is not ours."""
-        record = self.org[resource].get(record_id) if record_id else None
+        record = self.org[resource_name].get(record_id) if record_id else None
         if record is None:
             raise Invalid(field=field_name,
-                          reason=f"no {self.sandbox.resources[resource].singular} with id {record_id!r} "
+                          reason=f"no {self.sandbox.resources[resource_name].singular} with id {record_id!r} "
                                  f"exists in this organization")
         return record
 
-    def find(self, resource: str, record_id: str) -> Any:
-        record = self.org[resource].get(record_id)
+    def find(self, resource_name: str, record_id: str) -> Any:
+        record = self.org[resource_name].get(record_id)
         if record is None:
-            raise NotFound(f"No {self.sandbox.resources[resource].singular} with id {record_id!r} "
+            raise NotFound(f"No {self.sandbox.resources[resource_name].singular} with id {record_id!r} "
                            f"exists in your organization.")
         return record
 
-    def emit(self, event: str, resource: str, record: Any) -> None:
+    def emit(self, event: str, resource_name: str, record: Any) -> None:
         """Queue a webhook event; it is delivered after the request's state change is committed."""
-        self.events.append((event, (resource, record)))
+        self.events.append((event, (resource_name, record)))
 
 
 @dataclass

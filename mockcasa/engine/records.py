@@ -1,0 +1,113 @@
+"""The records library: create, update, delete, render and serialise records of any resource.
+
+No HTTP here. The public API's routes (``engine/routes.py``), the admin API's dashboard actions,
+seeding and webhooks all change records through these functions, so a rule runs the same way
+whichever path changes the state. Callers wrap a change in ``org.transaction()`` so that a failure
+at any step (validation, a hook, rendering) leaves the organization exactly as it was.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockcasa.engine.resource import Ctx, Resource
+from mockcasa.errors import Conflict
+from mockcasa.models.common import new_id
+
+
+def render(resource: Resource, ctx: Ctx, record: Any) -> Any:
+    return resource.derive(ctx, record) if resource.derive else record
+
+
+def dump(record: Any) -> bytes:
+    return record.__pydantic_serializer__.to_json(record, by_alias=True)
+
+
+def publish(ctx: Ctx) -> None:
+    """Hand the events a committed change queued to the sandbox's listeners (webhooks)."""
+    if ctx.events:
+        ctx.sandbox.publish(ctx.org, ctx.events)
+
+
+def build_record(resource: Resource, ctx: Ctx, values: dict[str, Any]) -> Any:
+    """Validate a full record (python mode) from a resource's values plus id and timestamps."""
+    now = ctx.now()
+    values.setdefault("id", new_id())
+    values.setdefault("created_at", now)
+    values.setdefault("updated_at", now)
+    return resource.model.model_validate(values)
+
+
+def check_refs(resource: Resource, ctx: Ctx, values: dict[str, Any]) -> None:
+    for ref in resource.refs:
+        if ref.field not in values or values[ref.field] is None:
+            continue
+        wanted = values[ref.field] if ref.many else [values[ref.field]]
+        alias = resource.model.model_fields[ref.field].alias or ref.field
+        for i, record_id in enumerate(wanted):
+            ctx.lookup(ref.target, record_id, f"{alias}[{i}]" if ref.many else alias)
+
+
+def referrers(ctx: Ctx, target: str, record_id: str) -> dict[str, int]:
+    """How many records of each resource still point at ``record_id``."""
+    counts: dict[str, int] = {}
+    for name, other in ctx.sandbox.resources.items():
+        for ref in other.refs:
+            if ref.target == target:
+                n = ctx.org[name].count(ref.field, record_id)
+                if n:
+                    counts[name] = counts.get(name, 0) + n
+    return counts
+
+
+def create_record(resource: Resource, ctx: Ctx, values: dict[str, Any]) -> Any:
+    """The create path without HTTP: also used by seeds and the admin API."""
+    check_refs(resource, ctx, values)
+    if resource.on_create:
+        values = resource.on_create(ctx, values)
+    record = build_record(resource, ctx, values)
+    ctx.org[resource.name].add(record)
+    if resource.after_create:
+        resource.after_create(ctx, record)
+    if resource.created_event:
+        ctx.emit(resource.created_event, resource.name, record)
+    return record
+
+
+def update_record(resource: Resource, ctx: Ctx, record: Any, changes: dict[str, Any]) -> Any:
+    """Apply a partial update; values equal to the stored ones are no-ops (the SDK resends defaults)."""
+    changes = {k: v for k, v in changes.items() if _comparable(getattr(record, k, None)) != v}
+    check_refs(resource, ctx, changes)
+    if resource.on_update:
+        changes = resource.on_update(ctx, record, changes)
+    if not changes:
+        return record
+    # Changes apply to the stored record: derived fields (an invoice's overdue, a proposal's expired)
+    # are computed on read and never written back by an update.
+    stored = ctx.org[resource.name].get(record.id) or record
+    updated = resource.model.model_validate({**dict(stored), **changes, "updated_at": ctx.now()})
+    ctx.org[resource.name].replace(updated)
+    if resource.after_update:
+        resource.after_update(ctx, updated, record)
+    return updated
+
+
+def delete_record(resource: Resource, ctx: Ctx, record: Any) -> None:
+    if resource.on_delete:
+        resource.on_delete(ctx, record)
+    counts = referrers(ctx, resource.name, record.id)
+    if counts:
+        listed = ", ".join(f"{n} {ctx.sandbox.resources[r].name}" for r, n in counts.items())
+        raise Conflict(f"This {resource.singular} is still referenced by {listed}; delete or reassign "
+                       f"those first.", {"referencedBy": counts})
+    ctx.org[resource.name].remove(record)
+    if resource.after_delete:
+        resource.after_delete(ctx, record)
+
+
+def _comparable(value: Any) -> Any:
+    if isinstance(value, list):
+        return [v.model_dump(by_alias=False) if hasattr(v, "model_dump") else v for v in value]
+    if hasattr(value, "model_dump"):
+        return value.model_dump(by_alias=False)
+    return value

@@ -1,0 +1,171 @@
+"""The five generic operations as HTTP routes, shared by every resource.
+
+Each handler authorises the scope, parses and validates the request, then changes records
+through the records library (``engine/records.py``) inside the organization's transaction: the
+response is rendered before the change is committed, so any failure leaves no trace. Events are
+published only after the commit. Resources never see HTTP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+from multidict import MultiMapping
+
+from mockcasa.engine.body import parse_body, parse_int
+from mockcasa.engine.records import create_record, delete_record, dump, publish, render, update_record
+from mockcasa.engine.resource import Ctx, Filter, Resource
+from mockcasa.errors import Invalid
+from mockcasa.http.auth import principal_of
+from mockcasa.keys import SANDBOX
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+JSON = "application/json"
+API_PREFIX = "/api/v1"
+# operation -> (method, path suffix after the collection)
+ROUTES = {"list": ("GET", ""), "create": ("POST", ""), "get": ("GET", "/{id}"),
+          "update": ("PATCH", "/{id}"), "delete": ("DELETE", "/{id}")}
+
+
+def json_response(body: bytes, status: int = 200) -> web.Response:
+    return web.Response(body=body, status=status, content_type=JSON)
+
+
+def context(request: web.Request, scope: str) -> Ctx:
+    """The caller's organization, once its credential is known to hold ``scope`` (else 403)."""
+    principal = principal_of(request)
+    principal.require(scope)
+    return Ctx(org=principal.org, sandbox=request.app[SANDBOX])
+
+
+@dataclass
+class ListQuery:
+    """A list request's page and filters, sorted by how the store can serve each."""
+
+    page: int
+    page_size: int
+    equals: dict[str, Any] = field(default_factory=dict)  # indexed fields
+    ranges: dict[str, list[Any]] = field(default_factory=dict)  # field -> [low, high], inclusive
+    checks: list[tuple[Filter, Any]] = field(default_factory=list)  # matched on each (derived) record
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+
+def parse_query(resource: Resource, query: MultiMapping[str]) -> ListQuery:
+    """Page, pageSize and the resource's filters; one 400 naming every bad parameter."""
+    parsed = ListQuery(parse_int(query, "page", 1, 1, None), parse_int(query, "pageSize", 25, 1, 100))
+    details: dict[str, str] = {}
+    for f in resource.filters:
+        raw = query.get(f.param)
+        if raw is None:
+            continue
+        try:
+            value = f.parse(raw)
+        except ValueError as exc:
+            details[f.param] = str(exc)
+            continue
+        if f.match == "eq" and not f.derived:
+            parsed.equals[f.field] = value
+        elif f.bound and not f.derived:
+            parsed.ranges.setdefault(f.field, [None, None])[0 if f.bound == ">=" else 1] = value
+        else:
+            parsed.checks.append((f, value))
+    if details:
+        raise Invalid("Invalid query parameter " + ", ".join(f"'{k}' ({v})" for k, v in details.items())
+                      + ".", details)
+    return parsed
+
+
+def _predicate(resource: Resource, ctx: Ctx, checks: list[tuple[Filter, Any]]) -> Callable[[Any], bool] | None:
+    """Filters the store cannot index (computed fields) are checked on the rendered record."""
+    if not checks:
+        return None
+
+    def matches(record: Any) -> bool:
+        shown = render(resource, ctx, record)
+        for f, value in checks:
+            current = getattr(shown, f.field)
+            if f.match == "eq":
+                if value not in (current if isinstance(current, list) else (current,)):
+                    return False
+            elif not f.match(current, value):
+                return False
+        return True
+    return matches
+
+
+def render_page(resource: Resource, ctx: Ctx, query: ListQuery) -> bytes:
+    """The list body: ``{"data": [...], "pagination": {...}}``, serialised straight to bytes."""
+    records, total = ctx.org[resource.name].page(query.equals, _predicate(resource, ctx, query.checks),
+                                                 query.offset, query.page_size, query.ranges)
+    total_pages = -(-total // query.page_size)
+    pagination = (b'{"page":%d,"pageSize":%d,"total":%d,"totalPages":%d,"hasMore":%s}'
+                  % (query.page, query.page_size, total, total_pages,
+                     b"true" if query.page < total_pages else b"false"))
+    return b'{"data":[' + b",".join(dump(render(resource, ctx, r)) for r in records) + b'],"pagination":' \
+        + pagination + b"}"
+
+
+def _field_names(model: type | None) -> frozenset[str]:
+    if model is None:
+        return frozenset()
+    return frozenset(f.alias or n for n, f in model.model_fields.items())
+
+
+def make_handlers(resource: Resource) -> dict[str, Handler]:
+    """The handlers of the operations ``resource`` declares."""
+    read_only = _field_names(resource.model)
+    not_patchable = read_only - _field_names(resource.update_model)
+
+    async def list_(request: web.Request) -> web.Response:
+        ctx = context(request, resource.read_scope)
+        return json_response(render_page(resource, ctx, parse_query(resource, request.query)))
+
+    async def get(request: web.Request) -> web.Response:
+        ctx = context(request, resource.read_scope)
+        record = ctx.find(resource.name, request.match_info["id"])
+        return json_response(dump(render(resource, ctx, record)))
+
+    async def create(request: web.Request) -> web.Response:
+        ctx = context(request, resource.write_scope)
+        body = await parse_body(request, resource.create_model, read_only)
+        with ctx.org.transaction():
+            record = create_record(resource, ctx, body.model_dump(by_alias=False))
+            rendered = dump(render(resource, ctx, record))
+        publish(ctx)
+        return json_response(rendered, 201)
+
+    async def update(request: web.Request) -> web.Response:
+        ctx = context(request, resource.write_scope)
+        record = ctx.find(resource.name, request.match_info["id"])
+        body = await parse_body(request, resource.update_model, not_patchable)
+        changes = body.model_dump(include=body.model_fields_set, by_alias=False)
+        with ctx.org.transaction():
+            record = update_record(resource, ctx, render(resource, ctx, record), changes)
+            rendered = dump(render(resource, ctx, record))
+        publish(ctx)
+        return json_response(rendered)
+
+    async def delete(request: web.Request) -> web.Response:
+        ctx = context(request, resource.write_scope)
+        record = ctx.find(resource.name, request.match_info["id"])
+        with ctx.org.transaction():
+            delete_record(resource, ctx, render(resource, ctx, record))
+        publish(ctx)
+        return web.Response(status=204)
+
+    handlers = {"list": list_, "get": get, "create": create, "update": update, "delete": delete}
+    return {op: handlers[op] for op in resource.operations}
+
+
+def add_routes(app: web.Application, resources: dict[str, Resource], prefix: str = API_PREFIX) -> None:
+    for resource in resources.values():
+        for op, handler in make_handlers(resource).items():
+            method, suffix = ROUTES[op]
+            app.router.add_route(method, f"{prefix}/{resource.name}{suffix}", handler,
+                                 name=resource.operation_id(op))
