@@ -14,6 +14,7 @@ from mockcasa.admin import setup_admin
 from mockcasa.config import Settings, default_seed
 from mockcasa.engine.routes import add_routes, json_response
 from mockcasa.http.auth import principal_of
+from mockcasa.http.cors import cors_middleware
 from mockcasa.http.envelope import envelope_middleware
 from mockcasa.http.idempotency import idempotency_middleware
 from mockcasa.http.journal import JOURNAL, Journal, journal_middleware
@@ -32,6 +33,30 @@ OPENAPI_PATH = "/api/v1/openapi.json"
 # Built on first request: it is the costliest part of create_app, and most apps (one per pytest
 # test) never serve it.
 OPENAPI_DOCUMENT: web.AppKey[Callable[[], bytes]] = web.AppKey("openapi_document")
+
+
+def own_routes_only(layer: Callable) -> Callable:
+    """Apply a public layer to the root app's own routes only; sub-applications (the admin API)
+    bring their own middlewares and are passed straight through."""
+    @web.middleware
+    async def public_layer(request: web.Request, handler) -> web.StreamResponse:
+        apps = request.match_info.apps
+        if apps and apps[-1] is not request.app:
+            return await handler(request)
+        return await layer(request, handler)
+    public_layer.__name__ = public_layer.__qualname__ = getattr(layer, "__name__", "public_layer")
+    return public_layer
+
+
+@web.middleware
+async def route_middleware(request: web.Request, handler) -> web.StreamResponse:
+    """An unknown path is 404 and an undeclared method 405 with ``Allow`` before the idempotency
+    layer looks at the request, so a used key on a request that matches no operation is not a 409.
+    (Authentication and rate limits come first, as for every request under /api/v1.)"""
+    error = request.match_info.http_exception
+    if error is not None:
+        raise error
+    return await handler(request)
 
 
 @web.middleware
@@ -69,8 +94,9 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
     ``settings.seeds`` are loaded in order (a bad file raises ``SeedError`` and nothing is
     served); with no seeds and ``load_default_seed`` the bundled ``seeds/default.yaml`` is used.
     ``settings.scenarios`` are loaded as fault rules (a bad file raises ``ScenarioError``).
-    Layers, outermost first: journal, error envelope, faults, authentication (401, never counted),
-    rate limit (429; headers on every authenticated response), idempotency (replay or 409).
+    Layers, outermost first: journal, CORS (answers preflights), error envelope, faults, authentication (401, never counted),
+    rate limit (429; headers on every authenticated response), route resolution (404/405),
+    idempotency (replay or 409). The admin API is a sub-application with its own token layer.
     """
     settings = settings or Settings()
     resources = all_resources()
@@ -81,8 +107,11 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
     load_seed_files(sandbox, seeds)
 
     limiter = RateLimiter(settings.rate_limit, settings.rate_limit_window)
-    app = web.Application(middlewares=[journal_middleware, envelope_middleware, fault_middleware, auth_middleware,
-                                       rate_limit_middleware(limiter), idempotency_middleware])
+    public = [journal_middleware, cors_middleware, envelope_middleware, fault_middleware, auth_middleware,
+              rate_limit_middleware(limiter), route_middleware, idempotency_middleware]
+    # The envelope applies everywhere (the admin API's errors too); the other layers are public only.
+    app = web.Application(middlewares=[m if m in (envelope_middleware, cors_middleware) else own_routes_only(m)
+                                       for m in public])
     app[SETTINGS] = settings
     app[RATE_LIMITER] = limiter
     app[SANDBOX] = sandbox

@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field, field_validator
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
-ADMIN_PREFIX = "/_mockcasa/"  # the admin API; the fault and journal layers leave it alone
+ADMIN_PREFIX = "/_mockcasa/"  # the admin API: a sub-application the public layers never see
 
 
 def default_seed() -> Path | None:
@@ -41,6 +41,8 @@ class Settings(BaseModel):
     webhook_timeout: float = Field(10.0, gt=0)
     webhook_disable_after: int = Field(0, ge=0)
     webhook_allowed_networks: list[str] = Field(default_factory=list)
+    # Origins browser apps may call the API from (CORS); ["*"]: any origin, without credentials.
+    cors_origins: list[str] = Field(default_factory=lambda: ["*"])
 
     @field_validator("webhook_allowed_networks")
     @classmethod
@@ -67,7 +69,7 @@ class Settings(BaseModel):
                 continue
             if name in ("seeds", "scenarios"):
                 values[name] = [p for p in raw.replace(",", os.pathsep).split(os.pathsep) if p]
-            elif name == "webhook_allowed_networks":
+            elif name in ("webhook_allowed_networks", "cors_origins"):
                 values[name] = [p.strip() for p in raw.split(",") if p.strip()]
             elif name == "allow_local_webhooks":
                 values[name] = raw.strip().lower() in ("1", "true", "yes", "on")

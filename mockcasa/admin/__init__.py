@@ -6,7 +6,6 @@ import functools
 import json
 import secrets
 from collections.abc import Callable
-from functools import wraps
 
 from aiohttp import web
 
@@ -21,7 +20,7 @@ ADMIN_DOCUMENT: web.AppKey[Callable[[], bytes]] = web.AppKey("admin_openapi")
 
 
 async def admin_openapi(request: web.Request) -> web.Response:
-    return web.Response(body=request.app[ADMIN_DOCUMENT](), content_type="application/json")
+    return web.Response(body=request.config_dict[ADMIN_DOCUMENT](), content_type="application/json")
 
 
 def all_routes() -> list[AdminRoute]:
@@ -36,25 +35,34 @@ def all_routes() -> list[AdminRoute]:
     return routes
 
 
-def _guarded(handler: Handler) -> Handler:
-    @wraps(handler)
-    async def guarded(request: web.Request) -> web.StreamResponse:
+OPEN_HANDLERS: web.AppKey[frozenset] = web.AppKey("admin_open_handlers", frozenset)
+
+
+@web.middleware
+async def token_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every admin route needs the admin token, except those declared ``auth=False`` (health, docs)."""
+    if request.match_info.handler not in request.app[OPEN_HANDLERS]:
         check_token(request)
-        return await handler(request)
-    return guarded
+    return await handler(request)
 
 
 def setup_admin(app: web.Application, settings: Settings) -> str:
-    """Mount the admin routes; remembers the current state as the startup world. Returns the token."""
+    """Mount the admin API as a sub-application; remembers the current state as the startup world.
+
+    Its own middleware checks the token. The public layers of the root app (journal, faults, rate
+    limits, idempotency) apply only to the root app's own routes, so they never see these.
+    Handlers read shared state through ``request.config_dict``. Returns the token.
+    """
     app[ADMIN_TOKEN] = settings.admin_token or secrets.token_urlsafe(24)
     app[STARTUP] = export_state(app[SANDBOX])
     routes = all_routes()
+    admin = web.Application(middlewares=[token_middleware])
+    admin[OPEN_HANDLERS] = frozenset(route.handler for route in routes if not route.auth)
     # Built on first request, like the public document: ~3 ms that every app (one per test) would pay.
     app[ADMIN_DOCUMENT] = functools.cache(lambda: json.dumps(build_admin_document(routes)).encode())
-    prefix = ADMIN_PREFIX.rstrip("/")
     for route in routes:
-        handler = _guarded(route.handler) if route.auth else route.handler
-        app.router.add_route(route.method, prefix + route.path, handler)
+        admin.router.add_route(route.method, route.path, route.handler)
+    app.add_subapp(ADMIN_PREFIX.rstrip("/"), admin)
     return app[ADMIN_TOKEN]
 
 

@@ -25,7 +25,7 @@ from mockcasa.keys import SANDBOX
 
 
 async def list_actions(request: web.Request) -> web.Response:
-    resources = request.app[SANDBOX].resources
+    resources = request.config_dict[SANDBOX].resources
     return reply({
         "actions": {name: sorted(resource.actions) for name, resource in resources.items() if resource.actions},
         "collectionActions": {name: sorted(resource.collection_actions)
@@ -48,7 +48,7 @@ async def _params(request: web.Request) -> dict:
 
 
 def _resource(request: web.Request) -> Resource:
-    resources = request.app[SANDBOX].resources
+    resources = request.config_dict[SANDBOX].resources
     resource = resources.get(request.match_info["resource"])
     if resource is None:
         raise NotFound(f"No resource named {request.match_info['resource']!r}; known: {', '.join(resources)}.")
@@ -68,7 +68,7 @@ async def _staged(request: web.Request, run: Callable[[Ctx, dict], Any]) -> tupl
     """Run ``run(ctx, params)`` in one transaction of the organization; publish its events on success."""
     org = organization(request)
     params = await _params(request)
-    ctx = Ctx(org=org, sandbox=request.app[SANDBOX])
+    ctx = Ctx(org=org, sandbox=request.config_dict[SANDBOX])
     with org.transaction():
         result = run(ctx, params)
     publish(ctx)

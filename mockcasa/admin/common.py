@@ -37,7 +37,7 @@ class AdminRoute:
 
 
 def check_token(request: web.Request) -> None:
-    expected = request.app[ADMIN_TOKEN]
+    expected = request.config_dict[ADMIN_TOKEN]
     token = request.headers.get("x-admin-token")
     if token is None:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
@@ -91,7 +91,7 @@ async def model_body(request: web.Request, model: type[BaseModel]) -> Any:
 
 def organization(request: web.Request) -> Organization:
     org_id = request.match_info["orgId"]
-    org = request.app[SANDBOX].organizations.get(org_id.lower())
+    org = request.config_dict[SANDBOX].organizations.get(org_id.lower())
     if org is None:
         raise NotFound(f"No organization with id {org_id!r}.")
     return org
@@ -102,7 +102,7 @@ def describe_key(key: ApiKey) -> dict[str, Any]:
 
 
 def describe_organization(request: web.Request, org: Organization) -> dict[str, Any]:
-    sandbox = request.app[SANDBOX]
+    sandbox = request.config_dict[SANDBOX]
     return {
         "id": org.id, "name": org.name, "currency": org.currency, "taxRate": org.tax_rate,
         "clock": org.clock.describe(),

@@ -14,14 +14,14 @@ from mockcasa.scenarios.rules import compile_path
 
 
 async def list_rules(request: web.Request) -> web.Response:
-    return reply({"rules": [rule.describe() for rule in request.app[FAULTS].rules]})
+    return reply({"rules": [rule.describe() for rule in request.config_dict[FAULTS].rules]})
 
 
 async def add_rule(request: web.Request) -> web.Response:
     doc = await document_body(request)
     seed = request.query.get("randomSeed", "0")
     try:
-        rule = request.app[FAULTS].add(parse_rule(doc), "admin", seed)
+        rule = request.config_dict[FAULTS].add(parse_rule(doc), "admin", seed)
     except ScenarioError as exc:
         raise invalid(exc) from None
     return reply(rule.describe(), 201)
@@ -29,13 +29,13 @@ async def add_rule(request: web.Request) -> web.Response:
 
 async def remove_rule(request: web.Request) -> web.Response:
     rule_id = request.match_info["ruleId"]
-    if not request.app[FAULTS].remove(rule_id):
+    if not request.config_dict[FAULTS].remove(rule_id):
         raise NotFound(f"No fault rule with id or name {rule_id!r}.")
     return web.Response(status=204)
 
 
 async def clear_rules(request: web.Request) -> web.Response:
-    request.app[FAULTS].clear()
+    request.config_dict[FAULTS].clear()
     return web.Response(status=204)
 
 
@@ -46,7 +46,7 @@ async def load_scenario(request: web.Request) -> web.Response:
         scenario = parse_scenario(doc)
     except ScenarioError as exc:
         raise invalid(exc) from None
-    rules = request.app[FAULTS]
+    rules = request.config_dict[FAULTS]
     if request.query.get("replace", "false").lower() in ("1", "true", "yes"):
         rules.clear()
     added = rules.load(scenario, scenario.name or "admin")
@@ -54,7 +54,7 @@ async def load_scenario(request: web.Request) -> web.Response:
 
 
 async def read_journal(request: web.Request) -> web.Response:
-    journal = request.app[JOURNAL]
+    journal = request.config_dict[JOURNAL]
     q = request.query
     details = {}
     path = None
@@ -78,7 +78,7 @@ async def read_journal(request: web.Request) -> web.Response:
 
 
 async def clear_journal(request: web.Request) -> web.Response:
-    request.app[JOURNAL].clear()
+    request.config_dict[JOURNAL].clear()
     return web.Response(status=204)
 
 

@@ -67,7 +67,7 @@ async def create_organization(request: web.Request) -> web.Response:
     seed = parse_model(doc, NewOrganization)
     fresh = ApiKeySeed(key=generate_api_key(), name="admin", scopes=seed.scopes)
     seed.api_keys.insert(0, fresh)
-    staging = Staging(request.app[SANDBOX])
+    staging = Staging(request.config_dict[SANDBOX])
     org = staging.add_organization(seed, doc)
     if staging.problems:
         raise invalid(SeedError(staging.problems))
@@ -77,7 +77,7 @@ async def create_organization(request: web.Request) -> web.Response:
 
 
 async def list_organizations(request: web.Request) -> web.Response:
-    orgs = request.app[SANDBOX].organizations.values()
+    orgs = request.config_dict[SANDBOX].organizations.values()
     return reply({"organizations": [describe_organization(request, org) for org in orgs]})
 
 
@@ -86,25 +86,25 @@ async def get_organization(request: web.Request) -> web.Response:
 
 
 async def delete_organization(request: web.Request) -> web.Response:
-    request.app[SANDBOX].remove_organization(organization(request).id)
+    request.config_dict[SANDBOX].remove_organization(organization(request).id)
     return web.Response(status=204)
 
 
 async def reset_organization(request: web.Request) -> web.Response:
     """Back to the organization's state at startup (the ``--seed`` files), or empty if it came later."""
     org = organization(request)
-    startup = next((o for o in request.app[STARTUP]["organizations"] if o["id"] == org.id), None)
+    startup = next((o for o in request.config_dict[STARTUP]["organizations"] if o["id"] == org.id), None)
     if startup is None:
         org.reset()
     else:
-        restore_organization(request.app[SANDBOX], org, startup)
+        restore_organization(request.config_dict[SANDBOX], org, startup)
     return reply(describe_organization(request, org))
 
 
 async def seed_into_organization(request: web.Request) -> web.Response:
     org = organization(request)
     try:
-        seed_organization(request.app[SANDBOX], org, await document_body(request))
+        seed_organization(request.config_dict[SANDBOX], org, await document_body(request))
     except SeedError as exc:
         raise invalid(exc) from None
     return reply(describe_organization(request, org))

@@ -27,32 +27,32 @@ async def version(request: web.Request) -> web.Response:
 async def reset_everything(request: web.Request) -> web.Response:
     """Back to the startup world (seeds and scenarios given to ``serve``); ``?empty=true``: nothing at all."""
     empty = request.query.get("empty", "false").lower() in ("1", "true", "yes")
-    sandbox = request.app[SANDBOX]
+    sandbox = request.config_dict[SANDBOX]
     if empty:
         sandbox.clear()
-        request.app[FAULTS].clear()
+        request.config_dict[FAULTS].clear()
     else:
-        import_state(sandbox, Document("startup", request.app[STARTUP]))
-        request.app[FAULTS].restart()
-    request.app[JOURNAL].clear()
+        import_state(sandbox, Document("startup", request.config_dict[STARTUP]))
+        request.config_dict[FAULTS].restart()
+    request.config_dict[JOURNAL].clear()
     return reply({"organizations": len(sandbox.organizations), "apiKeys": len(sandbox.api_keys),
-                  "faultRules": len(request.app[FAULTS].rules)})
+                  "faultRules": len(request.config_dict[FAULTS].rules)})
 
 
 async def load_seed(request: web.Request) -> web.Response:
     try:
-        orgs = load_seed_documents(request.app[SANDBOX], [await document_body(request)])
+        orgs = load_seed_documents(request.config_dict[SANDBOX], [await document_body(request)])
     except SeedError as exc:
         raise invalid(exc) from None
     return reply({"organizations": [describe_organization(request, org) for org in orgs]}, 201)
 
 
 async def export_snapshot(request: web.Request) -> web.Response:
-    return web.Response(body=dump(export_state(request.app[SANDBOX])), content_type="application/json")
+    return web.Response(body=dump(export_state(request.config_dict[SANDBOX])), content_type="application/json")
 
 
 async def import_snapshot(request: web.Request) -> web.Response:
-    sandbox = request.app[SANDBOX]
+    sandbox = request.config_dict[SANDBOX]
     try:
         import_state(sandbox, await document_body(request))
     except SnapshotError as exc:

@@ -17,7 +17,6 @@ from typing import Any
 from aiohttp import web
 
 from mockcasa.clock import Clock, format_timestamp
-from mockcasa.config import ADMIN_PREFIX
 from mockcasa.errors import ApiError
 from mockcasa.http.auth import principal_of
 from mockcasa.keys import PRINCIPAL, REQUEST_ID
@@ -125,7 +124,7 @@ JOURNAL: web.AppKey[Journal] = web.AppKey("journal", Journal)
 @web.middleware
 async def journal_middleware(request: web.Request, handler) -> web.StreamResponse:
     journal = request.app[JOURNAL]
-    if not journal.size or request.path.startswith(ADMIN_PREFIX):
+    if not journal.size:
         return await handler(request)
     started = time.perf_counter()
     response = None

@@ -14,7 +14,7 @@ async def create_oauth_app(request: web.Request) -> web.Response:
     """``POST /_mockcasa/organizations/{orgId}/oauth-apps``: 201 with the app, secret included (shown once)."""
     org = organization(request)
     declared = await model_body(request, OAuthAppSeed)
-    app = register_app(request.app[SANDBOX], org, declared)
+    app = register_app(request.config_dict[SANDBOX], org, declared)
     return reply(app.describe(with_secret=True), 201)
 
 

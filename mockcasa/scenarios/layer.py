@@ -13,7 +13,6 @@ from asyncio import sleep
 from aiohttp import web
 from pydantic import ValidationError
 
-from mockcasa.config import ADMIN_PREFIX
 from mockcasa.errors import ApiError, Invalid, RateLimited, ServiceError
 from mockcasa.http.auth import credential_of, principal_of
 from mockcasa.keys import SETTINGS
@@ -73,8 +72,6 @@ def view_of(request: web.Request) -> RequestView:
 
 @web.middleware
 async def fault_middleware(request: web.Request, handler) -> web.StreamResponse:
-    if request.path.startswith(ADMIN_PREFIX):
-        return await handler(request)
     raw = request.headers.get(FAULT_HEADER)
     if raw is not None:
         fault = header_fault(raw)

@@ -3,7 +3,7 @@
 Declared as ``ROUTES`` for the admin API, which mounts them behind the admin token and lists
 them in its OpenAPI document (paths below ``/_mockcasa``):
 
-    POST /organizations/{orgId}/webhooks/drain?timeout=30
+    POST /organizations/{orgId}/webhooks/drain?timeout=30&settle=true
     GET  /organizations/{orgId}/webhook-deliveries?webhookId=&event=&eventId=&status=
     GET  /organizations/{orgId}/webhook-deliveries/{deliveryId}
     POST /organizations/{orgId}/webhook-deliveries/{deliveryId}/redeliver
@@ -35,10 +35,17 @@ def _timeout(request: web.Request) -> float:
 
 
 async def drain(request: web.Request) -> web.Response:
-    """Answer once every pending delivery of the organization has finished (or ``timeout`` ran out)."""
+    """Answer once every pending delivery of the organization has finished (or ``timeout`` ran out).
+
+    ``?settle=true``: also answer when the rest are waiting for a retry on the mock clock
+    (``waitingForRetry``); advance the clock past their ``nextAttemptAt`` to send them.
+    """
     org = organization(request)
-    pending = await request.config_dict[DELIVERIES].drain(org.id, _timeout(request))
-    return reply({"organizationId": org.id, "drained": pending == 0, "pending": pending})
+    deliveries = request.config_dict[DELIVERIES]
+    settle = request.query.get("settle", "false") == "true"
+    pending = await deliveries.drain(org.id, _timeout(request), settle=settle)
+    return reply({"organizationId": org.id, "drained": pending == 0, "pending": pending,
+                  "waitingForRetry": deliveries.waiting_for_retry(org.id)})
 
 
 async def list_deliveries(request: web.Request) -> web.Response:
@@ -67,7 +74,7 @@ BASE = "/organizations/{orgId}"
 ROUTES = [
     AdminRoute("POST", BASE + "/webhooks/drain", drain,
                "Wait until the organization has no pending webhook delivery (or timeout seconds, max 300)",
-               query=("timeout",), tag="Webhooks"),
+               query=("timeout", "settle"), tag="Webhooks"),
     AdminRoute("GET", BASE + "/webhook-deliveries", list_deliveries, "The webhook delivery log, newest first",
                query=tuple(FILTERS), tag="Webhooks"),
     AdminRoute("GET", BASE + "/webhook-deliveries/{deliveryId}", get_delivery,

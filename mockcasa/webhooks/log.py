@@ -62,6 +62,7 @@ class Delivery:
     completed_at: datetime | None = None
     reason: str | None = None  # why it failed or was cancelled
     attempts: list[Attempt] = field(default_factory=list)
+    next_attempt_at: datetime | None = None  # on the organization's clock, while waiting for a retry
 
     def finish(self, status: str, at: datetime, reason: str | None = None) -> None:
         self.status = status
@@ -74,6 +75,7 @@ class Delivery:
                 "createdAt": format_timestamp(self.created_at),
                 "completedAt": format_timestamp(self.completed_at) if self.completed_at else None,
                 "reason": self.reason, "redeliveryOf": self.redelivery_of, "body": self.body.decode(),
+                "nextAttemptAt": format_timestamp(self.next_attempt_at) if self.next_attempt_at else None,
                 "attempts": [a.to_json() for a in self.attempts]}
 
 

@@ -8,6 +8,10 @@ receiver sees a subscription's events in the order they happened. A delivery is 
 ``webhook_attempts`` times (a non-2xx answer, a timeout or a connection error fails an attempt),
 waiting ``webhook_retry_delay`` seconds, then twice that, and so on, between attempts. Each
 attempt is signed afresh with the webhook's current secret and the clock's current time.
+
+A retry is due at a time on the organization's mock clock (``Delivery.next_attempt_at``): it is
+sent when that much real time has passed, or as soon as the clock is moved past it (set,
+advance), so a test drives a whole retry schedule without sleeping.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import asyncio
 import logging
 from collections import deque
 from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -53,6 +58,10 @@ class Deliveries:
         self._queues: dict[Key, deque[Delivery]] = {}
         self._workers: dict[Key, asyncio.Task] = {}
         self._session: aiohttp.ClientSession | None = None
+        # Deliveries waiting for a retry: delivery id -> (organization id, due on its clock, wake-up).
+        self._parked: dict[str, tuple[str, datetime, asyncio.Event]] = {}
+        self._parking = asyncio.Event()  # set whenever a delivery parks, for ``drain(settle=True)``
+        self._watched: dict[str, object] = {}  # organization id -> the clock whose jumps wake its retries
 
     # -- producing ---------------------------------------------------------------------------
 
@@ -75,6 +84,9 @@ class Deliveries:
                 self.enqueue(org, Delivery(org.id, webhook.id, event_id, event, body, at))
 
     def enqueue(self, org: Organization, delivery: Delivery) -> None:
+        if self._watched.get(org.id) is not org.clock:
+            self._watched[org.id] = org.clock
+            org.clock.listeners.append(lambda _before, after, org_id=org.id: self._clock_moved(org_id, after))
         log_of(org).add(delivery)
         key = (delivery.organization_id, delivery.webhook_id)
         self._queues.setdefault(key, deque()).append(delivery)
@@ -101,20 +113,31 @@ class Deliveries:
         """Deliveries queued or in flight (of one organization, or of all)."""
         return sum(len(q) for (org_id, _), q in self._queues.items() if organization_id in (None, org_id))
 
-    async def drain(self, organization_id: str | None = None, timeout: float | None = None) -> int:
+    def waiting_for_retry(self, organization_id: str | None = None) -> int:
+        """Deliveries parked until their next retry is due (of one organization, or of all)."""
+        return sum(1 for org_id, _, _ in self._parked.values() if organization_id in (None, org_id))
+
+    async def drain(self, organization_id: str | None = None, timeout: float | None = None,
+                    settle: bool = False) -> int:
         """Wait until every pending delivery (of one organization, or of all) has finished.
 
-        Returns how many are still pending: 0, unless ``timeout`` (seconds) ran out first or the
-        app has not started (nothing is sent before startup).
+        With ``settle``, a delivery waiting for a retry counts as done too (move the clock past
+        ``nextAttemptAt`` to send it). Returns how many are still pending (with ``settle``: still
+        in flight): 0, unless ``timeout`` (seconds) ran out first or the app has not started.
         """
         loop = asyncio.get_running_loop()
         deadline = None if timeout is None else loop.time() + timeout
         while True:
             tasks = [t for (org_id, _), t in self._workers.items() if organization_id in (None, org_id)]
+            busy = len(tasks) - self.waiting_for_retry(organization_id) if settle else len(tasks)
             remaining = None if deadline is None else deadline - loop.time()
-            if not tasks or (remaining is not None and remaining <= 0):
-                return self.pending(organization_id)
-            await asyncio.wait(tasks, timeout=remaining)
+            if busy <= 0 or (remaining is not None and remaining <= 0):
+                pending = self.pending(organization_id)
+                return pending - self.waiting_for_retry(organization_id) if settle else pending
+            self._parking.clear()
+            parked = asyncio.ensure_future(self._parking.wait())
+            await asyncio.wait([*tasks, parked], timeout=remaining, return_when=asyncio.FIRST_COMPLETED)
+            parked.cancel()
 
     # -- sending -----------------------------------------------------------------------------
 
@@ -163,7 +186,28 @@ class Deliveries:
             if final or number == attempts:
                 delivery.finish(FAILED, org.clock.now(), attempt.error)
                 return
-            await asyncio.sleep(min(self.settings.webhook_retry_delay * 2 ** (number - 1), MAX_RETRY_DELAY))
+            delay = min(self.settings.webhook_retry_delay * 2 ** (number - 1), MAX_RETRY_DELAY)
+            await self._park(org, delivery, delay)
+
+    async def _park(self, org: Organization, delivery: Delivery, delay: float) -> None:
+        """Wait ``delay`` seconds of real time, or until the organization's clock passes the due time."""
+        due = org.clock.now() + timedelta(seconds=delay)
+        delivery.next_attempt_at = due
+        wake = asyncio.Event()
+        self._parked[delivery.id] = (org.id, due, wake)
+        self._parking.set()
+        try:
+            await asyncio.wait_for(wake.wait(), timeout=delay)
+        except TimeoutError:
+            pass
+        finally:
+            self._parked.pop(delivery.id, None)
+            delivery.next_attempt_at = None
+
+    def _clock_moved(self, organization_id: str, now: datetime) -> None:
+        due_now = [d for d, (org_id, due, _) in self._parked.items() if org_id == organization_id and now >= due]
+        for delivery_id in due_now:  # no longer parked from this moment: drain(settle=True) waits for them
+            self._parked.pop(delivery_id)[2].set()
 
     async def _attempt(self, org: Organization, webhook, delivery: Delivery, number: int) -> tuple[Attempt, bool]:
         """One signed POST. Returns the attempt and whether retrying is pointless (a blocked target)."""

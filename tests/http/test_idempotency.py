@@ -190,3 +190,15 @@ async def test_failed_authentication_never_touches_keys(http, api):
     stranger = Api(http, "cc_test_unknown")
     assert (await stranger.post("clients", {"name": "Acme"}, headers=KEY)).status == 401
     assert (await api.post("clients", {"name": "Other"}, headers=KEY)).status == 201
+
+
+@pytest.mark.parametrize("path", ["clients", "invoices", "time-entries", "webhooks"])
+async def test_a_used_key_on_an_undeclared_method_is_405_not_409(api, path):
+    """Route and method resolution come before the idempotency layer (schemathesis' unsupported_method)."""
+    body = {"name": "Acme"} if path == "clients" else {}
+    await api.post(path, body, headers=KEY)
+    reply = await api.patch(path, {"name": "Other"}, headers=KEY)
+    assert reply.status == 405 and reply.body["error"]["code"] == "invalid_request"
+    assert set(reply.headers["Allow"].split(", ")) >= {"GET", "POST"}
+    unknown = await api.post(f"{path}/x/y", {"name": "Acme"}, headers=KEY)
+    assert unknown.status == 404 and unknown.body["error"]["code"] == "not_found"

@@ -15,7 +15,8 @@ async def test_drain_over_http(admin, api, org, http, receiver):
     receiver.answer(500)
     await api.create("clients", name="Acme")
     reply = await admin.post(hooks(org.id, "webhooks/drain"))
-    assert reply.status == 200 and reply.body == {"organizationId": org.id, "drained": True, "pending": 0}
+    assert reply.status == 200 and reply.body == {"organizationId": org.id, "drained": True, "pending": 0,
+                                                    "waitingForRetry": 0}
     assert len(receiver.requests) == 2
     for bad in ("0", "-1", "soon", "301"):
         refused = await admin.post(hooks(org.id, "webhooks/drain"), params={"timeout": bad})
@@ -28,7 +29,7 @@ async def test_drain_reports_what_is_still_pending_after_a_timeout(admin, api, o
     receiver.hold()
     await api.create("clients", name="Acme")
     reply = await admin.post(hooks(org.id, "webhooks/drain"), params={"timeout": "0.05"})
-    assert reply.body == {"organizationId": org.id, "drained": False, "pending": 1}
+    assert reply.body == {"organizationId": org.id, "drained": False, "pending": 1, "waitingForRetry": 0}
     receiver.release()
     assert await deliveries.drain(org.id) == 0
 

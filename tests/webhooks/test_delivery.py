@@ -7,6 +7,7 @@ import re
 from datetime import UTC, datetime
 
 from mockcasa.webhooks.signing import verify
+from tests.admin_api import admin_of
 
 SECRET = "whsec_0123456789abcdef"
 NOON = datetime(2026, 5, 19, 10, 0, tzinfo=UTC)
@@ -187,3 +188,36 @@ async def test_deleted_or_disabled_webhooks_cancel_what_is_queued(admin, api, or
     log = (await admin.get(f"/organizations/{org.id}/webhook-deliveries")).body["data"]
     assert [(d["status"], d["reason"]) for d in log] == [
         ("cancelled", "the webhook was deleted"), ("succeeded", None)]
+
+
+async def test_a_retry_schedule_is_driven_by_the_mock_clock(build, receiver):
+    """Retries 10 then 20 minutes apart: advancing the organization's clock sends each one, no sleeping."""
+    api, deliveries = await build(webhook_retry_delay=600, webhook_attempts=3)
+    admin = admin_of(api)
+    clock = f"/organizations/{api.org.id}/clock"
+    assert (await admin.post(clock + "/freeze", {"at": "2026-05-19T10:00:00Z"})).status == 200
+    receiver.answer(500, 503)
+    await subscribe(api, receiver)
+    await api.create("clients", name="Acme")
+    settled = await admin.post(f"/organizations/{api.org.id}/webhooks/drain?settle=true&timeout=10")
+    assert settled.body["waitingForRetry"] == 1 and settled.body["drained"] is True
+    [delivery] = (await admin.get(f"/organizations/{api.org.id}/webhook-deliveries")).body["data"]
+    assert delivery["status"] == "pending" and delivery["nextAttemptAt"] == "2026-05-19T10:10:00.000Z"
+    assert len(receiver.requests) == 1
+
+    await admin.post(clock + "/advance", {"by": "9m"})  # not yet due
+    await admin.post(f"/organizations/{api.org.id}/webhooks/drain?settle=true&timeout=10")
+    assert len(receiver.requests) == 1
+    await admin.post(clock + "/advance", {"by": "1m"})  # due: the second attempt goes out
+    settled = await admin.post(f"/organizations/{api.org.id}/webhooks/drain?settle=true&timeout=10")
+    assert len(receiver.requests) == 2 and settled.body["waitingForRetry"] == 1
+    [delivery] = (await admin.get(f"/organizations/{api.org.id}/webhook-deliveries")).body["data"]
+    assert delivery["nextAttemptAt"] == "2026-05-19T10:30:00.000Z"  # the delay doubles
+
+    await admin.post(clock + "/advance", {"by": "20m"})
+    done = await admin.post(f"/organizations/{api.org.id}/webhooks/drain?timeout=10")
+    assert done.body == {"organizationId": api.org.id, "drained": True, "pending": 0, "waitingForRetry": 0}
+    [delivery] = (await admin.get(f"/organizations/{api.org.id}/webhook-deliveries")).body["data"]
+    assert delivery["status"] == "succeeded" and delivery["nextAttemptAt"] is None
+    assert [a["at"] for a in delivery["attempts"]] == [
+        "2026-05-19T10:00:00.000Z", "2026-05-19T10:10:00.000Z", "2026-05-19T10:30:00.000Z"]
