@@ -24,7 +24,7 @@ async def test_feature_routes_are_declared_in_the_admin_document(http):
         assert status in operation["responses"] and "401" in operation["responses"]
         assert operation["security"] == [{"adminBearer": []}, {"adminHeader": []}]
     drain = doc["paths"]["/_mockcasa/organizations/{orgId}/webhooks/drain"]["post"]
-    assert [p["name"] for p in drain["parameters"]] == ["orgId", "timeout"]
+    assert [p["name"] for p in drain["parameters"]] == ["orgId", "timeout", "settle"]
     oauth = doc["paths"]["/_mockcasa/organizations/{orgId}/oauth-apps"]["post"]
     assert oauth["requestBody"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/OAuthAppSeed"}
