@@ -57,7 +57,8 @@ async def test_webhook_and_oauth_routes_work_with_the_token(admin, api):
     base = f"/organizations/{api.org.id}"
     assert (await admin.get(base + "/webhook-deliveries")).body == {"data": []}
     drained = await admin.post(base + "/webhooks/drain")
-    assert drained.status == 200 and drained.body == {"organizationId": api.org.id, "drained": True, "pending": 0}
+    assert drained.status == 200 and drained.body == {"organizationId": api.org.id, "drained": True, "pending": 0,
+                                                     "waitingForRetry": 0}
     created = await admin.post(base + "/oauth-apps", {"redirectUris": ["https://partner.example/cb"]})
     assert created.status == 201 and created.body["organizationId"] == api.org.id
     unknown = await admin.post("/organizations/00000000-0000-4000-8000-00000000dead/oauth-apps",
