@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -78,7 +78,10 @@ class Filter:
     bound: str | None = None
 
     @classmethod
-    def enum(cls, param: str, values: list[str], field: str | None = None) -> Filter:
+    def enum(cls, param: str, values: Any, field: str | None = None) -> Filter:
+        """``values``: the model's ``Literal`` type (``ClientStatus``) or a list of strings."""
+        values = list(get_args(values)) if get_origin(values) is Literal else list(values)
+
         def parse(raw: str) -> str:
             if raw not in values:
                 raise ValueError(f"must be one of: {', '.join(values)}")
@@ -153,7 +156,19 @@ class Ref:
     many: bool = False
 
 
-Hook = Callable[..., Any]
+# The hooks a resource may declare, by what the engine hands them. A hook raises ``Invalid`` (400)
+# or ``Conflict`` (409) to refuse; the change then rolls back.
+OnCreate = Callable[[Ctx, dict[str, Any]], dict[str, Any]]  # values -> values to store
+OnUpdate = Callable[[Ctx, Any, dict[str, Any]], dict[str, Any]]  # (record, changes) -> changes
+OnDelete = Callable[[Ctx, Any], None]  # record about to go
+Derive = Callable[[Ctx, Any], Any]  # record -> record with computed fields, on every read
+AfterCreate = Callable[[Ctx, Any], None]  # effects on other records, events
+AfterUpdate = Callable[[Ctx, Any, Any], None]  # (updated, before)
+AfterDelete = Callable[[Ctx, Any], None]
+OnSeed = Callable[[Ctx, dict[str, Any]], dict[str, Any]]  # a seed's values (system fields allowed)
+Action = Callable[[Ctx, Any, dict[str, Any]], Any]  # dashboard action: (record, params) -> record
+CollectionAction = Callable[[Ctx, dict[str, Any]], Any]  # system event: params -> the new record
+OnClockChange = Callable[[Ctx, datetime, datetime], None]  # (before, after): the clock jumped
 
 
 @dataclass
@@ -168,32 +183,30 @@ class Resource:
     refs: list[Ref] = field(default_factory=list)
     operation_names: dict[str, str] = field(default_factory=dict)  # list -> listClients
     descriptions: dict[str, str] = field(default_factory=dict)
-    # Hooks. on_create(ctx, values) -> values; on_update(ctx, record, changes) -> changes;
-    # on_delete(ctx, record); derive(ctx, record) -> record (computed fields, on every read);
-    # after_create/after_update(ctx, record[, before]) for effects on other records and events.
-    on_create: Hook | None = None
-    on_update: Hook | None = None
-    on_delete: Hook | None = None
-    derive: Hook | None = None
-    after_create: Hook | None = None
-    after_update: Hook | None = None
-    after_delete: Hook | None = None
+    # Hooks (their signatures are the types above).
+    on_create: OnCreate | None = None
+    on_update: OnUpdate | None = None
+    on_delete: OnDelete | None = None
+    derive: Derive | None = None
+    after_create: AfterCreate | None = None
+    after_update: AfterUpdate | None = None
+    after_delete: AfterDelete | None = None
     extra_indexes: tuple[str, ...] = ()
     # Webhook event emitted for every record created through the API ("client_created").
     created_event: str | None = None
     # on_seed(ctx, values) -> values: normalise a record written by a seed file, which may carry
     # system-managed fields the public API refuses (computed totals, numbers, statuses).
-    on_seed: Hook | None = None
+    on_seed: OnSeed | None = None
     # System/dashboard transitions the public API refuses, exposed by the admin API:
     # name -> action(ctx, record, params: dict) -> record (e.g. proposals: send, accept, reject).
-    actions: dict[str, Hook] = field(default_factory=dict)
+    actions: dict[str, Action] = field(default_factory=dict)
     # System events that create records the public API cannot, exposed by the admin API on the
     # collection: name -> action(ctx, params: dict) -> the new record (payouts: create).
-    collection_actions: dict[str, Hook] = field(default_factory=dict)
+    collection_actions: dict[str, CollectionAction] = field(default_factory=dict)
     # on_clock_change(ctx, before, after): the organization's mock clock jumped (set, advance,
     # freeze at, reset). Emit time-driven events here (invoice_overdue, proposal_expired) with
     # ctx.emit; they are published like those of a request.
-    on_clock_change: Hook | None = None
+    on_clock_change: OnClockChange | None = None
 
     @property
     def indexed_fields(self) -> tuple[str, ...]:

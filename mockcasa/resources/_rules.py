@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from mockcasa.engine.body import describe, validation_details
 from mockcasa.engine.records import check_refs
-from mockcasa.engine.resource import Ctx, Hook, Resource
+from mockcasa.engine.resource import Action, Ctx, Resource
 from mockcasa.errors import Conflict, Invalid
 
 RECORD_FIELDS = ("id", "created_at", "updated_at")
@@ -69,7 +69,7 @@ def refuse_if_billed(ctx: Ctx, record: Any, freezing: frozenset[str], singular: 
                        f"longer be {verb}.", {"invoiceId": record.invoice_id, "invoiceStatus": status})
 
 
-def bill_action(resource_name: str, *, frozen_by: frozenset[str], same_client: bool = False) -> Hook:
+def bill_action(resource_name: str, *, frozen_by: frozenset[str], same_client: bool = False) -> Action:
     """Admin action ``bill``: link a record to an invoice (``{"invoiceId": id}``; null unbills it).
 
     A record its invoice freezes (``frozen_by`` its status) cannot be moved or unbilled either (409).

@@ -12,13 +12,12 @@ from mockcasa.models.catalog import (
     CatalogItemUpdate,
     CatalogType,
 )
-from mockcasa.resources._util import literal_values
 
 RESOURCE = Resource(
     name="catalog-items", singular="catalog item",
     model=CatalogItem, create_model=CatalogItemCreate, update_model=CatalogItemUpdate,
-    filters=[Filter.enum("type", literal_values(CatalogType)),
-             Filter.enum("status", literal_values(ActiveStatus)), Filter.uuid("clientId")],
+    filters=[Filter.enum("type", CatalogType),
+             Filter.enum("status", ActiveStatus), Filter.uuid("clientId")],
     refs=[Ref("client_id", "clients")],
     descriptions={"create": "`type: expense` items track cost; `type: charge` items track revenue."},
 )

@@ -2,11 +2,10 @@
 
 from mockcasa.engine.resource import Filter, Resource
 from mockcasa.models.crm import Client, ClientCreate, ClientStatus, ClientUpdate
-from mockcasa.resources._util import literal_values
 
 RESOURCE = Resource(
     name="clients", singular="client",
     created_event="client_created",
     model=Client, create_model=ClientCreate, update_model=ClientUpdate,
-    filters=[Filter.enum("status", literal_values(ClientStatus))],
+    filters=[Filter.enum("status", ClientStatus)],
 )

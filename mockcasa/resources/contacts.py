@@ -2,12 +2,11 @@
 
 from mockcasa.engine.resource import Filter, Ref, Resource
 from mockcasa.models.crm import Contact, ContactCreate, ContactRole, ContactUpdate
-from mockcasa.resources._util import literal_values
 
 RESOURCE = Resource(
     name="contacts", singular="contact",
     created_event="contact_created",
     model=Contact, create_model=ContactCreate, update_model=ContactUpdate,
-    filters=[Filter.uuid("clientId"), Filter.enum("role", literal_values(ContactRole))],
+    filters=[Filter.uuid("clientId"), Filter.enum("role", ContactRole)],
     refs=[Ref("client_id", "clients")],
 )

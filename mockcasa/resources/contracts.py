@@ -185,7 +185,7 @@ def void(ctx: Ctx, contract: Contract, params: dict[str, Any]) -> Contract:
 RESOURCE = Resource(
     name="contracts", singular="contract",
     model=Contract, create_model=ContractCreate, update_model=ContractUpdate,
-    filters=[Filter.uuid("clientId"), Filter.enum("status", literal_values(ContractStatus))],
+    filters=[Filter.uuid("clientId"), Filter.enum("status", ContractStatus)],
     refs=[Ref("client_id", "clients"), Ref("billing_contact_id", "contacts"), Ref("proposal_id", "proposals"),
           Ref("project_id", "projects")],
     descriptions={

@@ -18,7 +18,6 @@ from mockcasa.errors import Conflict, Invalid
 from mockcasa.models.common import InputModel, Uuid
 from mockcasa.models.leads import Inquiry, InquiryCreate, InquirySource, InquiryStatus, InquiryUpdate
 from mockcasa.resources._rules import seed_through_create
-from mockcasa.resources._util import literal_values
 
 TERMINAL = {"converted": "converted into a client", "spam": "marked as spam"}
 Name200 = Annotated[str, Field(min_length=1, max_length=200)]
@@ -102,8 +101,8 @@ RESOURCE = Resource(
     model=Inquiry, create_model=InquiryCreate, update_model=InquiryUpdate,
     operation_names={"plural": "Inquiries"},
     created_event="inquiry_created",
-    filters=[Filter.enum("status", literal_values(InquiryStatus)),
-             Filter.enum("source", literal_values(InquirySource))],
+    filters=[Filter.enum("status", InquiryStatus),
+             Filter.enum("source", InquirySource)],
     refs=[Ref("contact_id", "contacts"), Ref("converted_client_id", "clients"),
           Ref("converted_project_id", "projects")],
     on_update=on_update, after_update=after_update, on_seed=on_seed,

@@ -24,7 +24,7 @@ from mockcasa.models.billing import Invoice, InvoiceCreate, InvoiceLineItemInput
 from mockcasa.models.common import derived_id, new_id
 from mockcasa.resources._dates import crossed
 from mockcasa.resources._ledger import OPEN_STATUSES, settle, status_events
-from mockcasa.resources._util import claim_number, delete_drafts_only, literal_values, money
+from mockcasa.resources._util import claim_number, delete_drafts_only, money
 from mockcasa.resources.payments import record_stripe_payment
 
 PAYMENT_TERM = timedelta(days=30)
@@ -183,7 +183,7 @@ RESOURCE = Resource(
     name="invoices", singular="invoice",
     model=Invoice, create_model=InvoiceCreate, update_model=InvoiceUpdate,
     filters=[Filter.uuid("clientId"),
-             replace(Filter.enum("status", literal_values(InvoiceStatus)), derived=True)],
+             replace(Filter.enum("status", InvoiceStatus), derived=True)],
     refs=[Ref("client_id", "clients"), Ref("billing_contact_id", "contacts"),
           Ref("project_ids", "projects", many=True)],
     descriptions={"create": "Status `paid`, `partial`, and `overdue` are system-derived from Payments and "

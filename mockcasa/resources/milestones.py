@@ -12,7 +12,6 @@ from typing import Any
 from mockcasa.engine.resource import Ctx, Filter, Ref, Resource
 from mockcasa.models.work import Milestone, MilestoneCreate, MilestoneParent, MilestoneStatus, MilestoneUpdate
 from mockcasa.resources._rules import lookup_optional, require_member, seed_through_create
-from mockcasa.resources._util import literal_values
 
 PARENT_SINGULAR = {"projects": "project", "proposals": "proposal"}
 
@@ -56,8 +55,8 @@ def on_seed(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
 RESOURCE = Resource(
     name="milestones", singular="milestone",
     model=Milestone, create_model=MilestoneCreate, update_model=MilestoneUpdate,
-    filters=[Filter.enum("parentType", literal_values(MilestoneParent)), Filter.uuid("parentId"),
-             Filter.enum("status", literal_values(MilestoneStatus))],
+    filters=[Filter.enum("parentType", MilestoneParent), Filter.uuid("parentId"),
+             Filter.enum("status", MilestoneStatus)],
     refs=[Ref("catalog_item_id", "catalog-items"),
           # Properties of Milestone: indexed so a parent with milestones cannot be deleted (409);
           # never in a request body, so the write check is on_create's (it depends on parentType).

@@ -23,7 +23,7 @@ from mockcasa.errors import Conflict, Invalid
 from mockcasa.models.billing import Payment, PaymentCreate, PaymentKind, PaymentStatus, PaymentUpdate
 from mockcasa.resources._ledger import refresh_invoice, settle
 from mockcasa.resources._system import system_create
-from mockcasa.resources._util import literal_values, money
+from mockcasa.resources._util import money
 from mockcasa.resources.payouts import refigure
 
 EVENTS = {"payment": "payment_received", "refund": "payment_refunded", "chargeback": "payment_chargeback"}
@@ -226,8 +226,8 @@ RESOURCE = Resource(
     model=Payment, create_model=PaymentCreate, update_model=PaymentUpdate,
     operations=("list", "create", "get", "update"),
     filters=[Filter.uuid("clientId"), Filter.uuid("invoiceId"),
-             Filter.enum("status", literal_values(PaymentStatus)),
-             Filter.enum("kind", literal_values(PaymentKind))],
+             Filter.enum("status", PaymentStatus),
+             Filter.enum("kind", PaymentKind)],
     refs=[Ref("client_id", "clients"), Ref("invoice_id", "invoices"), Ref("refund_of_id", "payments"),
           Ref("payout_id", "payouts")],
     descriptions={"create": "Records a manually-collected payment (check, bank transfer, cash, etc.). Stripe "

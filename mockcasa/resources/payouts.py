@@ -18,7 +18,7 @@ from mockcasa.errors import Conflict, Invalid
 from mockcasa.models.billing import Payment, Payout, PayoutStatus
 from mockcasa.models.common import new_id
 from mockcasa.resources._system import system_create, system_update
-from mockcasa.resources._util import literal_values, money
+from mockcasa.resources._util import money
 
 IN_FLIGHT = ("pending", "in_transit")
 ARRIVAL_DELAY = timedelta(days=2)
@@ -165,7 +165,7 @@ def refigure(ctx: Ctx, payout: Payout, entry: Payment) -> None:
 RESOURCE = Resource(
     name="payouts", singular="payout", model=Payout,
     operations=("list", "get"),
-    filters=[Filter.enum("status", literal_values(PayoutStatus)),
+    filters=[Filter.enum("status", PayoutStatus),
              Filter.date_bound("arrivalDateFrom", "arrival_date", ">="),
              Filter.date_bound("arrivalDateTo", "arrival_date", "<=")],
     on_seed=on_seed,

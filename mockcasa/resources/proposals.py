@@ -17,7 +17,7 @@ from mockcasa.errors import Conflict
 from mockcasa.models.documents import Proposal, ProposalCreate, ProposalStatus, ProposalUpdate
 from mockcasa.resources._dates import crossed
 from mockcasa.resources._system import system_update
-from mockcasa.resources._util import claim_number, delete_drafts_only, literal_values, money
+from mockcasa.resources._util import claim_number, delete_drafts_only, money
 
 # The client answered, or the proposal was withdrawn: its status no longer moves through the API.
 SETTLED = ("accepted", "rejected", "void")
@@ -130,7 +130,7 @@ RESOURCE = Resource(
     name="proposals", singular="proposal",
     model=Proposal, create_model=ProposalCreate, update_model=ProposalUpdate,
     filters=[Filter.uuid("clientId"),
-             replace(Filter.enum("status", literal_values(ProposalStatus)), derived=True),
+             replace(Filter.enum("status", ProposalStatus), derived=True),
              Filter.boolean("archived")],
     refs=[Ref("client_id", "clients"), Ref("billing_contact_id", "contacts"), Ref("project_id", "projects"),
           Ref("linked_contract_id", "contracts")],

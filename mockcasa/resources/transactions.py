@@ -20,7 +20,7 @@ from mockcasa.models.catalog import (
     TransactionUpdate,
 )
 from mockcasa.resources._rules import bill_action, merged, refuse_if_billed, seed_billable
-from mockcasa.resources._util import literal_values, money
+from mockcasa.resources._util import money
 
 FROZEN_BY = frozenset({"sent", "partial", "overdue", "paid"})
 
@@ -67,9 +67,9 @@ def on_seed(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
 RESOURCE = Resource(
     name="transactions", singular="transaction",
     model=Transaction, create_model=TransactionCreate, update_model=TransactionUpdate,
-    filters=[Filter.enum("direction", literal_values(Direction)),
-             Filter.enum("status", literal_values(ActiveStatus)),
-             Filter.enum("frequency", literal_values(Frequency))],
+    filters=[Filter.enum("direction", Direction),
+             Filter.enum("status", ActiveStatus),
+             Filter.enum("frequency", Frequency)],
     refs=[Ref("catalog_item_id", "catalog-items"),
           # Properties of Transaction over its assignments: indexed so an assigned project or client
           # cannot be deleted (409); the write check is _check_assignments (it names the list index).
