@@ -4,7 +4,8 @@ Through the API: manual methods only; ``payment`` > 0, ``refund`` < 0 with ``ref
 more than what is left to refund; inherits the original's client and invoice), ``adjustment``
 ≠ 0. An invoice must belong to the payment's client, be neither draft nor void, and share its
 currency. Payments are immutable except ``reference``/``notes``; there is no DELETE. Every
-payment re-derives its invoice. Stripe payments, refunds, chargebacks and dispute fees are
+payment re-derives its invoice. An omitted currency is the invoice's, else the contract's default,
+USD (not the organization's). Stripe payments, refunds, chargebacks and dispute fees are
 system actions (``record_stripe_payment`` on invoices; ``refund``/``chargeback``/``dispute_fee``
 here).
 """
@@ -20,7 +21,14 @@ from pydantic import ValidationError
 
 from mockcasa.engine.resource import Ctx, Filter, Ref, Resource
 from mockcasa.errors import Conflict, Invalid
-from mockcasa.models.billing import Payment, PaymentCreate, PaymentKind, PaymentStatus, PaymentUpdate
+from mockcasa.models.billing import (
+    DEFAULT_CURRENCY,
+    Payment,
+    PaymentCreate,
+    PaymentKind,
+    PaymentStatus,
+    PaymentUpdate,
+)
 from mockcasa.resources._ledger import refresh_invoice, settle
 from mockcasa.resources._system import system_create
 from mockcasa.resources._util import literal_values, money
@@ -93,7 +101,7 @@ def on_create(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
         raise Invalid(field="refundOfId", reason="is only allowed when kind is refund")
     if values.get("invoice_id") is not None:
         _check_invoice(ctx, values)
-    values["currency"] = values.get("currency") or ctx.org.currency
+    values["currency"] = values.get("currency") or DEFAULT_CURRENCY
     values.update(status="succeeded", net_amount=values["amount"], payout_id=None)
     return values
 
@@ -121,7 +129,9 @@ def on_seed(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
     invoice = ctx.org["invoices"].get(values.get("invoice_id") or "")
     if invoice is not None:
         values.setdefault("client_id", invoice.client_id)
-    values["currency"] = values.get("currency") or (invoice.currency if invoice else ctx.org.currency)
+    # As through the API: the invoice's currency, else the refunded payment's, else the contract's default.
+    values["currency"] = values.get("currency") or next(
+        (r.currency for r in (invoice, original) if r is not None), DEFAULT_CURRENCY)
     values["received_date"] = values.get("received_date") or ctx.today()
     if values.get("net_amount") is None and values["status"] == "succeeded":
         values["net_amount"] = values["amount"]
