@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import secrets
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -47,6 +48,29 @@ def refundable(ctx: Ctx, original: Payment) -> Decimal:
     return Decimal(str(original.amount)) + returned
 
 
+def not_before_original(original: Payment, received: date) -> None:
+    """A refund, chargeback or dispute fee cannot be dated before the payment it reverses (400).
+
+    One rule for every path: the API's refunds, the dashboard's actions and seeded entries.
+    """
+    if received < original.received_date:
+        raise Invalid(field="receivedDate", reason=f"is before the receivedDate of the payment it reverses "
+                                                   f"({original.received_date.isoformat()})")
+
+
+def _received_date(ctx: Ctx, params: dict[str, Any], original: Payment | None = None) -> date:
+    """An action's ``receivedDate`` (default today), checked against the payment it reverses."""
+    value = params.get("receivedDate") or ctx.today()
+    if not isinstance(value, date):
+        try:
+            value = date.fromisoformat(str(value))
+        except ValueError:
+            raise Invalid(field="receivedDate", reason="must be a date in the form YYYY-MM-DD") from None
+    if original is not None:
+        not_before_original(original, value)
+    return value
+
+
 def _check_amount(kind: str, amount: float) -> None:
     if kind == "payment" and amount <= 0:
         raise Invalid(field="amount", reason="must be greater than 0 for a payment")
@@ -62,6 +86,7 @@ def _inherit_from_original(ctx: Ctx, values: dict[str, Any]) -> None:
     if original.kind != "payment" or original.status != "succeeded":
         raise Invalid(field="refundOfId", reason=f"must reference a succeeded payment of kind payment; "
                                                  f"{original.id} is a {original.status} {original.kind}")
+    not_before_original(original, values["received_date"])
     left = refundable(ctx, original)
     if Decimal(str(-values["amount"])) > left:
         raise Invalid(field="amount", reason=f"exceeds what is left to refund on payment {original.id} "
@@ -133,6 +158,8 @@ def on_seed(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
     values["currency"] = values.get("currency") or next(
         (r.currency for r in (invoice, original) if r is not None), DEFAULT_CURRENCY)
     values["received_date"] = values.get("received_date") or ctx.today()
+    if original is not None and isinstance(values["received_date"], date):
+        not_before_original(original, values["received_date"])
     if values.get("net_amount") is None and values["status"] == "succeeded":
         values["net_amount"] = values["amount"]
     payout = ctx.org["payouts"].get(values.get("payout_id") or "")
@@ -179,7 +206,7 @@ def record_stripe_payment(ctx: Ctx, invoice: Any, params: dict[str, Any]) -> Any
     fee = _number(params, "fee", Decimal(str(amount)) * Decimal("0.029") + Decimal("0.30"), positive=False)
     _system_payment(ctx, {
         "client_id": invoice.client_id, "invoice_id": invoice.id, "amount": amount,
-        "currency": invoice.currency, "received_date": params.get("receivedDate") or ctx.today(),
+        "currency": invoice.currency, "received_date": _received_date(ctx, params),
         "method": "stripe", "kind": "payment", "net_amount": money(amount - fee),
         "reference": params.get("reference") or _charge_id("ch")})
     return settle(ctx, ctx.org["invoices"].get(invoice.id))
@@ -197,7 +224,7 @@ def _return(ctx: Ctx, original: Payment, kind: str, params: dict[str, Any]) -> P
                       reason=f"exceeds what is left to refund ({left:.2f} {original.currency})")
     return _system_payment(ctx, {
         "client_id": original.client_id, "invoice_id": original.invoice_id, "amount": -amount,
-        "currency": original.currency, "received_date": params.get("receivedDate") or ctx.today(),
+        "currency": original.currency, "received_date": _received_date(ctx, params, original),
         "method": original.method, "kind": kind, "refund_of_id": original.id,
         "reference": params.get("reference") or (_charge_id("re") if original.method == "stripe" else None)})
 
@@ -226,7 +253,7 @@ def dispute_fee(ctx: Ctx, original: Payment, params: dict[str, Any]) -> Payment:
     fee = _number(params, "amount", DEFAULT_DISPUTE_FEE)
     return _system_payment(ctx, {
         "client_id": original.client_id, "invoice_id": original.invoice_id, "amount": -fee,
-        "currency": original.currency, "received_date": params.get("receivedDate") or ctx.today(),
+        "currency": original.currency, "received_date": _received_date(ctx, params, original),
         "method": original.method, "kind": "dispute_fee", "refund_of_id": original.id,
         "reference": _charge_id("du")})
 

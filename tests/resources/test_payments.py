@@ -158,6 +158,18 @@ async def test_refund_must_match_the_original(api, invoice):
                          text="only allowed when kind is refund")
 
 
+async def test_a_refund_cannot_predate_the_payment_it_refunds(api, invoice):
+    """Issue 12, defect 8: 400 on receivedDate, nothing recorded; the same day is fine."""
+    original = await api.create("payments", **payment(invoice, 100, receivedDate="2026-05-10"))
+    body = {"clientId": invoice["clientId"], "amount": -30, "method": "check", "kind": "refund",
+            "refundOfId": original["id"]}
+    error = await assert_refused(api, {**body, "receivedDate": "2026-05-09"}, "receivedDate", text="2026-05-10")
+    assert "before" in error["details"]["receivedDate"]
+    assert (await api.get(f"invoices/{invoice['id']}")).body["amountPaid"] == 100
+    refund = await api.create("payments", **body, receivedDate="2026-05-10")
+    assert refund["receivedDate"] == "2026-05-10"
+
+
 async def test_refund_of_a_payment_without_invoice(api):
     client = await make_client(api)
     cash = {"clientId": client["id"], "receivedDate": TODAY, "method": "cash"}
