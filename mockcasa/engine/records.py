@@ -48,6 +48,28 @@ def check_refs(resource: Resource, ctx: Ctx, values: dict[str, Any]) -> None:
             ctx.lookup(ref.target, record_id, f"{alias}[{i}]" if ref.many else alias)
 
 
+def fill_derived(resource: Resource, ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
+    """Computed references (``Resource.derived``) copied from the records ``values`` names (checked first)."""
+    for derived in resource.derived:
+        source = ctx.org[resource.target_of(derived.via)].get(values.get(derived.via) or "")
+        if source is not None:
+            values[derived.field] = getattr(source, derived.source)
+    return values
+
+
+def keep_in_step(resource: Resource, ctx: Ctx, before: Any, after: Any) -> None:
+    """Records whose computed references copy a field of ``after`` take its new value (as an update)."""
+    for other in ctx.sandbox.resources.values():
+        for derived in other.derived:
+            if other.target_of(derived.via) != resource.name:
+                continue
+            value = getattr(after, derived.source)
+            if value == getattr(before, derived.source):
+                continue
+            for record in ctx.org[other.name].where(derived.via, after.id):
+                update_record(other, ctx, render(other, ctx, record), {derived.field: value})
+
+
 def referrers(ctx: Ctx, target: str, record_id: str) -> dict[str, int]:
     """How many records of each resource still point at ``record_id``."""
     counts: dict[str, int] = {}
@@ -63,6 +85,7 @@ def referrers(ctx: Ctx, target: str, record_id: str) -> dict[str, int]:
 def create_record(resource: Resource, ctx: Ctx, values: dict[str, Any]) -> Any:
     """The create path without HTTP: also used by seeds and the admin API."""
     check_refs(resource, ctx, values)
+    fill_derived(resource, ctx, values)
     if resource.on_create:
         values = resource.on_create(ctx, values)
     record = build_record(resource, ctx, values)
@@ -78,6 +101,7 @@ def update_record(resource: Resource, ctx: Ctx, record: Any, changes: dict[str, 
     """Apply a partial update; values equal to the stored ones are no-ops (the SDK resends defaults)."""
     changes = {k: v for k, v in changes.items() if _comparable(getattr(record, k, None)) != v}
     check_refs(resource, ctx, changes)
+    fill_derived(resource, ctx, changes)
     if resource.on_update:
         changes = resource.on_update(ctx, record, changes)
     if not changes:
@@ -87,6 +111,7 @@ def update_record(resource: Resource, ctx: Ctx, record: Any, changes: dict[str, 
     stored = ctx.org[resource.name].get(record.id) or record
     updated = resource.model.model_validate({**dict(stored), **changes, "updated_at": ctx.now()})
     ctx.org[resource.name].replace(updated)
+    keep_in_step(resource, ctx, stored, updated)
     if resource.after_update:
         resource.after_update(ctx, updated, record)
     return updated

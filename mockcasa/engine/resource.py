@@ -153,6 +153,22 @@ class Ref:
     many: bool = False
 
 
+@dataclass
+class Derived:
+    """A computed reference: a copy of a field of the record that another reference names.
+
+    ``Derived("client_id", via="project_id", source="client_id")``: a time entry's clientId is its
+    project's. The records library fills it on create and whenever ``via`` changes, and when the
+    record ``via`` names changes ``source`` it updates every record that copies it, through that
+    resource's own update rules (a frozen record refuses, and then nothing changes). ``via`` must
+    be one of the resource's ``refs``, which says what kind of record it names.
+    """
+
+    field: str
+    via: str
+    source: str
+
+
 Hook = Callable[..., Any]
 
 
@@ -166,6 +182,7 @@ class Resource:
     operations: tuple[str, ...] = OPERATIONS
     filters: list[Filter] = field(default_factory=list)
     refs: list[Ref] = field(default_factory=list)
+    derived: list[Derived] = field(default_factory=list)
     operation_names: dict[str, str] = field(default_factory=dict)  # list -> listClients
     descriptions: dict[str, str] = field(default_factory=dict)
     # Hooks. on_create(ctx, values) -> values; on_update(ctx, record, changes) -> changes;
@@ -205,6 +222,10 @@ class Resource:
     def ranged_fields(self) -> tuple[str, ...]:
         """Fields with range filters (dateFrom/dateTo, startsAfter/startsBefore): kept in value order."""
         return tuple(dict.fromkeys(f.field for f in self.filters if f.bound and f.field and not f.derived))
+
+    def target_of(self, field_name: str) -> str:
+        """The resource a reference field of this one names."""
+        return next(ref.target for ref in self.refs if ref.field == field_name)
 
     @property
     def read_scope(self) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from mockcasa.engine.body import describe, validation_details
-from mockcasa.engine.records import check_refs
+from mockcasa.engine.records import check_refs, fill_derived
 from mockcasa.engine.resource import Ctx, Hook, Resource
 from mockcasa.errors import Conflict, Invalid
 
@@ -115,6 +115,7 @@ def seed_through_create(resource: Resource, ctx: Ctx, values: dict[str, Any],
         raise Invalid(describe(details), details) from None
     values = body.model_dump(by_alias=False)
     check_refs(resource, ctx, values)
+    fill_derived(resource, ctx, values)
     if resource.on_create:
         values = resource.on_create(ctx, values)
     return values, system
