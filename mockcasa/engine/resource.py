@@ -145,12 +145,16 @@ class Ref:
 
     The engine checks it on create and update (400 naming the field) and refuses to
     delete a record that others still point at (409), so no response ever shows a
-    dangling id. ``many``: the field is a list of ids.
+    dangling id. ``many``: the field is a list of ids. ``same``: a field both records share
+    (an invoice's projects and billing contact are its client's, ``same="client_id"``): naming
+    a record whose value differs is a 400 naming the field, and the named record cannot change
+    that value while it is named (409). A record whose value is null is anyone's.
     """
 
     field: str
     target: str
     many: bool = False
+    same: str | None = None
 
 
 @dataclass

@@ -99,10 +99,7 @@ def _inherit_from_original(ctx: Ctx, values: dict[str, Any]) -> None:
 
 
 def _check_invoice(ctx: Ctx, values: dict[str, Any]) -> None:
-    invoice = settle(ctx, ctx.org["invoices"].get(values["invoice_id"]))
-    if invoice.client_id != values["client_id"]:
-        raise Invalid(field="invoiceId", reason=f"belongs to another client than clientId "
-                                                f"({invoice.invoice_number})")
+    invoice = settle(ctx, ctx.org["invoices"].get(values["invoice_id"]))  # its client: Ref.same
     if invoice.status in ("draft", "void"):
         raise Invalid(field="invoiceId", reason=f"is a {invoice.status} invoice ({invoice.invoice_number}); "
                                                 f"payments can only be recorded against sent invoices")
@@ -265,8 +262,8 @@ RESOURCE = Resource(
     filters=[Filter.uuid("clientId"), Filter.uuid("invoiceId"),
              Filter.enum("status", literal_values(PaymentStatus)),
              Filter.enum("kind", literal_values(PaymentKind))],
-    refs=[Ref("client_id", "clients"), Ref("invoice_id", "invoices"), Ref("refund_of_id", "payments"),
-          Ref("payout_id", "payouts")],
+    refs=[Ref("client_id", "clients"), Ref("invoice_id", "invoices", same="client_id"),
+          Ref("refund_of_id", "payments"), Ref("payout_id", "payouts")],
     descriptions={"create": "Records a manually-collected payment (check, bank transfer, cash, etc.). Stripe "
                             "payments are recorded automatically and cannot be created here. To reverse a "
                             "payment, record a refund (kind=refund, negative amount, refundOfId)."},

@@ -13,7 +13,14 @@ from typing import Any
 from mockcasa.engine.resource import Ctx, Derived, Filter, Ref, Resource
 from mockcasa.errors import Invalid
 from mockcasa.models.work import TimeEntry, TimeEntryCreate, TimeEntryUpdate
-from mockcasa.resources._rules import bill_action, merged, refuse_if_billed, require_member, seed_billable
+from mockcasa.resources._rules import (
+    bill_action,
+    invoice_of_another_client,
+    merged,
+    refuse_if_billed,
+    require_member,
+    seed_billable,
+)
 from mockcasa.resources._util import money
 
 MULTIPLIERS = {"standard": 1.0, "overtime": 1.5, "emergency": 2.0}
@@ -50,8 +57,23 @@ def on_update(ctx: Ctx, record: TimeEntry, changes: dict[str, Any]) -> dict[str,
     if not changes:
         return changes
     refuse_if_billed(ctx, record, FROZEN_BY, "time entry", "edited")
+    _stay_with_the_invoices_client(ctx, record, changes)
     rate = _check(ctx, merged(record, changes))["effective_rate"]
     return {**changes, "effective_rate": rate} if rate != record.effective_rate else changes
+
+
+def _stay_with_the_invoices_client(ctx: Ctx, record: TimeEntry, changes: dict[str, Any]) -> None:
+    """A billed entry cannot move to another client than its invoice's: 400 naming the field that moves it.
+
+    ``projectId`` when the PATCH is the entry's; ``clientId`` when its project moves (``Derived``), which
+    is the project PATCH's own field.
+    """
+    invoice = invoice_of_another_client(ctx, record.invoice_id, changes.get("client_id", record.client_id))
+    if invoice is not None:
+        number = getattr(invoice, "invoice_number", None) or invoice.id
+        raise Invalid(field="projectId" if "project_id" in changes else "clientId",
+                      reason=f"a time entry billed to invoice {number} would move to another client than the "
+                             f"invoice's; unbill it first")
 
 
 def on_delete(ctx: Ctx, record: TimeEntry) -> None:

@@ -75,6 +75,28 @@ async def test_a_project_with_entries_billed_to_a_paid_invoice_keeps_its_client(
     await unchanged(api, f"time-entries/{entry['id']}", before)
 
 
+async def test_an_entry_billed_to_an_unpaid_invoice_stays_with_its_client(api, sandbox):
+    """Issue 12, defect 6: an entry billed to client A's unpaid invoice cannot move onto client B's
+    project (400 naming projectId), nor follow its project to B (400 naming the project's clientId)."""
+    project, theirs = await make_project(api, "A"), await make_project(api, "B")
+    sibling = await api.create("projects", name="A too", clientId=project["clientId"])
+    entry = await entry_for(api, project)
+    invoice_id = await Invoices(api, sandbox).make(project["clientId"], "sent")
+    run_action(api, sandbox, "time-entries", "bill", entry["id"], {"invoiceId": invoice_id})
+    path = f"time-entries/{entry['id']}"
+    before = (await api.get(path)).body
+    reply = await api.patch(path, {"projectId": theirs["id"], "hours": 3})
+    assert reply.status == 400 and reply.error["code"] == "invalid_request", reply
+    assert "another client" in reply.error["details"]["projectId"]
+    await unchanged(api, path, before)
+    moved = await api.patch(f"projects/{project['id']}", {"clientId": theirs["clientId"]})
+    assert moved.status == 400 and "another client" in moved.error["details"]["clientId"], moved
+    await unchanged(api, f"projects/{project['id']}", project)
+    await unchanged(api, path, before)
+    within = await api.patch(path, {"projectId": sibling["id"]})  # another project of the same client
+    assert within.status == 200 and within.body["clientId"] == project["clientId"]
+
+
 @pytest.mark.parametrize("fields, field", [
     ({"projectId": UNKNOWN}, "projectId"),
     ({"memberId": UNKNOWN}, "memberId"),
