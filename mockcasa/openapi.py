@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, models_json_schema
+from pydantic_core import CoreSchema
 
 from mockcasa import __version__
 from mockcasa.engine.resource import Resource
@@ -46,6 +47,25 @@ PAGINATION_SCHEMA = {
 }
 
 
+class JsonSchema(GenerateJsonSchema):
+    """pydantic's JSON Schema generator, with numeric bounds under their JSON Schema names.
+
+    A bound on a type that already carries a validator (``Annotated[Number, Field(ge=0)]``, where
+    ``Number`` checks finiteness) is enforced by pydantic as a validator of its own, and its schema
+    then shows pydantic's keyword (``ge: 0``) where JSON Schema says ``minimum: 0`` (pydantic issue
+    #11576); validators and code generators ignore the unknown keyword. Validation is unchanged.
+    """
+
+    KEYWORDS = {"ge": "minimum", "gt": "exclusiveMinimum", "le": "maximum", "lt": "exclusiveMaximum",
+                "multiple_of": "multipleOf"}
+
+    def generate_inner(self, schema: CoreSchema) -> JsonSchemaValue:  # type: ignore[override]
+        json_schema = super().generate_inner(schema)
+        if not any(k in json_schema for k in self.KEYWORDS):
+            return json_schema
+        return {self.KEYWORDS.get(k, k): v for k, v in json_schema.items()}
+
+
 def _clean(node: Any, names: bool = False) -> Any:
     """Drop pydantic's titles and the ``default: null`` of fields that are only optional in a PATCH.
 
@@ -66,7 +86,7 @@ def component_schemas(resources: dict[str, Resource]) -> dict[str, Any]:
         for input_model in (resource.create_model, resource.update_model):
             if input_model is not None:
                 models.append((input_model, "validation"))
-    _, top = models_json_schema(models, ref_template=REF)
+    _, top = models_json_schema(models, ref_template=REF, schema_generator=JsonSchema)
     schemas = {name: _clean(s) for name, s in top.get("$defs", {}).items()}
     schemas["ApiError"] = ERROR_SCHEMA
     schemas["PaginationMeta"] = PAGINATION_SCHEMA

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockcasa.engine.resource import Ctx, Resource
-from mockcasa.errors import Conflict
+from mockcasa.errors import Conflict, Invalid
 from mockcasa.models.common import new_id
 
 
@@ -38,14 +38,71 @@ def build_record(resource: Resource, ctx: Ctx, values: dict[str, Any]) -> Any:
     return resource.model.model_validate(values)
 
 
-def check_refs(resource: Resource, ctx: Ctx, values: dict[str, Any]) -> None:
+def check_refs(resource: Resource, ctx: Ctx, values: dict[str, Any], record: Any = None) -> None:
+    """Every id ``values`` holds names a record of the organization, sharing what ``Ref.same`` says.
+
+    ``record``: the record a PATCH changes, for the shared field the PATCH does not carry.
+    """
     for ref in resource.refs:
         if ref.field not in values or values[ref.field] is None:
             continue
         wanted = values[ref.field] if ref.many else [values[ref.field]]
         alias = resource.model.model_fields[ref.field].alias or ref.field
+        shared = values[ref.same] if ref.same in values else getattr(record, ref.same or "", None)
         for i, record_id in enumerate(wanted):
-            ctx.lookup(ref.target, record_id, f"{alias}[{i}]" if ref.many else alias)
+            name = f"{alias}[{i}]" if ref.many else alias
+            target = ctx.lookup(ref.target, record_id, name)
+            if shared is not None and getattr(target, ref.same, None) not in (None, shared):
+                singular = ctx.sandbox.resources[ref.target].singular
+                raise Invalid(field=name, reason=f"the {singular} belongs to another {_noun(ref.same)} than "
+                                                 f"this {resource.singular}'s")
+
+
+def check_shared(resource: Resource, ctx: Ctx, record: Any, changes: dict[str, Any]) -> None:
+    """A record others name through ``Ref(same=...)`` keeps that field while they do (409, counted)."""
+    counts: dict[str, int] = {}
+    for other in ctx.sandbox.resources.values():
+        for ref in other.refs:
+            value = changes.get(ref.same) if ref.same else None
+            if ref.target != resource.name or value is None:
+                continue
+            held = sum(1 for r in ctx.org[other.name].where(ref.field, record.id)
+                       if getattr(r, ref.same) not in (None, value))
+            if held:
+                counts[other.name] = counts.get(other.name, 0) + held
+                kept = ref.same
+    if counts:
+        listed = ", ".join(f"{n} {name}" for name, n in counts.items())
+        alias = resource.model.model_fields[kept].alias or kept
+        raise Conflict(f"This {resource.singular} is named by {listed} of its current {_noun(kept)}; "
+                       f"its {alias} cannot change while they name it.", {"referencedBy": counts})
+
+
+def _noun(field_name: str) -> str:
+    """``client_id`` -> ``client``."""
+    return field_name.removesuffix("_id").replace("_", " ")
+
+
+def fill_derived(resource: Resource, ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
+    """Computed references (``Resource.derived``) copied from the records ``values`` names (checked first)."""
+    for derived in resource.derived:
+        source = ctx.org[resource.target_of(derived.via)].get(values.get(derived.via) or "")
+        if source is not None:
+            values[derived.field] = getattr(source, derived.source)
+    return values
+
+
+def keep_in_step(resource: Resource, ctx: Ctx, before: Any, after: Any) -> None:
+    """Records whose computed references copy a field of ``after`` take its new value (as an update)."""
+    for other in ctx.sandbox.resources.values():
+        for derived in other.derived:
+            if other.target_of(derived.via) != resource.name:
+                continue
+            value = getattr(after, derived.source)
+            if value == getattr(before, derived.source):
+                continue
+            for record in ctx.org[other.name].where(derived.via, after.id):
+                update_record(other, ctx, render(other, ctx, record), {derived.field: value})
 
 
 def referrers(ctx: Ctx, target: str, record_id: str) -> dict[str, int]:
@@ -63,6 +120,7 @@ def referrers(ctx: Ctx, target: str, record_id: str) -> dict[str, int]:
 def create_record(resource: Resource, ctx: Ctx, values: dict[str, Any]) -> Any:
     """The create path without HTTP: also used by seeds and the admin API."""
     check_refs(resource, ctx, values)
+    fill_derived(resource, ctx, values)
     if resource.on_create:
         values = resource.on_create(ctx, values)
     record = build_record(resource, ctx, values)
@@ -77,16 +135,19 @@ def create_record(resource: Resource, ctx: Ctx, values: dict[str, Any]) -> Any:
 def update_record(resource: Resource, ctx: Ctx, record: Any, changes: dict[str, Any]) -> Any:
     """Apply a partial update; values equal to the stored ones are no-ops (the SDK resends defaults)."""
     changes = {k: v for k, v in changes.items() if _comparable(getattr(record, k, None)) != v}
-    check_refs(resource, ctx, changes)
+    check_refs(resource, ctx, changes, record)
+    fill_derived(resource, ctx, changes)
     if resource.on_update:
         changes = resource.on_update(ctx, record, changes)
     if not changes:
         return record
+    check_shared(resource, ctx, record, changes)
     # Changes apply to the stored record: derived fields (an invoice's overdue, a proposal's expired)
     # are computed on read and never written back by an update.
     stored = ctx.org[resource.name].get(record.id) or record
     updated = resource.model.model_validate({**dict(stored), **changes, "updated_at": ctx.now()})
     ctx.org[resource.name].replace(updated)
+    keep_in_step(resource, ctx, stored, updated)
     if resource.after_update:
         resource.after_update(ctx, updated, record)
     return updated

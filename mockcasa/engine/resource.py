@@ -148,12 +148,32 @@ class Ref:
 
     The engine checks it on create and update (400 naming the field) and refuses to
     delete a record that others still point at (409), so no response ever shows a
-    dangling id. ``many``: the field is a list of ids.
+    dangling id. ``many``: the field is a list of ids. ``same``: a field both records share
+    (an invoice's projects and billing contact are its client's, ``same="client_id"``): naming
+    a record whose value differs is a 400 naming the field, and the named record cannot change
+    that value while it is named (409). A record whose value is null is anyone's.
     """
 
     field: str
     target: str
     many: bool = False
+    same: str | None = None
+
+
+@dataclass
+class Derived:
+    """A computed reference: a copy of a field of the record that another reference names.
+
+    ``Derived("client_id", via="project_id", source="client_id")``: a time entry's clientId is its
+    project's. The records library fills it on create and whenever ``via`` changes, and when the
+    record ``via`` names changes ``source`` it updates every record that copies it, through that
+    resource's own update rules (a frozen record refuses, and then nothing changes). ``via`` must
+    be one of the resource's ``refs``, which says what kind of record it names.
+    """
+
+    field: str
+    via: str
+    source: str
 
 
 # The hooks a resource may declare, by what the engine hands them. A hook raises ``Invalid`` (400)
@@ -181,6 +201,7 @@ class Resource:
     operations: tuple[str, ...] = OPERATIONS
     filters: list[Filter] = field(default_factory=list)
     refs: list[Ref] = field(default_factory=list)
+    derived: list[Derived] = field(default_factory=list)
     operation_names: dict[str, str] = field(default_factory=dict)  # list -> listClients
     descriptions: dict[str, str] = field(default_factory=dict)
     # Hooks (their signatures are the types above).
@@ -218,6 +239,10 @@ class Resource:
     def ranged_fields(self) -> tuple[str, ...]:
         """Fields with range filters (dateFrom/dateTo, startsAfter/startsBefore): kept in value order."""
         return tuple(dict.fromkeys(f.field for f in self.filters if f.bound and f.field and not f.derived))
+
+    def target_of(self, field_name: str) -> str:
+        """The resource a reference field of this one names."""
+        return next(ref.target for ref in self.refs if ref.field == field_name)
 
     @property
     def read_scope(self) -> str:

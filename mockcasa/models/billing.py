@@ -53,7 +53,9 @@ CreatePaymentKind = Annotated[
     refuse(("chargeback", "dispute_fee"),
            "entries come from Stripe disputes and cannot be created through the API; "
            "use payment, refund or adjustment")]
-Currency = Annotated[str, Field(min_length=3, max_length=3, json_schema_extra={"default": "USD"})]
+# The contract's default for a payment's currency; an invoice's currency, when there is one, wins.
+DEFAULT_CURRENCY = "USD"
+Currency = Annotated[str, Field(min_length=3, max_length=3, json_schema_extra={"default": DEFAULT_CURRENCY})]
 
 
 class InvoiceLineItem(ApiModel):
@@ -134,7 +136,7 @@ class PaymentCreate(InputModel):
     client_id: Uuid
     invoice_id: Uuid = None
     amount: Number
-    # Omitted: the invoice's currency, else the organization's (the contract's default reads USD).
+    # Omitted: the invoice's currency, else the contract's default (USD), whatever the organization's.
     currency: Currency = None
     received_date: Day
     method: CreatePaymentMethod

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from mockcasa.engine.body import describe, validation_details
-from mockcasa.engine.records import check_refs
+from mockcasa.engine.records import check_refs, fill_derived
 from mockcasa.engine.resource import Action, Ctx, Resource
 from mockcasa.errors import Conflict, Invalid
 
@@ -69,6 +69,17 @@ def refuse_if_billed(ctx: Ctx, record: Any, freezing: frozenset[str], singular: 
                        f"longer be {verb}.", {"invoiceId": record.invoice_id, "invoiceStatus": status})
 
 
+def invoice_of_another_client(ctx: Ctx, invoice_id: str | None, client_id: str | None) -> Any | None:
+    """The invoice ``invoice_id`` if it is another client's than ``client_id``, else None.
+
+    A time entry is billed only to its own client's invoice: the dashboard's ``bill`` action and a
+    PATCH that would move a billed entry to another client (its project, or its project's client)
+    apply this one rule.
+    """
+    invoice = find_optional(ctx, "invoices", invoice_id)
+    return invoice if invoice is not None and getattr(invoice, "client_id", client_id) != client_id else None
+
+
 def bill_action(resource_name: str, *, frozen_by: frozenset[str], same_client: bool = False) -> Action:
     """Admin action ``bill``: link a record to an invoice (``{"invoiceId": id}``; null unbills it).
 
@@ -83,7 +94,7 @@ def bill_action(resource_name: str, *, frozen_by: frozenset[str], same_client: b
             status = getattr(billed_invoice(ctx, invoice_id), "status", None)
             if status == "void":
                 raise Conflict("A void invoice cannot be billed to.", {"invoiceStatus": status})
-            if same_client and getattr(invoice, "client_id", record.client_id) != record.client_id:
+            if same_client and invoice_of_another_client(ctx, invoice_id, record.client_id) is not None:
                 raise Invalid(field="invoiceId", reason="the invoice belongs to another client")
         updated = record.model_copy(update={"invoice_id": invoice_id, "updated_at": ctx.now()})
         ctx.org[resource_name].replace(updated)
@@ -115,6 +126,7 @@ def seed_through_create(resource: Resource, ctx: Ctx, values: dict[str, Any],
         raise Invalid(describe(details), details) from None
     values = body.model_dump(by_alias=False)
     check_refs(resource, ctx, values)
+    fill_derived(resource, ctx, values)
     if resource.on_create:
         values = resource.on_create(ctx, values)
     return values, system

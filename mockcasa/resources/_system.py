@@ -16,6 +16,7 @@ from mockcasa.engine.body import describe, validation_details
 from mockcasa.engine.records import build_record, check_refs, render
 from mockcasa.engine.resource import Ctx
 from mockcasa.errors import Invalid
+from mockcasa.models.common import new_id
 
 
 def _invalid(exc: ValidationError) -> Invalid:
@@ -44,6 +45,7 @@ def system_create(ctx: Ctx, resource_name: str, values: dict[str, Any]) -> Any:
     """Create a record through the resource's ``on_seed`` normalisation (system fields allowed)."""
     resource = ctx.sandbox.resources[resource_name]
     check_refs(resource, ctx, values)
+    values = {**values, "id": values.get("id") or new_id()}  # on_seed may link other records to it
     if resource.on_seed:
         values = resource.on_seed(ctx, values)
     try:

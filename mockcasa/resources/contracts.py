@@ -2,17 +2,20 @@
 
 Create makes a draft (next ``CON-`` number, signingMode client_only, contentType tiptap, no
 signers). PATCH accepts only title, effectiveDate and expirationDate (while draft; 409 after)
-and archived (always). Only drafts can be deleted. The actions move a contract through
-sent → viewed → signed (active) → completed, or to expired/voided, emitting ``contract_*``.
+and archived (always). Only drafts can be deleted. A contract made from a proposal (``proposalId``)
+is the proposal's ``linkedContractId`` (the first one, if several). The actions move a contract
+through sent → viewed → signed (active) → completed, or to expired/voided, emitting ``contract_*``.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from mockcasa.engine.resource import Ctx, Filter, Ref, Resource
 from mockcasa.errors import Conflict, Invalid
 from mockcasa.models.documents import Contract, ContractCreate, ContractStatus, ContractUpdate, SigningMode
+from mockcasa.resources._rules import find_optional
 from mockcasa.resources._system import system_update
 from mockcasa.resources._util import claim_number, delete_drafts_only, literal_values, money
 
@@ -21,11 +24,18 @@ COUNTERSIGNER = "countersigner"
 AWAITING_SIGNATURE = ("sent", "viewed")
 
 
-def on_create(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
-    values = {**values, "status": "draft", "signing_mode": "client_only", "content_type": "tiptap",
-              "signers": [], "signed_date": None, "archived": False, "currency": ctx.org.currency}
+def _new_contract(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
+    """What every new contract gets, made through the API or seeded: the organization's currency
+    unless a seed names one, and contractValue in cents (half up)."""
+    values = {**values, "currency": values.get("currency") or ctx.org.currency}
     if values.get("contract_value") is not None:
         values["contract_value"] = money(values["contract_value"])
+    return values
+
+
+def on_create(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
+    values = _new_contract(ctx, {**values, "status": "draft", "signing_mode": "client_only", "signers": [],
+                                 "content_type": "tiptap", "signed_date": None, "archived": False})
     values["contract_number"] = ctx.org.next_number("CON")
     return values
 
@@ -39,20 +49,41 @@ def on_update(ctx: Ctx, contract: Contract, changes: dict[str, Any]) -> dict[str
     return changes
 
 
+def link_proposal(ctx: Ctx, proposal_id: str | None, contract_id: str, at: datetime | None) -> None:
+    """The proposal a contract is made from links to it (``linkedContractId``), unless it links one already.
+
+    One rule for both paths that make a contract from a proposal: the API's create and seeds (as the
+    dashboard's conversion does). ``at``: the proposal's new ``updatedAt``; None keeps it (a seed
+    states its records' timestamps itself).
+    """
+    proposal = find_optional(ctx, "proposals", proposal_id)
+    if proposal is not None and proposal.linked_contract_id is None:
+        stamp = {"updated_at": at} if at is not None else {}
+        ctx.org["proposals"].replace(proposal.model_copy(update={"linked_contract_id": contract_id, **stamp}))
+
+
+def after_create(ctx: Ctx, contract: Contract) -> None:
+    link_proposal(ctx, contract.proposal_id, contract.id, ctx.now())
+
+
 def on_delete(ctx: Ctx, contract: Contract) -> None:
+    """Drafts only; a proposal linking this contract links the next one made from it, else none."""
     delete_drafts_only("contract", contract.contract_number, contract.status, "Void or archive it instead.")
+    proposal = find_optional(ctx, "proposals", contract.proposal_id)
+    if proposal is not None and proposal.linked_contract_id == contract.id:
+        others = [c.id for c in ctx.org["contracts"].where("proposal_id", proposal.id) if c.id != contract.id]
+        successor = others[-1] if others else None  # where() is newest first
+        ctx.org["proposals"].replace(proposal.model_copy(update={"linked_contract_id": successor,
+                                                                 "updated_at": ctx.now()}))
 
 
 def on_seed(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
     """Any status and signers as written; a proposal it names that links no contract yet links to it."""
-    values = dict(values)
-    values["currency"] = values.get("currency") or ctx.org.currency
+    values = _new_contract(ctx, values)
     values["signers"] = _signers(values.get("signers") or [])
     values["contract_number"] = claim_number(ctx.org, "CON", values.get("contract_number"))
-    proposal = ctx.org["proposals"].get(values.get("proposal_id") or "")
-    if proposal is not None and proposal.linked_contract_id is None and values.get("id"):
-        # The proposal the contract came from links to it, as the dashboard's conversion does.
-        ctx.org["proposals"].replace(proposal.model_copy(update={"linked_contract_id": values["id"]}))
+    if values.get("id"):
+        link_proposal(ctx, values.get("proposal_id"), values["id"], None)
     return values
 
 
@@ -193,7 +224,8 @@ RESOURCE = Resource(
                   "dashboard-managed.",
         "update": "Only `title`, `effectiveDate`, `expirationDate`, and `archived` are editable via v1. "
                   "`title`/`effectiveDate`/`expirationDate` are draft-only; `archived` is always editable."},
-    on_create=on_create, on_update=on_update, on_delete=on_delete, on_seed=on_seed,
+    on_create=on_create, after_create=after_create, on_update=on_update, on_delete=on_delete,
+    on_seed=on_seed,
     actions={"send": send, "view": view, "sign": sign, "countersign": countersign, "complete": complete,
              "expire": expire, "void": void},
 )

@@ -184,8 +184,9 @@ RESOURCE = Resource(
     model=Invoice, create_model=InvoiceCreate, update_model=InvoiceUpdate,
     filters=[Filter.uuid("clientId"),
              replace(Filter.enum("status", InvoiceStatus), derived=True)],
-    refs=[Ref("client_id", "clients"), Ref("billing_contact_id", "contacts"),
-          Ref("project_ids", "projects", many=True)],
+    # An invoice's billing contact and projects are its client's (a contact at no client is anyone's).
+    refs=[Ref("client_id", "clients"), Ref("billing_contact_id", "contacts", same="client_id"),
+          Ref("project_ids", "projects", many=True, same="client_id")],
     descriptions={"create": "Status `paid`, `partial`, and `overdue` are system-derived from Payments and "
                             "the due date; do not set them directly."},
     on_create=on_create, after_create=after_create, on_update=on_update, after_update=after_update,

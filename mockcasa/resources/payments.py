@@ -4,7 +4,8 @@ Through the API: manual methods only; ``payment`` > 0, ``refund`` < 0 with ``ref
 more than what is left to refund; inherits the original's client and invoice), ``adjustment``
 ≠ 0. An invoice must belong to the payment's client, be neither draft nor void, and share its
 currency. Payments are immutable except ``reference``/``notes``; there is no DELETE. Every
-payment re-derives its invoice. Stripe payments, refunds, chargebacks and dispute fees are
+payment re-derives its invoice. An omitted currency is the invoice's, else the contract's default,
+USD (not the organization's). Stripe payments, refunds, chargebacks and dispute fees are
 system actions (``record_stripe_payment`` on invoices; ``refund``/``chargeback``/``dispute_fee``
 here).
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import math
 import secrets
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +22,14 @@ from pydantic import ValidationError
 
 from mockcasa.engine.resource import Ctx, Filter, Ref, Resource
 from mockcasa.errors import Conflict, Invalid
-from mockcasa.models.billing import Payment, PaymentCreate, PaymentKind, PaymentStatus, PaymentUpdate
+from mockcasa.models.billing import (
+    DEFAULT_CURRENCY,
+    Payment,
+    PaymentCreate,
+    PaymentKind,
+    PaymentStatus,
+    PaymentUpdate,
+)
 from mockcasa.resources._ledger import refresh_invoice, settle
 from mockcasa.resources._system import system_create
 from mockcasa.resources._util import money
@@ -39,6 +48,29 @@ def refundable(ctx: Ctx, original: Payment) -> Decimal:
     return Decimal(str(original.amount)) + returned
 
 
+def not_before_original(original: Payment, received: date) -> None:
+    """A refund, chargeback or dispute fee cannot be dated before the payment it reverses (400).
+
+    One rule for every path: the API's refunds, the dashboard's actions and seeded entries.
+    """
+    if received < original.received_date:
+        raise Invalid(field="receivedDate", reason=f"is before the receivedDate of the payment it reverses "
+                                                   f"({original.received_date.isoformat()})")
+
+
+def _received_date(ctx: Ctx, params: dict[str, Any], original: Payment | None = None) -> date:
+    """An action's ``receivedDate`` (default today), checked against the payment it reverses."""
+    value = params.get("receivedDate") or ctx.today()
+    if not isinstance(value, date):
+        try:
+            value = date.fromisoformat(str(value))
+        except ValueError:
+            raise Invalid(field="receivedDate", reason="must be a date in the form YYYY-MM-DD") from None
+    if original is not None:
+        not_before_original(original, value)
+    return value
+
+
 def _check_amount(kind: str, amount: float) -> None:
     if kind == "payment" and amount <= 0:
         raise Invalid(field="amount", reason="must be greater than 0 for a payment")
@@ -54,6 +86,7 @@ def _inherit_from_original(ctx: Ctx, values: dict[str, Any]) -> None:
     if original.kind != "payment" or original.status != "succeeded":
         raise Invalid(field="refundOfId", reason=f"must reference a succeeded payment of kind payment; "
                                                  f"{original.id} is a {original.status} {original.kind}")
+    not_before_original(original, values["received_date"])
     left = refundable(ctx, original)
     if Decimal(str(-values["amount"])) > left:
         raise Invalid(field="amount", reason=f"exceeds what is left to refund on payment {original.id} "
@@ -66,10 +99,7 @@ def _inherit_from_original(ctx: Ctx, values: dict[str, Any]) -> None:
 
 
 def _check_invoice(ctx: Ctx, values: dict[str, Any]) -> None:
-    invoice = settle(ctx, ctx.org["invoices"].get(values["invoice_id"]))
-    if invoice.client_id != values["client_id"]:
-        raise Invalid(field="invoiceId", reason=f"belongs to another client than clientId "
-                                                f"({invoice.invoice_number})")
+    invoice = settle(ctx, ctx.org["invoices"].get(values["invoice_id"]))  # its client: Ref.same
     if invoice.status in ("draft", "void"):
         raise Invalid(field="invoiceId", reason=f"is a {invoice.status} invoice ({invoice.invoice_number}); "
                                                 f"payments can only be recorded against sent invoices")
@@ -93,7 +123,7 @@ def on_create(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
         raise Invalid(field="refundOfId", reason="is only allowed when kind is refund")
     if values.get("invoice_id") is not None:
         _check_invoice(ctx, values)
-    values["currency"] = values.get("currency") or ctx.org.currency
+    values["currency"] = values.get("currency") or DEFAULT_CURRENCY
     values.update(status="succeeded", net_amount=values["amount"], payout_id=None)
     return values
 
@@ -121,8 +151,12 @@ def on_seed(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
     invoice = ctx.org["invoices"].get(values.get("invoice_id") or "")
     if invoice is not None:
         values.setdefault("client_id", invoice.client_id)
-    values["currency"] = values.get("currency") or (invoice.currency if invoice else ctx.org.currency)
+    # As through the API: the invoice's currency, else the refunded payment's, else the contract's default.
+    values["currency"] = values.get("currency") or next(
+        (r.currency for r in (invoice, original) if r is not None), DEFAULT_CURRENCY)
     values["received_date"] = values.get("received_date") or ctx.today()
+    if original is not None and isinstance(values["received_date"], date):
+        not_before_original(original, values["received_date"])
     if values.get("net_amount") is None and values["status"] == "succeeded":
         values["net_amount"] = values["amount"]
     payout = ctx.org["payouts"].get(values.get("payout_id") or "")
@@ -169,7 +203,7 @@ def record_stripe_payment(ctx: Ctx, invoice: Any, params: dict[str, Any]) -> Any
     fee = _number(params, "fee", Decimal(str(amount)) * Decimal("0.029") + Decimal("0.30"), positive=False)
     _system_payment(ctx, {
         "client_id": invoice.client_id, "invoice_id": invoice.id, "amount": amount,
-        "currency": invoice.currency, "received_date": params.get("receivedDate") or ctx.today(),
+        "currency": invoice.currency, "received_date": _received_date(ctx, params),
         "method": "stripe", "kind": "payment", "net_amount": money(amount - fee),
         "reference": params.get("reference") or _charge_id("ch")})
     return settle(ctx, ctx.org["invoices"].get(invoice.id))
@@ -187,7 +221,7 @@ def _return(ctx: Ctx, original: Payment, kind: str, params: dict[str, Any]) -> P
                       reason=f"exceeds what is left to refund ({left:.2f} {original.currency})")
     return _system_payment(ctx, {
         "client_id": original.client_id, "invoice_id": original.invoice_id, "amount": -amount,
-        "currency": original.currency, "received_date": params.get("receivedDate") or ctx.today(),
+        "currency": original.currency, "received_date": _received_date(ctx, params, original),
         "method": original.method, "kind": kind, "refund_of_id": original.id,
         "reference": params.get("reference") or (_charge_id("re") if original.method == "stripe" else None)})
 
@@ -216,7 +250,7 @@ def dispute_fee(ctx: Ctx, original: Payment, params: dict[str, Any]) -> Payment:
     fee = _number(params, "amount", DEFAULT_DISPUTE_FEE)
     return _system_payment(ctx, {
         "client_id": original.client_id, "invoice_id": original.invoice_id, "amount": -fee,
-        "currency": original.currency, "received_date": params.get("receivedDate") or ctx.today(),
+        "currency": original.currency, "received_date": _received_date(ctx, params, original),
         "method": original.method, "kind": "dispute_fee", "refund_of_id": original.id,
         "reference": _charge_id("du")})
 
@@ -228,8 +262,8 @@ RESOURCE = Resource(
     filters=[Filter.uuid("clientId"), Filter.uuid("invoiceId"),
              Filter.enum("status", PaymentStatus),
              Filter.enum("kind", PaymentKind)],
-    refs=[Ref("client_id", "clients"), Ref("invoice_id", "invoices"), Ref("refund_of_id", "payments"),
-          Ref("payout_id", "payouts")],
+    refs=[Ref("client_id", "clients"), Ref("invoice_id", "invoices", same="client_id"),
+          Ref("refund_of_id", "payments"), Ref("payout_id", "payouts")],
     descriptions={"create": "Records a manually-collected payment (check, bank transfer, cash, etc.). Stripe "
                             "payments are recorded automatically and cannot be created here. To reverse a "
                             "payment, record a refund (kind=refund, negative amount, refundOfId)."},

@@ -2,14 +2,15 @@
 
 Create makes a draft with the next ``PROP-`` number and zero totals. PATCH may set status to
 draft, sent or void; accepted/rejected/expired come from the client or the system (the
-``send``/``accept``/``reject``/``expire`` actions). A sent proposal whose expirationDate has
-passed reads as expired. Only drafts can be deleted.
+``send``/``accept``/``reject``/``expire`` actions). Sending, either way, dates a proposal without
+an issueDate today. A sent proposal whose expirationDate has passed reads as expired. Only drafts
+can be deleted.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from mockcasa.engine.resource import Ctx, Filter, Ref, Resource
@@ -46,10 +47,21 @@ def on_update(ctx: Ctx, proposal: Proposal, changes: dict[str, Any]) -> dict[str
     if proposal.status in SETTLED:
         raise Conflict(f"Proposal {proposal.proposal_number} is {proposal.status}; its status can no longer "
                        f"change.")
-    if status == "sent" and ctx.org["proposals"].get(proposal.id).status == "sent":
+    stored = ctx.org["proposals"].get(proposal.id).status
+    if status == "sent" and stored == "sent":
         # Sent but read as expired: sending again changes nothing (move its expirationDate instead).
         return {k: v for k, v in changes.items() if k != "status"}
+    if status == "sent":
+        return {**changes, "issue_date": issue_date_when_sent(ctx, proposal, changes.get("issue_date"))}
     return changes
+
+
+def issue_date_when_sent(ctx: Ctx, proposal: Proposal, given: date | None = None) -> date:
+    """Sending dates a proposal: the issueDate given (or already set), else today.
+
+    One rule for both ways a proposal is sent: a PATCH to ``sent`` and the dashboard's ``send``.
+    """
+    return given or proposal.issue_date or ctx.today()
 
 
 def after_update(ctx: Ctx, proposal: Proposal, before: Proposal) -> None:
@@ -105,7 +117,7 @@ def send(ctx: Ctx, proposal: Proposal, params: dict[str, Any]) -> Proposal:
     """Send to the client (issueDate defaults to today). Emits ``proposal_sent`` (and ``proposal_expired``
     when its expirationDate is already past)."""
     sent = _transition(ctx, proposal, ("draft",), "sent", "proposal_sent",
-                       issue_date=proposal.issue_date or ctx.today())
+                       issue_date=issue_date_when_sent(ctx, proposal))
     _expired_event(ctx, "sent", sent)
     return sent
 

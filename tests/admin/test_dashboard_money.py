@@ -117,6 +117,17 @@ async def test_disputes_only_happen_to_stripe_payments(dash, api, invoice):
     await dash.refused(409, "payments", refund["id"], "dispute_fee")
 
 
+async def test_reversals_cannot_predate_the_payment(dash, api, invoice):
+    """Refunds, chargebacks and dispute fees from the dashboard follow the API's rule (issue 12, defect 8)."""
+    payment = await stripe_payment(dash, api, invoice, receivedDate="2026-05-15")
+    for action in ("refund", "chargeback", "dispute_fee"):
+        error = await dash.refused(400, "payments", payment["id"], action, {"receivedDate": "2026-05-14"})
+        assert "2026-05-15" in error["details"]["receivedDate"], (action, error)
+    await dash.refused(400, "payments", payment["id"], "refund", {"receivedDate": "soon"})
+    refund = await dash.ok("payments", payment["id"], "refund", {"amount": 10, "receivedDate": "2026-05-15"})
+    assert refund["receivedDate"] == "2026-05-15"
+
+
 # --- payouts -------------------------------------------------------------------------------------
 
 async def test_create_a_payout_from_what_stripe_holds(dash, api, client, invoice):

@@ -91,6 +91,35 @@ async def test_only_drafts_can_be_deleted(api, client):
     assert (await api.get(f"contracts/{draft['id']}")).status == 404
 
 
+async def test_a_contract_made_from_a_proposal_links_it_back(api, client, org):
+    """Issue 12, defect 7: creating a contract with proposalId sets the proposal's linkedContractId, as
+    seeds (and the dashboard's conversion) do; the first contract keeps the link; deleting that draft
+    hands the link to the next contract made from the proposal, else clears it."""
+    events = listen(api)
+    proposal = await api.create("proposals", title="P", clientId=client["id"])
+    org.clock.advance("1h")
+    contract = await make(api, client, proposalId=proposal["id"])
+    linked = (await api.get(f"proposals/{proposal['id']}")).body
+    assert linked["linkedContractId"] == contract["id"]
+    assert linked["updatedAt"] == contract["createdAt"] == "2026-05-19T11:00:00.000Z"
+    assert {k: v for k, v in linked.items() if k not in ("linkedContractId", "updatedAt")} == \
+        {k: v for k, v in proposal.items() if k not in ("linkedContractId", "updatedAt")}
+    second = await make(api, client, proposalId=proposal["id"])
+    assert (await api.get(f"proposals/{proposal['id']}")).body["linkedContractId"] == contract["id"]
+    assert (await api.delete(f"contracts/{contract['id']}")).status == 204
+    assert (await api.get(f"proposals/{proposal['id']}")).body["linkedContractId"] == second["id"]
+    assert (await api.delete(f"contracts/{second['id']}")).status == 204
+    assert (await api.get(f"proposals/{proposal['id']}")).body["linkedContractId"] is None
+    assert (await api.delete(f"proposals/{proposal['id']}")).status == 204
+    assert [e for e, _ in events if e.startswith("proposal_")] == []
+    # A seeded contract follows the same rules as one made through the API.
+    offer = await api.create("proposals", title="Offer", clientId=client["id"])
+    seeded = seed(api, "contracts", title="Seeded", client_id=client["id"], proposal_id=offer["id"],
+                  contract_value=1000.005)
+    assert (await api.get(f"proposals/{offer['id']}")).body["linkedContractId"] == seeded.id
+    assert (await api.get(f"contracts/{seeded.id}")).body["contractValue"] == 1000.01
+
+
 async def test_a_proposal_with_a_contract_cannot_be_deleted(api, client):
     proposal = await api.create("proposals", title="P", clientId=client["id"])
     await make(api, client, proposalId=proposal["id"])

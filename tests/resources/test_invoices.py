@@ -249,6 +249,45 @@ async def test_invoices_keep_their_client_and_projects(api):
     assert (await api.delete(f"clients/{client['id']}")).status == 409
 
 
+async def test_projects_and_billing_contact_must_be_the_clients(api):
+    """Issue 12, defect 6: another client's project or contact is a 400 naming the field, on create and
+    on PATCH, like a payment naming another client's invoice; nothing changes."""
+    client, other = await make_client(api), await make_client(api, "Other")
+    mine = await api.create("projects", name="Mine", clientId=client["id"])
+    theirs = await api.create("projects", name="Theirs", clientId=other["id"])
+    their_contact = await api.create("contacts", name="Olga", clientId=other["id"])
+    loose_contact = await api.create("contacts", name="Lou")  # at no client: anyone's to bill
+    body = {"clientId": client["id"], "lineItems": [line()]}
+    for fields, field in (({"projectIds": [mine["id"], theirs["id"]]}, "projectIds[1]"),
+                          ({"billingContactId": their_contact["id"]}, "billingContactId")):
+        reply = await api.post("invoices", {**body, **fields})
+        assert reply.status == 400 and reply.error["code"] == "invalid_request", reply
+        assert "another client" in reply.error["details"][field], reply.error
+    assert (await api.get("invoices")).body["data"] == []
+    invoice = await make_invoice(api, client, projectIds=[mine["id"]], billingContactId=loose_contact["id"])
+    assert invoice["invoiceNumber"] == "INV-0001"  # the refusals used no number
+    path = f"invoices/{invoice['id']}"
+    for fields, field in (({"projectIds": [theirs["id"]]}, "projectIds[0]"),
+                          ({"billingContactId": their_contact["id"], "subject": "x"}, "billingContactId")):
+        reply = await api.patch(path, fields)
+        assert reply.status == 400 and "another client" in reply.error["details"][field], reply
+    assert (await api.get(path)).body == invoice
+
+
+async def test_a_project_or_contact_on_an_invoice_keeps_its_client(api):
+    """Moving them would leave the invoice naming another client's project or contact: 409, counted."""
+    client, other = await make_client(api), await make_client(api, "Other")
+    project = await api.create("projects", name="Site", clientId=client["id"])
+    contact = await api.create("contacts", name="Bill", clientId=client["id"])
+    await make_invoice(api, client, projectIds=[project["id"]], billingContactId=contact["id"], status="sent")
+    for path, record in ((f"projects/{project['id']}", project), (f"contacts/{contact['id']}", contact)):
+        reply = await api.patch(path, {"clientId": other["id"]})
+        assert reply.status == 409 and reply.error["code"] == "conflict", reply
+        assert reply.error["details"]["referencedBy"] == {"invoices": 1}
+        assert (await api.get(path)).body == record
+    assert (await api.patch(f"contacts/{contact['id']}", {"name": "Bill B."})).status == 200
+
+
 async def test_other_organizations_invoices_are_invisible(api, other_api):
     invoice = await make_invoice(api, await make_client(api))
     path = f"invoices/{invoice['id']}"

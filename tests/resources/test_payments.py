@@ -5,7 +5,7 @@ from functools import partial
 import pytest
 
 from tests.helpers import listed_ids
-from tests.resources.money import TODAY, UNKNOWN, line, listen, make_client, make_invoice
+from tests.resources.money import TODAY, UNKNOWN, line, listen, make_client, make_invoice, seed
 
 pytestmark = pytest.mark.usefixtures("frozen")
 
@@ -49,14 +49,23 @@ async def test_manual_payment_defaults(api, invoice):
     assert (await api.get(f"invoices/{invoice['id']}")).body["amountPaid"] == 40
 
 
-async def test_payment_without_invoice_uses_the_organization_currency(api, org):
+async def test_currency_defaults_to_the_invoices_else_the_contracts_usd(api, org):
+    """The contract's PaymentCreate.currency reads ``default: USD``: that is the default without an
+    invoice, whatever the organization's currency; an invoice's currency still wins (issue 12, defect 5)."""
     org.currency = "CAD"
     client = await make_client(api)
     body = await api.create("payments", clientId=client["id"], amount=10, receivedDate=TODAY, method="cash")
-    assert body["currency"] == "CAD" and body["invoiceId"] is None
+    assert body["currency"] == "USD" and body["invoiceId"] is None
+    assert (await api.get(f"payments/{body['id']}")).body["currency"] == "USD"
+    invoice = await make_invoice(api, client, line("Work", 1, 100), status="sent")
+    on_invoice = await api.create("payments", clientId=client["id"], invoiceId=invoice["id"], amount=10,
+                                  receivedDate=TODAY, method="cash")
+    assert invoice["currency"] == on_invoice["currency"] == "CAD"
     lower = await api.create("payments", clientId=client["id"], amount=10, receivedDate=TODAY, method="cash",
                              currency="eur")
     assert lower["currency"] == "EUR"
+    seeded = seed(api, "payments", client_id=client["id"], amount=5, received_date=TODAY)
+    assert seeded.currency == "USD"  # a seed follows the same rule
 
 
 async def test_amounts_are_rounded_half_up_to_cents(api, invoice):
@@ -147,6 +156,18 @@ async def test_refund_must_match_the_original(api, invoice):
     await assert_refused(api, {**body, "refundOfId": refund["id"]}, "refundOfId", text="kind payment")
     await assert_refused(api, {**payment(invoice, 10), "refundOfId": original["id"]}, "refundOfId",
                          text="only allowed when kind is refund")
+
+
+async def test_a_refund_cannot_predate_the_payment_it_refunds(api, invoice):
+    """Issue 12, defect 8: 400 on receivedDate, nothing recorded; the same day is fine."""
+    original = await api.create("payments", **payment(invoice, 100, receivedDate="2026-05-10"))
+    body = {"clientId": invoice["clientId"], "amount": -30, "method": "check", "kind": "refund",
+            "refundOfId": original["id"]}
+    error = await assert_refused(api, {**body, "receivedDate": "2026-05-09"}, "receivedDate", text="2026-05-10")
+    assert "before" in error["details"]["receivedDate"]
+    assert (await api.get(f"invoices/{invoice['id']}")).body["amountPaid"] == 100
+    refund = await api.create("payments", **body, receivedDate="2026-05-10")
+    assert refund["receivedDate"] == "2026-05-10"
 
 
 async def test_refund_of_a_payment_without_invoice(api):

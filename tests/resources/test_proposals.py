@@ -70,6 +70,23 @@ async def test_patch_may_set_draft_sent_or_void_only(api, client):
     assert (await api.get(path)).body == voided.body
 
 
+async def test_patching_to_sent_dates_the_proposal_like_the_dashboard_send(api, client, org):
+    """Issue 12, defect 7: a PATCH to sent sets issueDate to today when it has none, as the dashboard's
+    ``send`` does; a date already set, or sent with the PATCH, is kept."""
+    undated, dated, given = await make(api, client), await make(api, client, issueDate="2026-05-01"), \
+        await make(api, client)
+    org.clock.advance("1d")
+    sent = await api.patch(f"proposals/{undated['id']}", {"status": "sent"})
+    assert sent.status == 200 and (sent.body["status"], sent.body["issueDate"]) == ("sent", "2026-05-20")
+    assert (await api.get(f"proposals/{undated['id']}")).body == sent.body
+    kept = await api.patch(f"proposals/{dated['id']}", {"status": "sent"})
+    assert kept.body["issueDate"] == "2026-05-01"
+    chosen = await api.patch(f"proposals/{given['id']}", {"status": "sent", "issueDate": "2026-05-18"})
+    assert chosen.body["issueDate"] == "2026-05-18"
+    sent_by_dashboard, _ = act(api, "proposals", "send", (await make(api, client))["id"])
+    assert sent_by_dashboard.issue_date.isoformat() == sent.body["issueDate"]
+
+
 async def test_patch_edits_metadata(api, client):
     proposal = await make(api, client, notes="a")
     reply = await api.patch(f"proposals/{proposal['id']}", {"title": "New", "notes": None,

@@ -6,7 +6,15 @@ import pytest
 
 from mockcasa.errors import Conflict, Invalid
 from tests.helpers import listed_ids
-from tests.resources.work_support import UNKNOWN, Invoices, make_project, member_id, run_action, unchanged
+from tests.resources.work_support import (
+    UNKNOWN,
+    Invoices,
+    freeze,
+    make_project,
+    member_id,
+    run_action,
+    unchanged,
+)
 
 
 async def entry_for(api, project, **fields) -> dict:
@@ -31,6 +39,62 @@ async def test_moving_an_entry_to_another_project_moves_its_client(api):
     moved = await api.patch(f"time-entries/{entry['id']}", {"projectId": second["id"]})
     assert moved.status == 200 and moved.body["clientId"] == second["clientId"]
     assert (await api.get("time-entries", params={"clientId": first["clientId"]})).body["data"] == []
+
+
+async def test_the_client_follows_when_the_project_moves_to_another_client(api, sandbox):
+    """Issue 12, defect 3: clientId is computed from the project, also after the project changes client."""
+    project = await make_project(api, "A")
+    first_client = project["clientId"]
+    second_client = (await api.create("clients", name="B"))["id"]
+    entry = await entry_for(api, project)
+    freeze(api)
+    moved = await api.patch(f"projects/{project['id']}", {"clientId": second_client})
+    assert moved.status == 200 and moved.body["clientId"] == second_client
+    shown = (await api.get(f"time-entries/{entry['id']}")).body
+    assert shown["clientId"] == second_client and shown["projectId"] == project["id"]
+    assert shown["updatedAt"] == "2026-05-19T12:00:00.000Z"  # the entry as the API shows it changed
+    ids = partial(listed_ids, api, "time-entries")
+    assert await ids(clientId=second_client) == {entry["id"]} and await ids(clientId=first_client) == set()
+    refused = await api.delete(f"clients/{second_client}")
+    assert refused.status == 409 and refused.error["details"]["referencedBy"] == {"projects": 1, "time-entries": 1}
+    assert (await api.delete(f"clients/{first_client}")).status == 204  # no phantom referrer left behind
+
+
+async def test_a_project_with_entries_billed_to_a_paid_invoice_keeps_its_client(api, sandbox):
+    """Moving the project would change frozen entries: 409 like editing them, and nothing moves."""
+    project = await make_project(api, "A")
+    second_client = (await api.create("clients", name="B"))["id"]
+    entry = await entry_for(api, project)
+    invoice_id = await Invoices(api, sandbox).make(project["clientId"], "paid")
+    run_action(api, sandbox, "time-entries", "bill", entry["id"], {"invoiceId": invoice_id})
+    before = (await api.get(f"time-entries/{entry['id']}")).body
+    reply = await api.patch(f"projects/{project['id']}", {"clientId": second_client})
+    assert reply.status == 409 and reply.error["code"] == "conflict", reply
+    assert reply.error["details"] == {"invoiceId": invoice_id, "invoiceStatus": "paid"}
+    await unchanged(api, f"projects/{project['id']}", project)
+    await unchanged(api, f"time-entries/{entry['id']}", before)
+
+
+async def test_an_entry_billed_to_an_unpaid_invoice_stays_with_its_client(api, sandbox):
+    """Issue 12, defect 6: an entry billed to client A's unpaid invoice cannot move onto client B's
+    project (400 naming projectId), nor follow its project to B (400 naming the project's clientId)."""
+    project, theirs = await make_project(api, "A"), await make_project(api, "B")
+    sibling = await api.create("projects", name="A too", clientId=project["clientId"])
+    entry = await entry_for(api, project)
+    invoice_id = await Invoices(api, sandbox).make(project["clientId"], "sent")
+    run_action(api, sandbox, "time-entries", "bill", entry["id"], {"invoiceId": invoice_id})
+    path = f"time-entries/{entry['id']}"
+    before = (await api.get(path)).body
+    reply = await api.patch(path, {"projectId": theirs["id"], "hours": 3})
+    assert reply.status == 400 and reply.error["code"] == "invalid_request", reply
+    assert "another client" in reply.error["details"]["projectId"]
+    await unchanged(api, path, before)
+    moved = await api.patch(f"projects/{project['id']}", {"clientId": theirs["clientId"]})
+    assert moved.status == 400 and "another client" in moved.error["details"]["clientId"], moved
+    await unchanged(api, f"projects/{project['id']}", project)
+    await unchanged(api, path, before)
+    within = await api.patch(path, {"projectId": sibling["id"]})  # another project of the same client
+    assert within.status == 200 and within.body["clientId"] == project["clientId"]
 
 
 @pytest.mark.parametrize("fields, field", [

@@ -108,6 +108,12 @@ CASES = {
         "      payments:\n        - {clientId: a, amount: 5, method: check, receivedDate: -1d,\n"
         "           payoutId: po}\n"), 7, "organizations[0].records.payments[0].payoutId",
         "only succeeded Stripe entries are paid out"),
+    "refund dated before its payment": (
+        ("organizations:\n  - records:\n      clients: [{alias: a, name: A}]\n      payments:\n"
+        "        - {alias: p, clientId: a, amount: 50, method: check, receivedDate: -3d}\n"
+        "        - {clientId: a, amount: -50, method: check, kind: refund, refundOfId: p,\n"
+        "           receivedDate: -4d}\n"), 7, "organizations[0].records.payments[1].receivedDate",
+        "is before the receivedDate of the payment it reverses"),
     "assignment to an unknown project": (
         ("organizations:\n  - records:\n      transactions:\n        - name: Prints\n          amount: 10\n"
         "          direction: cost\n          assignments:\n"
