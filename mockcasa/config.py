@@ -31,6 +31,10 @@ class Settings(BaseModel):
     journal_size: int = Field(default=1000, ge=0)  # requests kept in the admin journal; 0 disables it
     rate_limit: int = Field(1000, ge=1)  # requests per window per credential, unless the key sets its own
     rate_limit_window: int = Field(3600, ge=1)  # seconds of mock-clock time
+    # Idempotency keys kept per credential (beyond it, its oldest is forgotten), and the largest
+    # response kept for replay (a larger one is not stored: the key is freed, a retry runs again).
+    idempotency_max_keys: int = Field(1000, ge=1)
+    idempotency_max_response_bytes: int = Field(64 * 1024, ge=0)
     allow_local_webhooks: bool = False
     log_level: str = "info"
     # Webhook deliveries (docs/webhooks.md): total attempts per delivery, first retry delay in

@@ -94,10 +94,7 @@ async def reset_organization(request: web.Request) -> web.Response:
     """Back to the organization's state at startup (the ``--seed`` files), or empty if it came later."""
     org = organization(request)
     startup = next((o for o in request.config_dict[STARTUP]["organizations"] if o["id"] == org.id), None)
-    if startup is None:
-        org.reset()
-    else:
-        restore_organization(request.config_dict[SANDBOX], org, startup)
+    restore_organization(request.config_dict[SANDBOX], org, startup)
     return reply(describe_organization(request, org))
 
 

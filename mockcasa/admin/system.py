@@ -9,7 +9,6 @@ from mockcasa.admin.common import STARTUP, AdminRoute, describe_organization, do
 from mockcasa.source_files import Document
 from mockcasa.http.journal import JOURNAL
 from mockcasa.keys import SANDBOX
-from mockcasa.scenarios import FAULTS
 from mockcasa.seeding import SeedError, load_seed_documents
 from mockcasa.snapshot import SnapshotError, dump, export_state, import_state
 
@@ -25,18 +24,17 @@ async def version(request: web.Request) -> web.Response:
 
 
 async def reset_everything(request: web.Request) -> web.Response:
-    """Back to the startup world (seeds and scenarios given to ``serve``); ``?empty=true``: nothing at all."""
+    """Back to the startup world (seeds and scenarios given to ``serve``, every declared piece of
+    state as it was then); ``?empty=true``: nothing at all. The journal is emptied too."""
     empty = request.query.get("empty", "false").lower() in ("1", "true", "yes")
     sandbox = request.config_dict[SANDBOX]
     if empty:
         sandbox.clear()
-        request.config_dict[FAULTS].clear()
     else:
         import_state(sandbox, Document("startup", request.config_dict[STARTUP]))
-        request.config_dict[FAULTS].restart()
     request.config_dict[JOURNAL].clear()
     return reply({"organizations": len(sandbox.organizations), "apiKeys": len(sandbox.api_keys),
-                  "faultRules": len(request.config_dict[FAULTS].rules)})
+                  "faultRules": len(sandbox.faults.rules)})
 
 
 async def load_seed(request: web.Request) -> web.Response:

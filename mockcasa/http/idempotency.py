@@ -16,15 +16,23 @@ Semantics:
   the retry really runs.
 - Concurrent requests with the same key run the work once: later ones **wait** for the first to
   finish and then replay its response (or, when it ended in 5xx/429, one of them runs).
-- After 24 hours of mock-clock time (counted from the first request) the key is forgotten;
-  forgotten keys are purged as new keys arrive, so memory stays bounded.
+- After 24 hours of mock-clock time (counted from the first request) the key is forgotten.
+
+Memory stays bounded whoever sends the bytes (the store is ``mockcasa.state.idempotency``):
+
+- a request is remembered by method, path and a SHA-256 digest of its canonical body;
+- a response larger than ``idempotency_max_response_bytes`` (``MOCKCASA_IDEMPOTENCY_MAX_RESPONSE_BYTES``,
+  64 KiB) is not stored: the key is freed as after a 5xx, and a retry runs again;
+- expired keys are purged in expiry order when a new key arrives and whenever the clock jumps
+  or ticks, so a frozen clock moved by the admin API purges too;
+- each credential keeps at most ``idempotency_max_keys`` (``MOCKCASA_IDEMPOTENCY_MAX_KEYS``, 1000)
+  keys: beyond that its oldest finished key is forgotten (a retry of it runs again).
 """
 
 from __future__ import annotations
 
-import asyncio
+import hashlib
 import json
-from collections import deque
 from typing import TYPE_CHECKING
 
 from aiohttp import web
@@ -32,7 +40,8 @@ from multidict import CIMultiDict
 
 from mockcasa.errors import Conflict, Invalid
 from mockcasa.http.envelope import render_error
-from mockcasa.keys import PRINCIPAL
+from mockcasa.keys import PRINCIPAL, SETTINGS
+from mockcasa.state.idempotency import Entry, IdempotencyKeys
 
 if TYPE_CHECKING:
     from mockcasa.state import Organization
@@ -42,101 +51,46 @@ REPLAYED = "Idempotent-Replayed"
 METHODS = frozenset({"POST", "PATCH"})
 MAX_LENGTH = 255
 WINDOW_SECONDS = 24 * 3600
-KEYS = "idempotency_keys"  # org.extras key: IdempotencyKeys
-
-Scope = tuple[str, str]  # (credential id, key)
-
-
-class Entry:
-    """One key's first request: its fingerprint and, once finished, the response to replay."""
-
-    __slots__ = ("body", "done", "expires_at", "fingerprint", "headers", "status")
-
-    def __init__(self, fingerprint: tuple, expires_at: float) -> None:
-        self.fingerprint = fingerprint
-        self.expires_at = expires_at
-        self.status: int | None = None  # None while the first request is still running
-        self.body = b""
-        self.headers: tuple[tuple[str, str], ...] = ()
-        self.done = asyncio.Event()
-
-    def replay(self) -> web.Response:
-        headers = CIMultiDict(self.headers)
-        headers[REPLAYED] = "true"
-        return web.Response(status=self.status, body=self.body, headers=headers)
-
-
-class IdempotencyKeys:
-    """An organization's remembered keys, oldest first so expired ones are cheap to drop."""
-
-    __slots__ = ("_order", "entries")
-
-    def __init__(self) -> None:
-        self.entries: dict[Scope, Entry] = {}
-        self._order: deque[tuple[Scope, Entry]] = deque()
-
-    def find(self, scope: Scope, now: float) -> Entry | None:
-        entry = self.entries.get(scope)
-        if entry is not None and entry.status is not None and now >= entry.expires_at:
-            del self.entries[scope]
-            return None
-        return entry
-
-    def begin(self, scope: Scope, fingerprint: tuple, now: float) -> Entry:
-        self.purge(now)
-        entry = self.entries[scope] = Entry(fingerprint, now + WINDOW_SECONDS)
-        self._order.append((scope, entry))
-        return entry
-
-    def finish(self, scope: Scope, entry: Entry, response: web.StreamResponse | None) -> None:
-        """Remember the response, or free the key (5xx, 429, a failure, a streamed body)."""
-        body = response.body if isinstance(response, web.Response) else False
-        if (body is None or isinstance(body, bytes)) and response.status < 500 and response.status != 429:
-            entry.status = response.status
-            entry.body = body or b""
-            entry.headers = tuple(response.headers.items())
-        elif self.entries.get(scope) is entry:
-            del self.entries[scope]
-        entry.done.set()
-
-    def purge(self, now: float) -> None:
-        """Drop expired keys from the oldest end (a clock moved backwards only delays this)."""
-        order = self._order
-        while order:
-            scope, entry = order[0]
-            if self.entries.get(scope) is not entry:
-                order.popleft()
-            elif entry.status is not None and now >= entry.expires_at:
-                order.popleft()
-                del self.entries[scope]
-            else:
-                break
-
-    def __len__(self) -> int:
-        return len(self.entries)
 
 
 def keys_of(org: Organization) -> IdempotencyKeys:
-    keys = org.extras.get(KEYS)
-    if keys is None:
-        keys = org.extras[KEYS] = IdempotencyKeys()
-    return keys
+    return org.idempotency_keys
 
 
-def _canonical(raw: bytes) -> str | bytes:
-    """The body as parsed JSON in a canonical text form; the raw bytes when it is not JSON."""
+def digest(raw: bytes) -> str:
+    """SHA-256 of the body as parsed JSON in a canonical text form (of the raw bytes when not JSON)."""
     if not raw.strip():
-        return ""
-    try:
-        return json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":"))
-    except (ValueError, RecursionError):
-        return raw
+        canonical = b""
+    else:
+        try:
+            canonical = json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":")).encode()
+        except (ValueError, RecursionError):
+            canonical = b"raw:" + raw
+    return hashlib.sha256(canonical).hexdigest()
 
 
-def _conflict(key: str, first: tuple, method: str, path: str) -> Conflict:
-    what = "with a different body" if first[:2] == (method, path) else f"for {first[0]} {first[1]}"
+def replay(entry: Entry) -> web.Response:
+    headers = CIMultiDict(entry.headers)
+    headers[REPLAYED] = "true"
+    return web.Response(status=entry.status, body=entry.body, headers=headers)
+
+
+def _conflict(key: str, first: Entry, method: str, path: str) -> Conflict:
+    what = "with a different body" if (first.method, first.path) == (method, path) \
+        else f"for {first.method} {first.path}"
     return Conflict(f"The Idempotency-Key {key!r} was already used {what} within the last 24 hours; "
                     f"send a new key for a new request.", {HEADER: "was used for a different request"})
+
+
+def _finish(keys: IdempotencyKeys, scope: tuple[str, str], entry: Entry, response: web.StreamResponse | None,
+            max_bytes: int) -> None:
+    """Keep the response to replay, or free the key (5xx, 429, a failure, a streamed or too large body)."""
+    body = response.body if isinstance(response, web.Response) else False
+    if (body is None or isinstance(body, bytes)) and response.status < 500 and response.status != 429 \
+            and len(body or b"") <= max_bytes:
+        keys.finish(scope, entry, response.status, body or b"", tuple(response.headers.items()))
+    else:
+        keys.free(scope, entry)
 
 
 @web.middleware
@@ -152,21 +106,24 @@ async def idempotency_middleware(request: web.Request, handler) -> web.StreamRes
         raise Invalid(f"The {HEADER} header must be 1 to {MAX_LENGTH} characters long; got {len(key)}.",
                       {HEADER: f"must be 1 to {MAX_LENGTH} characters"})
     method, path = request.method, request.path
-    fingerprint = (method, path, _canonical(await request.read()))
+    body_digest = digest(await request.read())
     org = principal.org
-    keys = keys_of(org)
     scope = (principal.credential_id, key)
     while True:
-        entry = keys.find(scope, org.clock.timestamp())
+        # Looked up afresh after every wait: a reset or an import may have replaced the store.
+        entry = org.idempotency_keys.find(scope, org.clock.timestamp())
         if entry is None:
             break
-        if entry.fingerprint != fingerprint:
-            raise _conflict(key, entry.fingerprint, method, path)
+        if not entry.same_request(method, path, body_digest):
+            raise _conflict(key, entry, method, path)
         if entry.status is not None:
-            return entry.replay()
+            return replay(entry)
         await entry.done.wait()  # the first request with this key is still running
 
-    entry = keys.begin(scope, fingerprint, org.clock.timestamp())
+    settings = request.app[SETTINGS]
+    keys = org.idempotency_keys
+    entry = keys.begin(scope, method, path, body_digest, org.clock.timestamp(), window=WINDOW_SECONDS,
+                       cap=settings.idempotency_max_keys)
     response = None
     try:
         try:
@@ -174,5 +131,5 @@ async def idempotency_middleware(request: web.Request, handler) -> web.StreamRes
         except Exception as exc:  # noqa: BLE001 - any failure is rendered (500 is logged)
             response = render_error(request, exc)
     finally:
-        keys.finish(scope, entry, response)
+        _finish(keys, scope, entry, response, settings.idempotency_max_response_bytes)
     return response

@@ -15,7 +15,8 @@ Semantics (the contract only says "1000 req/hour per key"):
   request) and ``X-RateLimit-Reset`` (Unix seconds, rounded up, when the window ends). A 429
   adds ``Retry-After``: whole seconds until then, at least 1.
 
-State lives on the organization (``org.extras``), so ``org.reset()`` clears it and two
+The windows are declared state of the organization (``Organization.rate_windows``, stored by
+``mockcasa.state.rate_windows``), so a reset clears them, a snapshot carries them, and two
 organizations never share a window.
 """
 
@@ -29,25 +30,11 @@ from aiohttp import web
 from mockcasa.errors import RateLimited
 from mockcasa.http.envelope import render_error
 from mockcasa.keys import PRINCIPAL
+from mockcasa.state.rate_windows import Window, open_window
 
 if TYPE_CHECKING:
     from mockcasa.http.auth import Principal
     from mockcasa.state import Organization
-
-WINDOWS = "rate_limit_windows"  # org.extras key: {credential_id: Window}
-PURGE_ABOVE = 1024  # windows kept per organization before ended ones are dropped
-
-
-class Window:
-    """One credential's current window: when it ends and how many requests it has counted."""
-
-    __slots__ = ("count", "reset_at", "reset_header", "start")
-
-    def __init__(self, start: float, seconds: int) -> None:
-        self.start = start
-        self.reset_at = start + seconds
-        self.reset_header = str(ceil(self.reset_at))
-        self.count = 0
 
 
 class RateLimiter:
@@ -59,22 +46,12 @@ class RateLimiter:
 
     def window(self, org: Organization, credential_id: str, now: float) -> Window:
         """The credential's open window at ``now``, opening a new one when needed."""
-        windows: dict[str, Window] | None = org.extras.get(WINDOWS)
-        if windows is None:
-            windows = org.extras[WINDOWS] = {}
-        window = windows.get(credential_id)
-        if window is None or now >= window.reset_at or now < window.start:
-            if window is None and len(windows) >= PURGE_ABOVE:
-                for ended in [c for c, w in windows.items() if now >= w.reset_at or now < w.start]:
-                    del windows[ended]
-            window = windows[credential_id] = Window(now, self.window_seconds)
-        return window
+        return open_window(org.rate_windows, credential_id, now, self.window_seconds)
 
     def used(self, org: Organization, credential_id: str) -> int:
         """Requests the credential has made in its current window (0 when none is open)."""
-        window = org.extras.get(WINDOWS, {}).get(credential_id)
-        now = org.clock.timestamp()
-        return window.count if window is not None and window.start <= now < window.reset_at else 0
+        window = org.rate_windows.get(credential_id)
+        return window.count if window is not None and window.open_at(org.clock.timestamp()) else 0
 
     def hit(self, principal: Principal) -> tuple[int, int, str]:
         """Count one request; raise 429 (with every rate-limit header) once the window is spent."""

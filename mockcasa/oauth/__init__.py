@@ -6,5 +6,6 @@
 - ``endpoints``: the HTTP endpoints;  ``consent``: the optional consent page
 - ``admin``: the admin API's create call
 
-The server lives in ``sandbox.extras`` (``server.oauth_of``); nothing is module-level.
+Apps, the signing key, codes and tokens are declared sandbox state (``mockcasa.state.oauth``);
+the server (``server.oauth_of``) keeps nothing itself, and nothing is module-level.
 """

@@ -9,40 +9,14 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from mockcasa.errors import Invalid
 from mockcasa.state import Member, Organization, Sandbox
+from mockcasa.state.oauth import OAuthApp
 
 # Unreserved URI characters only, so the id survives HTTP Basic and query strings untouched.
 CLIENT_ID = re.compile(r"[A-Za-z0-9._~-]{3,100}")
-
-
-@dataclass(eq=False)
-class OAuthApp:
-    client_id: str
-    organization: Organization
-    member_id: str
-    redirect_uris: tuple[str, ...]
-    scopes: frozenset[str]
-    client_secret: str | None = None
-    name: str = "OAuth app"
-    rate_limit: int | None = None  # for the rate-limit layer; None: the sandbox-wide default
-
-    @property
-    def confidential(self) -> bool:
-        return self.client_secret is not None
-
-    def describe(self, *, with_secret: bool = False) -> dict:
-        """The app as the admin API shows it; the secret only right after creation."""
-        out = {"clientId": self.client_id, "name": self.name, "organizationId": self.organization.id,
-               "memberId": self.member_id, "redirectUris": list(self.redirect_uris),
-               "scopes": sorted(self.scopes), "confidential": self.confidential,
-               "rateLimit": self.rate_limit}
-        if with_secret and self.client_secret is not None:
-            out["clientSecret"] = self.client_secret
-        return out
 
 
 def new_client_id() -> str:
@@ -79,15 +53,18 @@ def find_member(org: Organization, ref: str | None) -> Member | None:
 
 
 class AppRegistry:
-    """Every OAuth app of one sandbox, by client id.
+    """Every OAuth app of one sandbox, by client id (kept in the sandbox's declared ``oauth`` state).
 
     An app is bound to its ``Organization`` object, not just its id: once that organization is
-    removed (or replaced by a reset that re-creates it), the app and its tokens stop existing.
+    removed (or replaced by an import that re-creates it), the app and its tokens stop existing.
     """
 
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
-        self._apps: dict[str, OAuthApp] = {}
+
+    @property
+    def _apps(self) -> dict[str, OAuthApp]:
+        return self.sandbox.oauth.apps
 
     def alive(self, app: OAuthApp) -> bool:
         return self.sandbox.organizations.get(app.organization.id) is app.organization

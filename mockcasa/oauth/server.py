@@ -27,12 +27,11 @@ from mockcasa.oauth.tokens import (
     REFRESH_TOKEN_TTL,
     Grant,
     SigningKey,
-    TokenStore,
     looks_like_jwt,
 )
 from mockcasa.state import Sandbox
+from mockcasa.state.oauth import OAuthState
 
-EXTRAS_KEY = "oauth"
 API_AUDIENCE_PATH = "/api/v1"
 CHALLENGE = re.compile(r"[A-Za-z0-9_-]{43}")  # base64url(SHA-256), unpadded (RFC 7636 §4.2)
 VERIFIER = re.compile(r"[A-Za-z0-9._~-]{43,128}")  # RFC 7636 §4.1
@@ -44,12 +43,19 @@ def s256(verifier: str) -> str:
 
 
 def oauth_of(sandbox: Sandbox) -> OAuthServer:
-    """The sandbox's OAuth server, created (and its bearer authenticator registered) on first use."""
-    server = sandbox.extras.get(EXTRAS_KEY)
-    if server is None:
-        server = sandbox.extras[EXTRAS_KEY] = OAuthServer(sandbox)
-        sandbox.authenticators.append(server.authenticate)
-    return server
+    """The sandbox's OAuth server (its bearer authenticator registered on first use).
+
+    The server keeps nothing itself: apps, key, codes and tokens are the sandbox's declared
+    ``oauth`` state, so a reset or an import changes what every server object sees.
+    """
+    if bearer_principal not in sandbox.authenticators:
+        sandbox.authenticators.append(bearer_principal)
+    return OAuthServer(sandbox)
+
+
+def bearer_principal(sandbox: Sandbox, value: str) -> Principal | None:
+    """The ``Sandbox.authenticators`` entry for OAuth access tokens."""
+    return OAuthServer(sandbox).authenticate(sandbox, value)
 
 
 @dataclass
@@ -64,11 +70,23 @@ class AuthorizationRequest:
 
 
 class OAuthServer:
+    """The rules, over the sandbox's OAuth state."""
+
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
         self.apps = AppRegistry(sandbox)
-        self.key = SigningKey()
-        self.tokens = TokenStore()
+
+    @property
+    def tokens(self) -> OAuthState:
+        return self.sandbox.oauth
+
+    @property
+    def key(self) -> SigningKey:
+        return self.sandbox.oauth.key
+
+    @key.setter
+    def key(self, key: SigningKey) -> None:
+        self.sandbox.oauth.key = key
 
     # -- authorization endpoint (RFC 6749 §4.1.1, RFC 7636 §4.3)
 
@@ -114,6 +132,7 @@ class OAuthServer:
     def issue_code(self, request: AuthorizationRequest) -> str:
         """A single-use code, valid ``CODE_TTL`` on the organization's clock."""
         app = request.app
+        self.tokens.purge(app.organization)
         return self.tokens.new_code(app=app, member_id=app.member_id, scopes=request.scopes,
                                     redirect_uri=request.redirect_uri,
                                     redirect_uri_given=request.redirect_uri_given,
@@ -183,8 +202,11 @@ class OAuthServer:
         if grant.revoked:
             raise invalid_grant("This refresh token was revoked.")
         if token.rotated:
-            raise invalid_grant("This refresh token was already used: each refresh returns a new "
-                                "refresh token and the old one stops working.")
+            # RFC 9700 §4.14.2: a rotated token coming back means it leaked; end the whole grant.
+            grant.revoked = True
+            raise invalid_grant("This refresh token was already used: each refresh returns a new refresh "
+                                "token and the old one stops working. Its grant is now revoked: every "
+                                "token issued from it stops working (RFC 9700 §4.14.2).")
         if app.organization.clock.now() >= token.expires_at:
             raise invalid_grant(f"This refresh token expired at {format_timestamp(token.expires_at)}.")
         if grant.member_id not in app.organization.members:
@@ -203,7 +225,8 @@ class OAuthServer:
     def _issue(self, grant: Grant, scopes: frozenset[str], issuer: str) -> dict:
         org = grant.app.organization
         now = org.clock.now()
-        access = self.tokens.new_access(grant, scopes)
+        self.tokens.purge(org)
+        access = self.tokens.new_access(grant, scopes, now + ACCESS_TOKEN_TTL)
         issued_at = int(now.timestamp())
         scope = " ".join(sorted(scopes))
         claims = {"iss": issuer, "sub": grant.member_id, "aud": issuer + API_AUDIENCE_PATH,
@@ -251,6 +274,10 @@ class OAuthServer:
         except jwt.InvalidTokenError:
             raise Unauthorized("Invalid access token: its signature does not verify or it is malformed.") from None
         access = self.tokens.access.get(claims["jti"])
+        if access is None:
+            org = sandbox.organizations.get(claims["organizationId"])
+            if org is not None and org.clock.timestamp() >= claims["exp"]:  # purged once it expired
+                raise _expired(claims)
         if access is None or not self.apps.alive(access.grant.app) \
                 or claims["aud"] != claims["iss"] + API_AUDIENCE_PATH:
             raise Unauthorized("Invalid access token: it is not recognised.")
@@ -259,10 +286,14 @@ class OAuthServer:
         app, member_id = access.grant.app, access.grant.member_id
         org = app.organization
         if org.clock.timestamp() >= claims["exp"]:
-            raise Unauthorized(f"The access token expired at {format_timestamp(datetime.fromtimestamp(claims['exp'], UTC))} "
-                               "(organization clock); refresh it.")
+            raise _expired(claims)
         if member_id not in org.members:
             raise Unauthorized("The member this access token acts for no longer exists.")
         # One credential per app and member, so rate limits count per app+user, not per token.
         return Principal(org=org, scopes=access.scopes, credential_id=f"oauth:{app.client_id}:{member_id}",
                          kind="oauth", rate_limit=app.rate_limit)
+
+
+def _expired(claims: dict) -> Unauthorized:
+    at = format_timestamp(datetime.fromtimestamp(claims["exp"], UTC))
+    return Unauthorized(f"The access token expired at {at} (organization clock); refresh it.")

@@ -7,6 +7,7 @@ import asyncio
 from aiohttp import web
 
 from mockcasa.config import Settings
+from mockcasa.keys import SANDBOX
 from mockcasa.scenarios.layer import FAULT, FAULT_HEADER, FAULTS, SHUTDOWN, fault_middleware
 from mockcasa.scenarios.loader import (
     ScenarioError,
@@ -20,10 +21,13 @@ from mockcasa.scenarios.rules import FaultRules, Rule
 
 
 def setup_faults(app: web.Application, settings: Settings) -> FaultRules:
-    """Put the fault rules on ``app`` and load ``settings.scenarios`` (``ScenarioError`` if one is bad)."""
-    rules = FaultRules()
-    rules.initial = read_scenarios(settings.scenarios)
-    rules.restart()
+    """Load ``settings.scenarios`` into the sandbox's fault rules (``ScenarioError`` if one is bad).
+
+    The rules are sandbox state (``Sandbox.faults``, reset and snapshotted with the rest);
+    ``app[FAULTS]`` names the same object for the layer and test helpers.
+    """
+    rules = app[SANDBOX].faults
+    load_scenario_files(rules, settings.scenarios)
     app[FAULTS] = rules
     app[SHUTDOWN] = asyncio.Event()
 

@@ -4,6 +4,10 @@ Rules are checked in order. A rule whose action is only latency adds its delay a
 next rules have their say; the first rule with a status, drop or hang that fires decides the
 request's fate. Randomness comes from a generator per rule (and per organization or key when
 the schedule says ``per``), seeded from the scenario's ``randomSeed``, so a run reproduces.
+
+The rules and their counts are declared state of the sandbox (``Sandbox.faults``): a snapshot
+carries each rule with its counts, window anchors and how many numbers each generator has
+drawn, so an imported sandbox goes on exactly where the exported one was.
 """
 
 from __future__ import annotations
@@ -15,11 +19,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic.alias_generators import to_camel
+
 from mockcasa.clock import Clock, parse_duration
 from mockcasa.scenarios.models import Action, LatencyRange, RuleSpec, ScenarioFile, seconds
 
 if TYPE_CHECKING:
     from mockcasa.state import Organization
+    from mockcasa.state.declare import Loading
 
 
 def compile_path(pattern: str) -> re.Pattern:
@@ -90,6 +98,7 @@ class Rule:
         self.fired: dict[str, int] = {}
         self._anchors: dict[str, datetime] = {}
         self._rngs: dict[str, random.Random] = {}
+        self._draws: dict[str, int] = {}  # numbers drawn per generator: how a snapshot restores them
 
     def matches(self, view: RequestView) -> bool:
         if self._methods and view.method.upper() not in self._methods:
@@ -124,21 +133,30 @@ class Rule:
             return False
         if not in_window:
             return False
-        if s.probability is not None and self.rng(scope).random() >= s.probability:
+        if s.probability is not None and self.draw(scope) >= s.probability:
             return False
         self.fired[scope] = self.fired.get(scope, 0) + 1
         return True
 
     def _scope(self, view: RequestView) -> str:
+        """Whose counts a request adds to. Only a credential that authenticated gets its own counts
+        (``per: apiKey``): any other string in ``x-api-key`` shares ``-``, so junk cannot grow them."""
         per = self.spec.schedule.per
         if per == "organization":
             return view.org.id if view.org else "-"
-        return (view.api_key or "-") if per == "apiKey" else "*"
+        if per == "apiKey":
+            return view.api_key if view.org is not None and view.api_key else "-"
+        return "*"
 
     def rng(self, scope: str) -> random.Random:
         if scope not in self._rngs:
             self._rngs[scope] = random.Random(f"{self.random_seed}:{scope}")
         return self._rngs[scope]
+
+    def draw(self, scope: str) -> float:
+        """The next number of the scope's generator, in [0, 1)."""
+        self._draws[scope] = self._draws.get(scope, 0) + 1
+        return self.rng(scope).random()
 
     def _in_window(self, view: RequestView, fallback_clock: Clock) -> bool:
         now = (view.org.clock if view.org else fallback_clock).now()
@@ -156,7 +174,8 @@ class Rule:
         if latency is None:
             return 0.0
         if isinstance(latency, LatencyRange):
-            return self.rng(self._scope(view) + ":latency").uniform(seconds(latency.min), seconds(latency.max))
+            low, high = seconds(latency.min), seconds(latency.max)
+            return low + (high - low) * self.draw(self._scope(view) + ":latency")  # random.uniform's formula
         return seconds(latency)
 
     def describe(self) -> dict:
@@ -171,7 +190,6 @@ class FaultRules:
     def __init__(self) -> None:
         self.rules: list[Rule] = []
         self.clock = Clock()  # for requests without an organization (unauthenticated)
-        self.initial: list[tuple[ScenarioFile, str]] = []  # what the server started with (reset returns here)
 
     def add(self, spec: RuleSpec, source: str = "admin", random_seed: int | str = 0, position: int = 0) -> Rule:
         rule = Rule(spec, source, f"{random_seed}:{position}:{spec.name or ''}")
@@ -190,11 +208,9 @@ class FaultRules:
     def clear(self) -> None:
         self.rules = []
 
-    def restart(self) -> None:
-        """Back to the startup scenarios, with fresh counts and random generators."""
-        self.clear()
-        for scenario, source in self.initial:
-            self.load(scenario, source)
+    def take_over(self, other: FaultRules) -> None:
+        """Hold ``other``'s rules, keeping this object (the app and test helpers hold it)."""
+        self.rules = other.rules
 
     def select(self, view: RequestView) -> Fault | None:
         fault = Fault()
@@ -207,3 +223,47 @@ class FaultRules:
                 fault.ending = rule.spec.action
                 break
         return fault if fault.rules else None
+
+
+# -- declared state (see mockcasa.state.sandbox)
+
+class RuleData(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+    id: str
+    source: str
+    random_seed: str
+    spec: dict[str, Any]
+    seen: dict[str, int] = Field(default_factory=dict)
+    fired: dict[str, int] = Field(default_factory=dict)
+    anchors: dict[str, datetime] = Field(default_factory=dict)
+    draws: dict[str, int] = Field(default_factory=dict)
+
+
+def dump_rules(rules: FaultRules) -> list[dict[str, Any]]:
+    return [{"id": r.id, "source": r.source, "randomSeed": r.random_seed,
+             "spec": r.spec.model_dump(mode="json", by_alias=True, exclude_unset=True),
+             "seen": dict(r.seen), "fired": dict(r.fired),
+             "anchors": {scope: at.isoformat() for scope, at in r._anchors.items()}, "draws": dict(r._draws)}
+            for r in rules.rules]
+
+
+def load_rules(data: list[RuleData], loading: Loading) -> FaultRules:
+    """Rules as exported: same ids, counts and anchors; each generator re-drawn to where it was."""
+    rules = FaultRules()
+    for i, item in enumerate(data):
+        try:
+            spec = RuleSpec.model_validate(item.spec)
+            rule = Rule(spec, item.source, item.random_seed)
+        except ValidationError as exc:
+            loading.invalid(exc, (i, "spec"))
+            continue
+        except re.error as exc:
+            loading.problem((i, "spec", "match", "path"), f"not a valid pattern: {exc}")
+            continue
+        rule.id, rule.name = item.id, spec.name or item.id
+        rule.seen, rule.fired, rule._anchors = dict(item.seen), dict(item.fired), dict(item.anchors)
+        for scope, n in item.draws.items():
+            for _ in range(n):
+                rule.draw(scope)
+        rules.rules.append(rule)
+    return rules

@@ -12,7 +12,6 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
-from pydantic.alias_generators import to_camel
 
 from mockcasa.engine.resource import Ctx, Resource
 from mockcasa.errors import ApiError
@@ -20,6 +19,7 @@ from mockcasa.models.common import derived_id, is_uuid
 from mockcasa.seeding.models import ApiKeySeed, ClockSeed, MemberSeed, OAuthAppSeed, OrganizationContent
 from mockcasa.seeding.shape import AliasTable, Shaper
 from mockcasa.state import ApiKey
+from mockcasa.state.records import dangling_references
 
 if TYPE_CHECKING:
     from mockcasa.source_files import Document, Loc
@@ -239,19 +239,3 @@ class OrgBuilder:
         for resource, record, loc in self.added:
             for where, reason in dangling_references(self.resources, self.org, resource, record):
                 self.report(loc + where, reason)
-
-
-def dangling_references(resources: dict[str, Resource], org: Organization, resource: Resource,
-                        record: Any) -> list[tuple[Loc, str]]:
-    """``(field location, reason)`` for each id in ``record`` that names no record of ``org``."""
-    found = []
-    for ref in resource.refs:
-        value = getattr(record, ref.field)
-        ids = (value or []) if ref.many else [value]
-        declared = resource.model.model_fields.get(ref.field)  # None: a property (milestones' parent_project_id)
-        alias = declared.alias if declared and declared.alias else to_camel(ref.field)
-        for j, target_id in enumerate(ids):
-            if target_id is not None and org[ref.target].get(target_id) is None:
-                found.append(((alias, j) if ref.many else (alias,),
-                              f"no {resources[ref.target].singular} with id {target_id} in this organization"))
-    return found

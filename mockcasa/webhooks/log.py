@@ -1,25 +1,29 @@
 """The delivery log of an organization: every delivery, each of its attempts, and their outcome.
 
-It lives in ``Organization.extras`` so it belongs to the organization (reset with it, never seen
-by another one). Deliveries are kept newest last; beyond ``LOG_LIMIT`` the oldest finished ones
-are dropped, so a long-running demo server does not grow without bound. Pending deliveries are
-never dropped.
+It is a declared piece of the organization's state (``Organization.webhook_deliveries``), so it
+belongs to the organization: reset, exported and imported with it, never seen by another one.
+Pending deliveries carry their attempts so far and when the next is due, so a snapshot taken
+mid-retry resumes where it stopped. Deliveries are kept newest last; beyond ``LOG_LIMIT`` the
+oldest finished ones are dropped, so a long-running demo server does not grow without bound.
+Pending deliveries are never dropped.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
 
 from mockcasa.clock import format_timestamp
 from mockcasa.models.common import new_id
 
 if TYPE_CHECKING:
-    from mockcasa.state import Organization
+    from mockcasa.state.declare import Loading
 
 LOG_LIMIT = 1000
-EXTRAS_KEY = "webhook_deliveries"
 RESPONSE_KEEP = 2048  # characters of a receiver's answer worth keeping in the log
 
 PENDING, SUCCEEDED, FAILED, CANCELLED = "pending", "succeeded", "failed", "cancelled"
@@ -104,8 +108,79 @@ class DeliveryLog:
                 if all(v is None or getattr(d, k) == v for k, v in wanted.items())]
 
 
-def log_of(org: Organization) -> DeliveryLog:
-    log = org.extras.get(EXTRAS_KEY)
-    if log is None:
-        log = org.extras[EXTRAS_KEY] = DeliveryLog()
-    return log
+    # -- declared state (see mockcasa.state.organization)
+
+    def copy(self) -> DeliveryLog:
+        """A copy sharing the deliveries (the worker records attempts on them while they are pending)."""
+        clone = DeliveryLog(self.limit)
+        clone._deliveries = dict(self._deliveries)
+        return clone
+
+    def dump(self) -> list[dict[str, Any]]:
+        """Oldest first, every field at full precision (unlike ``to_json``, which is the admin view)."""
+        return [_dump_delivery(d) for d in self._deliveries.values()]
+
+    @classmethod
+    def load(cls, data: list[DeliveryData], loading: Loading) -> DeliveryLog:
+        log = cls()
+        for i, item in enumerate(data):
+            if item.id in log._deliveries:
+                loading.problem((i, "id"), "another delivery has this id")
+                continue
+            values = item.model_dump(exclude={"attempts", "body"})
+            attempts = [Attempt(**a.model_dump()) for a in item.attempts]
+            log._deliveries[item.id] = Delivery(**values, body=item.body.encode(), attempts=attempts)
+        return log
+
+
+def _at(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _dump_delivery(d: Delivery) -> dict[str, Any]:
+    return {"id": d.id, "organizationId": d.organization_id, "webhookId": d.webhook_id, "eventId": d.event_id,
+            "event": d.event, "body": d.body.decode(), "createdAt": _at(d.created_at),
+            "redeliveryOf": d.redelivery_of, "status": d.status, "completedAt": _at(d.completed_at),
+            "reason": d.reason, "nextAttemptAt": _at(d.next_attempt_at),
+            "attempts": [{"number": a.number, "at": _at(a.at), "url": a.url, "headers": a.headers,
+                          "durationMs": a.duration_ms, "status": a.status, "error": a.error,
+                          "responseBody": a.response_body} for a in d.attempts]}
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+
+class AttemptData(_Data):
+    number: int
+    at: datetime
+    url: str
+    headers: dict[str, str]
+    duration_ms: float = 0.0
+    status: int | None = None
+    error: str | None = None
+    response_body: str | None = None
+
+
+class DeliveryData(_Data):
+    id: str
+    organization_id: str
+    webhook_id: str
+    event_id: str
+    event: str
+    body: str
+    created_at: datetime
+    redelivery_of: str | None = None
+    status: str = Field(pattern=f"^({PENDING}|{SUCCEEDED}|{FAILED}|{CANCELLED})$")
+    completed_at: datetime | None = None
+    reason: str | None = None
+    next_attempt_at: datetime | None = None
+    attempts: list[AttemptData] = Field(default_factory=list)
+
+
+class _HasDeliveries(Protocol):  # an Organization (named so, the log need not import the state it is part of)
+    webhook_deliveries: DeliveryLog
+
+
+def log_of(org: _HasDeliveries) -> DeliveryLog:
+    return org.webhook_deliveries

@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -33,7 +33,16 @@ from mockcasa.errors import Conflict, NotFound
 from mockcasa.keys import DELIVERIES, SANDBOX, SETTINGS
 from mockcasa.models.common import new_id
 from mockcasa.webhooks.events import EVENT_NAMES, event_body
-from mockcasa.webhooks.log import CANCELLED, FAILED, RESPONSE_KEEP, SUCCEEDED, Attempt, Delivery, log_of
+from mockcasa.webhooks.log import (
+    CANCELLED,
+    FAILED,
+    PENDING,
+    RESPONSE_KEEP,
+    SUCCEEDED,
+    Attempt,
+    Delivery,
+    log_of,
+)
 from mockcasa.webhooks.signing import signature
 from mockcasa.webhooks.targets import BlockedTarget, GuardedResolver, TargetPolicy
 
@@ -107,6 +116,24 @@ class Deliveries:
         self.enqueue(org, copy)
         return copy
 
+    def resync(self, organization_ids: Collection[str] | None = None) -> None:
+        """After a reset or an import replaced organizations' state: queue what their logs hold pending.
+
+        Queued work for the old state is dropped (its worker cancelled); a pending delivery from a
+        snapshot resumes at its next attempt, when that is due.
+        """
+        for key in [k for k in self._queues if organization_ids is None or k[0] in organization_ids]:
+            del self._queues[key]
+            worker = self._workers.pop(key, None)
+            if worker is not None:
+                worker.cancel()
+        for org in list(self.sandbox.organizations.values()):
+            if organization_ids is None or org.id in organization_ids:
+                for delivery in reversed(log_of(org).newest_first(status=PENDING)):
+                    key = (org.id, delivery.webhook_id)
+                    self._queues.setdefault(key, deque()).append(delivery)
+                    self._kick(key)
+
     # -- waiting -----------------------------------------------------------------------------
 
     def pending(self, organization_id: str | None = None) -> int:
@@ -158,7 +185,8 @@ class Deliveries:
                     delivery.finish(FAILED, delivery.created_at, f"internal error: {exc!r}")
                 queue.popleft()
         finally:
-            del self._workers[key]
+            if self._workers.get(key) is asyncio.current_task():
+                del self._workers[key]
             if not queue and self._queues.get(key) is queue:
                 del self._queues[key]
 
@@ -173,8 +201,11 @@ class Deliveries:
 
     async def _deliver(self, delivery: Delivery) -> None:
         attempts = self.settings.webhook_attempts
-        for number in range(1, attempts + 1):
+        for number in range(len(delivery.attempts) + 1, attempts + 1):  # a resumed delivery goes on
             org, webhook, reason = self._target(delivery)
+            if webhook is not None and delivery.next_attempt_at is not None:  # resumed mid-wait
+                await self._park(org, delivery, delivery.next_attempt_at)
+                org, webhook, reason = self._target(delivery)
             if webhook is None:
                 delivery.finish(CANCELLED, org.clock.now() if org else delivery.created_at, reason)
                 return
@@ -187,11 +218,13 @@ class Deliveries:
                 delivery.finish(FAILED, org.clock.now(), attempt.error)
                 return
             delay = min(self.settings.webhook_retry_delay * 2 ** (number - 1), MAX_RETRY_DELAY)
-            await self._park(org, delivery, delay)
+            await self._park(org, delivery, org.clock.now() + timedelta(seconds=delay))
+        if delivery.status == PENDING:  # resumed with every attempt already made
+            delivery.finish(FAILED, delivery.created_at, delivery.attempts[-1].error if delivery.attempts else None)
 
-    async def _park(self, org: Organization, delivery: Delivery, delay: float) -> None:
-        """Wait ``delay`` seconds of real time, or until the organization's clock passes the due time."""
-        due = org.clock.now() + timedelta(seconds=delay)
+    async def _park(self, org: Organization, delivery: Delivery, due: datetime) -> None:
+        """Wait until ``due`` on the organization's clock: that much real time, or a jump past it."""
+        delay = min(max((due - org.clock.now()).total_seconds(), 0.0), MAX_RETRY_DELAY)
         delivery.next_attempt_at = due
         wake = asyncio.Event()
         self._parked[delivery.id] = (org.id, due, wake)
@@ -289,5 +322,6 @@ def install(app: web.Application) -> Deliveries:
     deliveries = Deliveries(app[SANDBOX], app[SETTINGS])
     app[DELIVERIES] = deliveries
     app[SANDBOX].listeners.append(deliveries.publish)
+    app[SANDBOX].restore_listeners.append(deliveries.resync)
     app.cleanup_ctx.append(deliveries.lifecycle)
     return deliveries

@@ -56,7 +56,7 @@ async def test_snapshot_import_into_another_server(admin, aiohttp_client):
 async def test_snapshot_contents(admin):
     _, api2 = await busy_world(admin)
     data = json.loads(await export(admin))
-    assert data["format"] == "mockcasa-snapshot" and data["version"] == 1
+    assert data["format"] == "mockcasa-snapshot" and data["version"] == 2
     frozen = data["organizations"][1]
     assert frozen["clock"] == {"frozenAt": "2026-05-19T10:00:00+00:00", "offsetMicroseconds": 0}
     ids = [c["id"] for c in frozen["records"]["clients"]]
@@ -67,14 +67,14 @@ async def test_snapshot_contents(admin):
 
 async def test_import_replaces_everything(admin):
     _, before = await admin.new_org()
-    empty = {"format": "mockcasa-snapshot", "version": 1, "organizations": [], "apiKeys": []}
+    empty = {"format": "mockcasa-snapshot", "version": 2, "organizations": [], "apiKeys": []}
     assert (await admin.post("/snapshot", empty)).status == 200
     assert (await before.get("clients")).status == 401
 
 
 BAD_SNAPSHOTS = {
     "not a snapshot": ({"hello": 1}, "hello"),
-    "another version": ({"version": 2}, "version"),
+    "another version": ({"version": 3}, "version"),
     "record fails its model": ({"organizations": [{"id": "00000000-0000-4000-8000-000000000001", "name": "A",
                                                    "currency": "USD", "taxRate": 0,
                                                    "records": {"clients": [{"id": "x"}]}}]},

@@ -38,10 +38,6 @@ async def test_full_flow_authorize_token_call_refresh_expire(client, bearer, htt
     assert new["access_token"] != tokens["access_token"]
     assert new["scope"] == "clients:read clients:write"
 
-    old = await client.refresh(tokens["refresh_token"])
-    assert old.status == 400 and old.body["error"] == "invalid_grant"
-    assert "already used" in old.body["error_description"]
-
     fresh = bearer(new["access_token"])
     assert (await fresh.get("clients")).status == 200
     frozen.advance(timedelta(minutes=59, seconds=59))
@@ -55,6 +51,12 @@ async def test_full_flow_authorize_token_call_refresh_expire(client, bearer, htt
     again = await client.refresh(new["refresh_token"])
     assert again.status == 200
     assert (await bearer(again.body["access_token"]).get("clients")).status == 200
+
+    # Replaying a rotated refresh token is refused, and (RFC 9700 §4.14.2) ends the whole grant.
+    old = await client.refresh(tokens["refresh_token"])
+    assert old.status == 400 and old.body["error"] == "invalid_grant"
+    assert "already used" in old.body["error_description"]
+    assert (await bearer(again.body["access_token"]).get("clients")).status == 401
 
 
 async def test_refresh_token_lives_30_days_on_the_org_clock(client, frozen):

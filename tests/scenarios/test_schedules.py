@@ -181,3 +181,15 @@ async def test_bad_scenarios_are_refused_with_their_location(case, tmp_path, adm
     reply = await admin.post_yaml("/scenarios", text)
     assert reply.status == 400 and reason in reply.error["details"][path]
     assert (await admin.get("/faults")).body["rules"] == []
+
+
+async def test_per_api_key_counts_only_authenticated_credentials(http, api, make_api, add_rule, sandbox):
+    """Random strings in x-api-key share one count; they cannot grow the rule's memory (issue 13, §2)."""
+    await add_rule({"name": "first-per-key", "match": {"path": "/api/v1/clients"}, "action": {"status": 503},
+                    "schedule": {"first": 1, "per": "apiKey"}})
+    strangers = [await Api(http, f"cc_test_junk_{i}").get("clients") for i in range(20)]
+    assert [r.status for r in strangers] == [503] + [401] * 19
+    assert (await api.get("clients")).status == 503 and (await api.get("clients")).status == 200
+    assert (await make_api().get("clients")).status == 503  # another real key: its own count
+    [rule] = sandbox.faults.rules
+    assert len(rule.seen) == 3

@@ -1,0 +1,170 @@
+"""An organization's remembered idempotency keys: what each first request was, and what it answered.
+
+The HTTP layer (``mockcasa.http.idempotency``) decides when to replay, refuse or run; this is the
+store it keeps, with the bounds that keep its memory in check whoever sends the bytes:
+
+- a request is remembered by method, path and a SHA-256 digest of its body, never the body;
+- a response is stored only up to the caller's bound (a larger one frees the key instead);
+- entries leave when their expiry passes on the organization's clock, in expiry order (a clock
+  set back and forth cannot hide an expired entry behind a live one), at the next new key, clock
+  jump or tick;
+- each credential keeps at most ``cap`` keys: beyond it, its oldest finished key is forgotten.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import math
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict
+from pydantic.alias_generators import to_camel
+from sortedcontainers import SortedList
+
+if TYPE_CHECKING:
+    from mockcasa.state.declare import Loading
+
+Scope = tuple[str, str]  # (credential id, key)
+
+
+class Entry:
+    """One key's first request and, once it has finished, the response to replay."""
+
+    __slots__ = ("body", "digest", "done", "expires_at", "headers", "method", "path", "seq", "status")
+
+    def __init__(self, method: str, path: str, digest: str, expires_at: float, seq: int) -> None:
+        self.method = method
+        self.path = path
+        self.digest = digest
+        self.expires_at = expires_at
+        self.seq = seq  # creation order: ties of expires_at, and which key of a credential is oldest
+        self.status: int | None = None  # None while the first request is still running
+        self.body = b""
+        self.headers: tuple[tuple[str, str], ...] = ()
+        self.done = asyncio.Event()
+
+    def same_request(self, method: str, path: str, digest: str) -> bool:
+        return (self.method, self.path, self.digest) == (method, path, digest)
+
+
+class EntryData(BaseModel):
+    """A finished entry in a snapshot (requests still running are not state worth keeping)."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+    credential_id: str
+    key: str
+    method: str
+    path: str
+    digest: str
+    expires_at: float
+    status: int
+    headers: list[tuple[str, str]]
+    body: str  # base64: a response is bytes
+
+
+class IdempotencyKeys:
+    """The keys of one organization, by (credential, key), ordered by expiry and per credential."""
+
+    __slots__ = ("_by_credential", "_expiry", "_seq", "entries")
+
+    def __init__(self) -> None:
+        self.entries: dict[Scope, Entry] = {}
+        self._expiry = SortedList()  # (expires_at, seq, scope)
+        self._by_credential: dict[str, dict[str, Entry]] = {}  # oldest first
+        self._seq = 0
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def find(self, scope: Scope, now: float) -> Entry | None:
+        """The key's live entry (finished or running), or None; an expired one is dropped."""
+        entry = self.entries.get(scope)
+        if entry is not None and entry.status is not None and now >= entry.expires_at:
+            self._remove(scope, entry)
+            return None
+        return entry
+
+    def begin(self, scope: Scope, method: str, path: str, digest: str, now: float, *, window: float,
+              cap: int) -> Entry:
+        """Remember a new first request (its response comes with ``finish``)."""
+        self.purge(now)
+        self._seq += 1
+        entry = Entry(method, path, digest, now + window, self._seq)
+        self._add(scope, entry)
+        mine = self._by_credential[scope[0]]
+        if len(mine) > cap:
+            oldest = next(((key, e) for key, e in mine.items() if e.status is not None), None)
+            if oldest is not None:
+                self._remove((scope[0], oldest[0]), oldest[1])
+        return entry
+
+    def finish(self, scope: Scope, entry: Entry, status: int, body: bytes,
+               headers: tuple[tuple[str, str], ...]) -> None:
+        """Keep the response to replay it."""
+        entry.status, entry.body, entry.headers = status, body, headers
+        entry.done.set()
+
+    def free(self, scope: Scope, entry: Entry) -> None:
+        """Forget the key (its request failed, or answered what is not replayed): a retry runs again."""
+        if self.entries.get(scope) is entry:
+            self._remove(scope, entry)
+        entry.done.set()
+
+    def purge(self, now: float) -> None:
+        """Drop every finished entry whose expiry has passed on the organization's clock."""
+        expired = [item for item in self._expiry.irange(maximum=(now, math.inf))
+                   if item[2] in self.entries and self.entries[item[2]].status is not None]
+        for _, _, scope in expired:
+            self._remove(scope, self.entries[scope])
+
+    def _add(self, scope: Scope, entry: Entry) -> None:
+        self.entries[scope] = entry
+        self._expiry.add((entry.expires_at, entry.seq, scope))
+        self._by_credential.setdefault(scope[0], {})[scope[1]] = entry
+
+    def _remove(self, scope: Scope, entry: Entry) -> None:
+        del self.entries[scope]
+        self._expiry.discard((entry.expires_at, entry.seq, scope))
+        mine = self._by_credential[scope[0]]
+        del mine[scope[1]]
+        if not mine:
+            del self._by_credential[scope[0]]
+
+    # -- declared state (see mockcasa.state.organization)
+
+    def copy(self) -> IdempotencyKeys:
+        """A copy sharing the entries (requests in flight hold them and finish them in place)."""
+        clone = IdempotencyKeys()
+        for scope, entry in self.entries.items():
+            clone._add(scope, entry)
+        clone._seq = self._seq
+        return clone
+
+    def dump(self) -> list[dict]:
+        """Finished entries in creation order (each key's expiry and exact response bytes)."""
+        ordered = sorted(((e.seq, scope, e) for scope, e in self.entries.items() if e.status is not None),
+                         key=lambda item: item[0])
+        return [{"credentialId": scope[0], "key": scope[1], "method": e.method, "path": e.path,
+                 "digest": e.digest, "expiresAt": e.expires_at, "status": e.status,
+                 "headers": [list(h) for h in e.headers], "body": base64.b64encode(e.body).decode()}
+                for _, scope, e in ordered]
+
+    @classmethod
+    def load(cls, data: list[EntryData], loading: Loading) -> IdempotencyKeys:
+        keys = cls()
+        for i, item in enumerate(data):
+            scope = (item.credential_id, item.key)
+            if scope in keys.entries:
+                loading.problem((i, "key"), "this credential already has this key")
+                continue
+            try:
+                body = base64.b64decode(item.body, validate=True)
+            except ValueError:
+                loading.problem((i, "body"), "must be base64")
+                continue
+            keys._seq += 1
+            entry = Entry(item.method, item.path, item.digest, item.expires_at, keys._seq)
+            keys.finish(scope, entry, item.status, body, tuple((k, v) for k, v in item.headers))
+            keys._add(scope, entry)
+        return keys

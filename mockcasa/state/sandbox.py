@@ -1,0 +1,265 @@
+"""Every organization and credential of one running mockcasa, with the sandbox-wide state, declared.
+
+The sandbox-wide pieces, in snapshot order: organizations (each with its own declared pieces),
+API keys, OAuth (apps, signing key, grants, codes, access and refresh tokens) and fault rules
+with their counts. Services that are not state (authenticators, event listeners, the settings)
+are plain attributes and are never reset, exported or imported.
+
+Nothing here is module-level: a ``Sandbox`` lives on one aiohttp app, so two apps in one process
+(two pytest tests) share nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
+from typing import TYPE_CHECKING, Annotated, Any
+
+from pydantic import BaseModel, ConfigDict
+from pydantic import Field as PydanticField
+from pydantic.alias_generators import to_camel
+
+from mockcasa.config import Settings
+from mockcasa.models.common import is_uuid, new_id
+from mockcasa.scenarios.rules import FaultRules, RuleData, dump_rules, load_rules
+from mockcasa.state.declare import (
+    Declared,
+    Loading,
+    adopt,
+    data_model,
+    empty_values,
+    export,
+    fill_empty,
+    load_values,
+    piece,
+)
+from mockcasa.state.oauth import OAuthData, OAuthState
+from mockcasa.state.organization import Organization, OrganizationData
+
+if TYPE_CHECKING:
+    from mockcasa.engine.resource import Resource
+
+
+@dataclass
+class ApiKey:
+    key: str
+    organization_id: str
+    scopes: frozenset[str]
+    name: str = "default"
+    rate_limit: int | None = None  # None: the sandbox-wide default
+    id: str = field(default_factory=new_id)
+
+
+class ApiKeyData(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+    id: str
+    key: Annotated[str, PydanticField(min_length=1)]
+    organization_id: str
+    name: str = "default"
+    scopes: list[str]
+    rate_limit: int | None = None
+
+
+def generate_api_key() -> str:
+    return "cc_test_" + secrets.token_hex(16)
+
+
+def load_organization(data: BaseModel, loading: Loading) -> Organization:
+    """An organization exactly as described (records validated, references checked), not registered."""
+    org = Organization(loading.resources)
+    org.__dict__.update(load_values(Organization, data, loading, org))
+    return org
+
+
+def _load_organizations(data: list[BaseModel], loading: Loading) -> dict[str, Organization]:
+    for i, item in enumerate(data):
+        if not is_uuid(item.id) or item.id in loading.organizations:
+            loading.problem((i, "id"), "must be a UUID not used by another organization")
+            continue
+        loading.organizations[item.id] = load_organization(item, loading.at(i))
+    return dict(loading.organizations)
+
+
+def _adopt_organizations(sandbox: Sandbox, orgs: dict[str, Organization]) -> None:
+    sandbox.organizations = {}
+    for org in orgs.values():
+        sandbox.add_organization(org)
+
+
+def _dump_keys(keys: dict[str, ApiKey]) -> list[dict]:
+    return [{"id": k.id, "key": k.key, "organizationId": k.organization_id, "name": k.name,
+             "scopes": sorted(k.scopes), "rateLimit": k.rate_limit} for k in keys.values()]
+
+
+def _load_keys(data: list[ApiKeyData], loading: Loading) -> dict[str, ApiKey]:
+    keys: dict[str, ApiKey] = {}
+    for i, key in enumerate(data):
+        if key.organization_id not in loading.organizations:
+            loading.problem((i, "organizationId"), "no organization with this id in the snapshot")
+        elif key.key in keys:
+            loading.problem((i, "key"), "duplicate API key")
+        elif unknown := sorted(set(key.scopes) - loading.all_scopes):
+            loading.problem((i, "scopes"), f"unknown scopes: {', '.join(unknown)}")
+        else:
+            keys[key.key] = ApiKey(key=key.key, organization_id=key.organization_id, scopes=frozenset(key.scopes),
+                                   name=key.name, rate_limit=key.rate_limit, id=key.id)
+    return keys
+
+
+def _forget_keys(keys: dict[str, ApiKey], org_id: str) -> None:
+    for key in [k for k, v in keys.items() if v.organization_id == org_id]:
+        del keys[key]
+
+
+class Sandbox(Declared):
+    """Every organization and credential of one running mockcasa."""
+
+    organizations: dict[str, Organization] = piece(
+        "organizations", list[OrganizationData], empty=lambda sandbox: {},
+        dump=lambda orgs: [export(org) for org in orgs.values()], load=_load_organizations,
+        adopt=_adopt_organizations, forget=lambda orgs, org_id: orgs.pop(org_id, None))
+    api_keys: dict[str, ApiKey] = piece("apiKeys", list[ApiKeyData], empty=lambda sandbox: {}, dump=_dump_keys,
+                                        load=_load_keys, forget=_forget_keys)
+    oauth: OAuthState = piece("oauth", OAuthData, empty=lambda sandbox: OAuthState(), dump=OAuthState.dump,
+                              load=OAuthState.load, forget=OAuthState.forget)
+    faults: FaultRules = piece("faultRules", list[RuleData], empty=lambda sandbox: FaultRules(), dump=dump_rules,
+                               load=load_rules, adopt=lambda sandbox, rules: sandbox.faults.take_over(rules))
+
+    def __init__(self, resources: Mapping[str, Resource], all_scopes: frozenset[str],
+                 settings: Settings | None = None) -> None:
+        self.resources = resources
+        self.all_scopes = all_scopes
+        # The server's settings, for rules that depend on them (which webhook URLs are accepted).
+        self.settings = settings if settings is not None else Settings()
+        # Other credential kinds (OAuth tokens) plug in here: (sandbox, token) -> Principal | None.
+        self.authenticators: list[Callable[[Sandbox, str], Any]] = []
+        # Called with (organization, [(event, payload), ...]) after each committed change.
+        self.listeners: list[Callable[[Organization, list], None]] = []
+        # Called with the ids of organizations whose state was replaced (None: all of them) after a
+        # reset or an import, so services holding work for them (webhook queues) follow.
+        self.restore_listeners: list[Callable[[Collection[str] | None], None]] = []
+        fill_empty(self)
+
+    # -- the world as a whole (snapshots, resets)
+
+    def export(self) -> dict[str, Any]:
+        """Every declared piece as JSON-compatible data (``mockcasa.snapshot`` adds the header)."""
+        return export(self)
+
+    def load(self, data: BaseModel, loading: Loading) -> None:
+        """Replace every piece with ``data``'s (``data_model(Sandbox)``), or, if ``loading`` found
+        problems, change nothing."""
+        values = load_values(Sandbox, data, loading, self)
+        if not loading.problems:
+            adopt(self, values)
+            self._restored(None)
+
+    def clear(self) -> None:
+        """Nothing at all: no organizations, keys, OAuth apps or tokens, fault rules."""
+        adopt(self, empty_values(self))
+        self._restored(None)
+
+    def restore_organization(self, org: Organization, data: BaseModel | None, loading: Loading | None) -> None:
+        """Put ``org`` back to ``data`` (an exported state of itself), or empty it when None."""
+        if data is None:
+            org.reset()
+        else:
+            staged = load_organization(data, loading)
+            if loading.problems:
+                return
+            org.adopt(staged)
+        self._restored([org.id])
+
+    def _restored(self, organization_ids: Collection[str] | None) -> None:
+        for listener in self.restore_listeners:
+            listener(organization_ids)
+
+    # -- time
+
+    def publish(self, org: Organization, events: list) -> None:
+        for listener in self.listeners:
+            listener(org, events)
+
+    def clock_moved(self, org: Organization, before: datetime, after: datetime) -> None:
+        """Run every resource's ``on_clock_change`` hook for ``org`` and publish what they emit.
+
+        The span starts where the last run ended (``org.observed_at``) when that is earlier, so
+        real time that flowed by on a running clock before a jump is covered too. What expired on
+        the organization's clock (idempotency keys, OAuth codes and tokens) is purged.
+        """
+        from mockcasa.engine.resource import Ctx
+
+        observed = org.observed_at
+        if observed is not None and observed < before <= after:
+            before = observed
+        org.observed_at = after
+        self.purge_expired(org)
+        ctx = Ctx(org=org, sandbox=self)
+        for resource in self.resources.values():
+            if resource.on_clock_change is not None:
+                resource.on_clock_change(ctx, before, after)
+        if ctx.events:
+            self.publish(org, ctx.events)
+
+    def purge_expired(self, org: Organization) -> None:
+        org.idempotency_keys.purge(org.clock.timestamp())
+        self.oauth.purge(org)
+
+    def tick(self) -> None:
+        """Apply time-driven rules to running clocks: real time passing a due date is a change too.
+
+        The app calls this periodically (``Settings.clock_tick_seconds``); a jump of the clock
+        (freeze, set, advance) runs the same hooks at once.
+        """
+        for org in list(self.organizations.values()):
+            observed = org.observed_at
+            now = org.clock.now()
+            if observed is None or org.clock.frozen:
+                org.observed_at = now
+                self.purge_expired(org)
+            elif now > observed:
+                self.clock_moved(org, observed, now)
+
+    # -- organizations and keys
+
+    def add_organization(self, org: Organization) -> Organization:
+        """Make a built organization live: the one way in, so every feature's wiring applies to it."""
+        self.organizations[org.id] = org
+        if org.observed_at is None:
+            org.observed_at = org.clock.now()
+        org.clock.listeners.append(partial(self.clock_moved, org))
+        return org
+
+    def create_organization(self, *, id: str | None = None, name: str = "Sandbox Studio",
+                            currency: str = "USD", tax_rate: float = 0.0,
+                            with_member: bool = True) -> Organization:
+        org = Organization(self.resources, id=id, name=name, currency=currency, tax_rate=tax_rate)
+        if org.id in self.organizations:
+            raise ValueError(f"organization {org.id} already exists")
+        self.add_organization(org)
+        if with_member:
+            org.add_member("Sandbox Owner", "owner@example.com")
+        return org
+
+    def issue_key(self, org: Organization, *, key: str | None = None, scopes: frozenset[str] | None = None,
+                  name: str = "default", rate_limit: int | None = None) -> ApiKey:
+        api_key = ApiKey(key=key or generate_api_key(), organization_id=org.id,
+                         scopes=self.all_scopes if scopes is None else frozenset(scopes),
+                         name=name, rate_limit=rate_limit)
+        if api_key.key in self.api_keys:
+            raise ValueError(f"API key {api_key.key!r} is already in use")
+        self.api_keys[api_key.key] = api_key
+        return api_key
+
+    def remove_organization(self, org_id: str) -> None:
+        """Remove an organization and whatever sandbox-wide state belongs to it (keys, OAuth apps)."""
+        for p in self.pieces:
+            if p.forget is not None:
+                p.forget(getattr(self, p.name), org_id)
+        self._restored([org_id])
+
+
+SandboxData = data_model(Sandbox)
