@@ -86,7 +86,7 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
     app[SETTINGS] = settings
     app[RATE_LIMITER] = limiter
     app[SANDBOX] = sandbox
-    app[JOURNAL] = Journal(settings.journal_size)
+    app[JOURNAL] = Journal(settings.journal_size, settings.journal_max_bytes)
     setup_faults(app, settings)
     setup_admin(app, settings)
     app[OPENAPI_DOCUMENT] = functools.cache(lambda: json.dumps(build_document(resources)).encode())

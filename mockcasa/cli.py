@@ -35,6 +35,12 @@ def _parser() -> argparse.ArgumentParser:
                             "(env MOCKCASA_ALLOW_LOCAL_WEBHOOKS=1)")
     serve.add_argument("--journal-size", type=int,
                        help="requests kept in the admin journal, 0 to disable (default 1000)")
+    serve.add_argument("--journal-max-bytes", type=int,
+                       help="bytes the journal may hold, bodies and headers (default 64 MiB)")
+    serve.add_argument("--quiet", action="store_true", default=None,
+                       help="no access log line per request on stdout (env MOCKCASA_QUIET=1)")
+    serve.add_argument("--no-console", action="store_false", dest="console", default=None,
+                       help="no web console at /_mockcasa/console/ (env MOCKCASA_CONSOLE=0)")
     validate = sub.add_parser("validate", help="check seed and scenario files; exit non-zero on errors")
     validate.add_argument("files", nargs="+", type=Path)
     return parser
@@ -48,7 +54,8 @@ def serve(args: argparse.Namespace) -> int:
     settings = Settings.from_env(host=args.host, port=args.port, seeds=args.seeds, scenarios=args.scenarios,
                                  rate_limit=args.rate_limit, rate_limit_window=args.rate_limit_window,
                                  admin_token=args.admin_token, journal_size=args.journal_size,
-                                 allow_local_webhooks=args.allow_local_webhooks)
+                                 allow_local_webhooks=args.allow_local_webhooks,
+                                 journal_max_bytes=args.journal_max_bytes, quiet=args.quiet, console=args.console)
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
     try:
         app = create_app(settings, load_default_seed=True)
