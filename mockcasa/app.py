@@ -25,6 +25,7 @@ from mockcasa.resources import all_resources, all_scopes
 from mockcasa.scenarios import fault_middleware, setup_faults
 from mockcasa.seeding import load_seed_files
 from mockcasa.state import Sandbox
+from mockcasa.webhooks.sink import setup_sinks
 from mockcasa.webhooks.worker import install as install_webhooks
 
 API_PREFIX = "/api/v1/"
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
     app.router.add_get(OPENAPI_PATH, serve_openapi)
     add_routes(app, resources)
     install_webhooks(app)
+    setup_sinks(app)
     app.cleanup_ctx.append(_clock_ticker)
     add_oauth_routes(app)
     return app

@@ -50,6 +50,7 @@ def serve(args: argparse.Namespace) -> int:
     from mockcasa.admin import ADMIN_TOKEN
     from mockcasa.app import create_app
     from mockcasa.documents import DocumentError
+    from mockcasa.http.access_log import access_log_options
 
     settings = Settings.from_env(host=args.host, port=args.port, seeds=args.seeds, scenarios=args.scenarios,
                                  rate_limit=args.rate_limit, rate_limit_window=args.rate_limit_window,
@@ -77,8 +78,8 @@ def serve(args: argparse.Namespace) -> int:
         print("\n".join(lines), flush=True)
 
     # handler_cancellation: a hung fault ends when its client gives up.
-    web.run_app(app, host=settings.host, port=settings.port, print=banner, access_log=None,
-                shutdown_timeout=1.0, handler_cancellation=True)
+    web.run_app(app, host=settings.host, port=settings.port, print=banner, shutdown_timeout=1.0,
+                handler_cancellation=True, **access_log_options(settings.quiet))
     return 0
 
 

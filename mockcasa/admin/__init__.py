@@ -30,8 +30,9 @@ def all_routes() -> list[AdminRoute]:
     # because they build on mockcasa.admin.common.
     from mockcasa.oauth import admin as oauth_admin
     from mockcasa.webhooks import admin as webhook_admin
+    from mockcasa.webhooks import sink
 
-    for module in (system, organizations, faults, actions, webhook_admin, oauth_admin):
+    for module in (system, organizations, faults, actions, webhook_admin, sink, oauth_admin):
         routes += module.ROUTES
     return routes
 

@@ -30,11 +30,12 @@ from mockcasa.models.common import new_id
 from mockcasa.webhooks.events import EVENT_NAMES, event_body
 from mockcasa.webhooks.log import CANCELLED, FAILED, RESPONSE_KEEP, SUCCEEDED, Attempt, Delivery, log_of
 from mockcasa.webhooks.signing import signature
-from mockcasa.webhooks.targets import BlockedTarget, GuardedResolver, TargetPolicy
+from mockcasa.webhooks.targets import BlockedTarget, GuardedResolver, TargetPolicy, sink_name
 
 if TYPE_CHECKING:
     from mockcasa.config import Settings
     from mockcasa.state import Organization, Sandbox
+    from mockcasa.webhooks.sink import Sinks
 
 log = logging.getLogger("mockcasa.webhooks")
 USER_AGENT = f"mockcasa-webhooks/{__version__}"
@@ -53,6 +54,7 @@ class Deliveries:
         self._queues: dict[Key, deque[Delivery]] = {}
         self._workers: dict[Key, asyncio.Task] = {}
         self._session: aiohttp.ClientSession | None = None
+        self.sinks: Sinks | None = None  # the server's own webhook sink, handed deliveries in-process
 
     # -- producing ---------------------------------------------------------------------------
 
@@ -179,6 +181,10 @@ class Deliveries:
         loop = asyncio.get_running_loop()
         started, final = loop.time(), False
         timeout = self.settings.webhook_timeout
+        name = sink_name(webhook.url) if self.sinks is not None else None
+        if name is not None:
+            attempt.status, attempt.response_body = self.sinks.deliver(name, headers, delivery.body)
+            return attempt, False
         try:
             self.policy.check_url(webhook.url)
             async with self._session.post(webhook.url, data=delivery.body, headers=headers,
