@@ -12,6 +12,7 @@ from aiohttp import web
 
 from mockcasa.admin import setup_admin
 from mockcasa.config import Settings, default_seed
+from mockcasa.console import setup_console
 from mockcasa.engine.handlers import add_routes, json_response
 from mockcasa.http.auth import principal_of
 from mockcasa.http.envelope import envelope_middleware
@@ -90,6 +91,8 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
     app[JOURNAL] = Journal(settings.journal_size, settings.journal_max_bytes)
     setup_faults(app, settings)
     setup_admin(app, settings)
+    if settings.console:
+        setup_console(app)
     app[OPENAPI_DOCUMENT] = functools.cache(lambda: json.dumps(build_document(resources)).encode())
     app.router.add_get(OPENAPI_PATH, serve_openapi)
     add_routes(app, resources)

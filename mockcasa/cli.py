@@ -49,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
 def serve(args: argparse.Namespace) -> int:
     from mockcasa.admin import ADMIN_TOKEN
     from mockcasa.app import create_app
+    from mockcasa.console import sign_in_url
     from mockcasa.documents import DocumentError
     from mockcasa.http.access_log import access_log_options
 
@@ -74,6 +75,9 @@ def serve(args: argparse.Namespace) -> int:
             lines.append(f"  API key: {key.key}  (organization {org.name!r}, {len(key.scopes)} scopes)")
         token = "(as configured)" if settings.admin_token else app[ADMIN_TOKEN]
         lines.append(f"  Admin:   {base}/_mockcasa  token: {token}")
+        console = sign_in_url(app, base.replace("//0.0.0.0:", "//localhost:").replace("//[::]:", "//localhost:"))
+        if console:
+            lines.append(f"  Console: {console}  (signs in once; then use the token)")
         lines.append(f"  try:     curl -H 'x-api-key: {next(iter(sandbox.api_keys), '<key>')}' {base}/api/v1/clients")
         print("\n".join(lines), flush=True)
 

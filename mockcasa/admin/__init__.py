@@ -14,6 +14,7 @@ from mockcasa.admin import actions, faults, organizations, system
 from mockcasa.admin.common import ADMIN_TOKEN, STARTUP, AdminRoute, Handler, check_token
 from mockcasa.admin.openapi import build_admin_document
 from mockcasa.config import ADMIN_PREFIX, Settings
+from mockcasa.console.session import admin_session
 from mockcasa.keys import SANDBOX
 from mockcasa.snapshot import export_state
 
@@ -40,7 +41,8 @@ def all_routes() -> list[AdminRoute]:
 def _guarded(handler: Handler) -> Handler:
     @wraps(handler)
     async def guarded(request: web.Request) -> web.StreamResponse:
-        check_token(request)
+        if not admin_session(request):  # the console's signed-in pages (cookie + CSRF header)
+            check_token(request)
         return await handler(request)
     return guarded
 
