@@ -45,7 +45,7 @@ async def sign_in(request: web.Request) -> web.StreamResponse:
         session = sessions.sign_in(str(token)) if token else None
         if session is None:
             return sign_in_page(request, 401, "That is not the admin token.")
-        response: web.StreamResponse = web.HTTPSeeOther(PREFIX + "/")
+        response: web.StreamResponse = web.Response(status=303, headers={"Location": PREFIX + "/"})
     elif "ticket" in request.query:
         session = sessions.redeem(request.query["ticket"])
         if session is None:
@@ -68,7 +68,7 @@ async def sign_out(request: web.Request) -> web.StreamResponse:
         return web.Response(status=403, text="Sign-out refused: the form's CSRF token is missing or wrong.")
     if session is not None:
         sessions.end(session)
-    response = web.HTTPSeeOther(PREFIX + "/sign-in")
+    response = web.Response(status=303, headers={"Location": PREFIX + "/sign-in"})
     clear_cookie(response)
     return response
 

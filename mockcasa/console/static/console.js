@@ -268,6 +268,14 @@ function cell(text, className) {
   return td;
 }
 
+function badgeCell(text, className) {
+  const td = document.createElement("td"), span = document.createElement("span");
+  span.textContent = text;
+  span.className = className;
+  td.append(span);
+  return td;
+}
+
 function bindDeliveries() {
   const section = $("[data-deliveries]");
   if (!section) return;
@@ -279,7 +287,7 @@ function bindDeliveries() {
         const tr = document.createElement("tr");
         const answer = d.lastStatus ? `${d.lastStatus}` : (d.error || d.reason || "");
         tr.append(cell(d.createdAt.slice(0, 19).replace("T", " ")), cell(d.event), cell(d.webhook),
-          cell(d.status, `status status-${d.status}`), cell(d.attempts, "num"), cell(answer),
+          badgeCell(d.status, `status status-${d.status}`), cell(d.attempts, "num"), cell(answer),
           cell(d.signed ? "signed" : "unsigned"));
         const td = document.createElement("td");
         const button = document.createElement("button");
@@ -297,7 +305,7 @@ function bindDeliveries() {
       for (const a of arrivals) {
         const tr = document.createElement("tr");
         tr.append(cell(a.at.slice(0, 19).replace("T", " ")), cell(a.sink), cell(a.event || ""),
-          cell(a.signature, `sig sig-${a.signature}`), cell(a.deliveryId || "", "mono"));
+          badgeCell(a.signature, `sig sig-${a.signature}`), cell(a.deliveryId || "", "mono"));
         sink.prepend(tr);
       }
     },
