@@ -29,7 +29,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 def chromium() -> str | None:
     named = os.environ.get("MOCKCASA_CHROMIUM")
     if named:
-        return named
+        return named if os.access(named, os.X_OK) else None
     for name in ("chromium", "chromium-browser", "google-chrome"):
         found = shutil.which(name)
         if found:
