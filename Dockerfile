@@ -13,6 +13,7 @@ COPY pyproject.toml setup.py MANIFEST.in README.md /src/
 COPY mockcasa /src/mockcasa
 COPY seeds /src/seeds
 COPY scenarios /src/scenarios
+COPY docs /src/docs
 RUN /opt/mockcasa/bin/pip install --no-deps /src \
  && /opt/mockcasa/bin/pip uninstall -y pip setuptools
 

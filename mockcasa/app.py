@@ -12,6 +12,7 @@ from aiohttp import web
 
 from mockcasa.admin import setup_admin
 from mockcasa.config import Settings, default_seed
+from mockcasa.console import setup_console
 from mockcasa.engine.routes import add_routes, json_response
 from mockcasa.http.auth import principal_of
 from mockcasa.http.cors import cors_middleware
@@ -26,6 +27,7 @@ from mockcasa.resources import all_resources, all_scopes
 from mockcasa.scenarios import fault_middleware, setup_faults
 from mockcasa.seeding import load_seed_files
 from mockcasa.state import Sandbox
+from mockcasa.webhooks.sink import setup_sinks
 from mockcasa.webhooks.worker import install as install_webhooks
 
 API_PREFIX = "/api/v1/"
@@ -115,13 +117,16 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
     app[SETTINGS] = settings
     app[RATE_LIMITER] = limiter
     app[SANDBOX] = sandbox
-    app[JOURNAL] = Journal(settings.journal_size)
+    app[JOURNAL] = Journal(settings.journal_size, settings.journal_max_bytes)
     setup_faults(app, settings)
     setup_admin(app, settings)
+    if settings.console:
+        setup_console(app)
     app[OPENAPI_DOCUMENT] = functools.cache(lambda: json.dumps(build_document(resources)).encode())
     app.router.add_get(OPENAPI_PATH, serve_openapi)
     add_routes(app, resources)
     install_webhooks(app)
+    setup_sinks(app)
     app.cleanup_ctx.append(_clock_ticker)
     add_oauth_routes(app)
     return app

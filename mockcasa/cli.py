@@ -35,6 +35,12 @@ def _parser() -> argparse.ArgumentParser:
                             "(env MOCKCASA_ALLOW_LOCAL_WEBHOOKS=1)")
     serve.add_argument("--journal-size", type=int,
                        help="requests kept in the admin journal, 0 to disable (default 1000)")
+    serve.add_argument("--journal-max-bytes", type=int,
+                       help="bytes the journal may hold, bodies and headers (default 64 MiB)")
+    serve.add_argument("--quiet", action="store_true", default=None,
+                       help="no access log line per request on stdout (env MOCKCASA_QUIET=1)")
+    serve.add_argument("--no-console", action="store_false", dest="console", default=None,
+                       help="no web console at /_mockcasa/console/ (env MOCKCASA_CONSOLE=0)")
     validate = sub.add_parser("validate", help="check seed and scenario files; exit non-zero on errors")
     validate.add_argument("files", nargs="+", type=Path)
     return parser
@@ -43,12 +49,15 @@ def _parser() -> argparse.ArgumentParser:
 def serve(args: argparse.Namespace) -> int:
     from mockcasa.admin import ADMIN_TOKEN
     from mockcasa.app import create_app
+    from mockcasa.console import sign_in_url
     from mockcasa.source_files import DocumentError
+    from mockcasa.http.access_log import access_log_options
 
     settings = Settings.from_env(host=args.host, port=args.port, seeds=args.seeds, scenarios=args.scenarios,
                                  rate_limit=args.rate_limit, rate_limit_window=args.rate_limit_window,
                                  admin_token=args.admin_token, journal_size=args.journal_size,
-                                 allow_local_webhooks=args.allow_local_webhooks)
+                                 allow_local_webhooks=args.allow_local_webhooks,
+                                 journal_max_bytes=args.journal_max_bytes, quiet=args.quiet, console=args.console)
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
     try:
         app = create_app(settings, load_default_seed=True)
@@ -66,12 +75,15 @@ def serve(args: argparse.Namespace) -> int:
             lines.append(f"  API key: {key.key}  (organization {org.name!r}, {len(key.scopes)} scopes)")
         token = "(as configured)" if settings.admin_token else app[ADMIN_TOKEN]
         lines.append(f"  Admin:   {base}/_mockcasa  token: {token}")
+        console = sign_in_url(app, base.replace("//0.0.0.0:", "//localhost:").replace("//[::]:", "//localhost:"))
+        if console:
+            lines.append(f"  Console: {console}  (signs in once; then use the token)")
         lines.append(f"  try:     curl -H 'x-api-key: {next(iter(sandbox.api_keys), '<key>')}' {base}/api/v1/clients")
         print("\n".join(lines), flush=True)
 
     # handler_cancellation: a hung fault ends when its client gives up.
-    web.run_app(app, host=settings.host, port=settings.port, print=banner, access_log=None,
-                shutdown_timeout=1.0, handler_cancellation=True)
+    web.run_app(app, host=settings.host, port=settings.port, print=banner, shutdown_timeout=1.0,
+                handler_cancellation=True, **access_log_options(settings.quiet))
     return 0
 
 

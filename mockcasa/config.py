@@ -29,6 +29,9 @@ class Settings(BaseModel):
     # How often running clocks are checked for time-driven events (overdue invoices); 0 disables.
     clock_tick_seconds: float = Field(default=30.0, ge=0)
     journal_size: int = Field(default=1000, ge=0)  # requests kept in the admin journal; 0 disables it
+    journal_max_bytes: int = Field(default=64 * 1024 * 1024, ge=1)  # and at most this much (bodies, headers)
+    quiet: bool = False  # no access log line per request on stdout
+    console: bool = True  # the web console at /_mockcasa/console/ and the landing page at /
     rate_limit: int = Field(1000, ge=1)  # requests per window per credential, unless the key sets its own
     rate_limit_window: int = Field(3600, ge=1)  # seconds of mock-clock time
     # Idempotency keys kept per credential (beyond it, its oldest is forgotten), and the largest

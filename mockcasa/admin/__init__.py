@@ -29,19 +29,30 @@ def all_routes() -> list[AdminRoute]:
     # because they build on mockcasa.admin.common.
     from mockcasa.oauth import admin as oauth_admin
     from mockcasa.webhooks import admin as webhook_admin
+    from mockcasa.webhooks import sink
 
-    for module in (system, organizations, faults, actions, webhook_admin, oauth_admin):
+    for module in (system, organizations, faults, actions, webhook_admin, sink, oauth_admin):
         routes += module.ROUTES
     return routes
 
 
 OPEN_HANDLERS: web.AppKey[frozenset] = web.AppKey("admin_open_handlers", frozenset)
+# Other ways to be signed in to the admin API besides the token (the console's session cookie with
+# its CSRF header): each returns True to let the request through, False to let the token decide.
+SIGN_INS: web.AppKey[list[Callable[[web.Request], bool]]] = web.AppKey("admin_sign_ins", list)
 
 
 @web.middleware
 async def token_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Every admin route needs the admin token, except those declared ``auth=False`` (health, docs)."""
-    if request.match_info.handler not in request.app[OPEN_HANDLERS]:
+    """Every admin route needs the admin token, except those declared ``auth=False`` (health, docs).
+
+    An unknown path or method is 404/405 first: the admin API's routes are public knowledge (its
+    OpenAPI document is served without a token).
+    """
+    if request.match_info.http_exception is not None:
+        raise request.match_info.http_exception
+    if request.match_info.handler not in request.app[OPEN_HANDLERS] \
+            and not any(signed_in(request) for signed_in in request.config_dict[SIGN_INS]):
         check_token(request)
     return await handler(request)
 
@@ -55,6 +66,7 @@ def setup_admin(app: web.Application, settings: Settings) -> str:
     """
     app[ADMIN_TOKEN] = settings.admin_token or secrets.token_urlsafe(24)
     app[STARTUP] = export_state(app[SANDBOX])
+    app[SIGN_INS] = []
     routes = all_routes()
     admin = web.Application(middlewares=[token_middleware])
     admin[OPEN_HANDLERS] = frozenset(route.handler for route in routes if not route.auth)
@@ -66,4 +78,4 @@ def setup_admin(app: web.Application, settings: Settings) -> str:
     return app[ADMIN_TOKEN]
 
 
-__all__ = ["ADMIN_TOKEN", "all_routes", "setup_admin"]
+__all__ = ["ADMIN_TOKEN", "SIGN_INS", "all_routes", "setup_admin"]

@@ -69,12 +69,23 @@ async def read_journal(request: web.Request) -> web.Response:
     status = q.get("status")
     if status and not re.fullmatch(r"[1-5](\d\d|xx)|dropped", status.lower()):
         details["status"] = "must be a status (503), a class (5xx) or 'dropped'"
+    after = q.get("after", "0")
+    if not after.isdigit():
+        details["after"] = "must be an entry id (a non-negative integer)"
     if details:
         raise Invalid("Invalid journal query.", details)
     entries = journal.query(organization_id=q.get("organizationId"), method=q.get("method"), path=path,
-                            status=status, limit=int(limit))
+                            status=status, limit=int(limit), after=int(after))
     return reply({"entries": [e.describe() for e in entries], "size": len(journal.entries),
-                  "capacity": journal.size})
+                  "capacity": journal.size, "bytes": journal.bytes, "maxBytes": journal.max_bytes})
+
+
+async def read_journal_entry(request: web.Request) -> web.Response:
+    raw = request.match_info["entryId"]
+    entry = request.config_dict[JOURNAL].get(int(raw)) if raw.isdigit() else None
+    if entry is None:
+        raise NotFound(f"No journal entry with id {raw!r} (it may have been dropped to keep the bounds).")
+    return reply(entry.describe())
 
 
 async def clear_journal(request: web.Request) -> web.Response:
@@ -92,6 +103,7 @@ ROUTES = [
     AdminRoute("POST", "/scenarios", load_scenario, "Load a scenario (YAML or JSON): adds its rules", 201,
                body="document", query=("replace",), tag="Faults"),
     AdminRoute("GET", "/journal", read_journal, "Recent requests, newest first", tag="Journal",
-               query=("organizationId", "method", "path", "status", "limit")),
+               query=("organizationId", "method", "path", "status", "limit", "after")),
+    AdminRoute("GET", "/journal/{entryId}", read_journal_entry, "One journal entry", tag="Journal"),
     AdminRoute("DELETE", "/journal", clear_journal, "Forget the recorded requests", 204, tag="Journal"),
 ]

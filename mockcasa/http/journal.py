@@ -1,8 +1,11 @@
 """The request journal: the most recent requests and what was answered, for the admin API.
 
 The outermost layer, so it sees the final response (error envelopes and injected faults
-included). Bounded (``Settings.journal_size``, oldest dropped first); bodies are kept as
-bytes up to ``BODY_LIMIT`` and only decoded when someone asks.
+included). Bounded twice, oldest dropped first: by entries (``Settings.journal_size``) and by
+bytes (``Settings.journal_max_bytes``, counting bodies and headers). Each body is cut to
+``BODY_LIMIT`` *before* it is kept, whoever sent it, so one client cannot fill the memory with
+large bodies. Headers are kept as sent; bodies as bytes. Both are decoded, and their secrets
+masked (``mockcasa.http.masking``), only when someone reads an entry.
 """
 
 from __future__ import annotations
@@ -19,10 +22,13 @@ from aiohttp import web
 from mockcasa.clock import Clock, format_timestamp
 from mockcasa.errors import ApiError
 from mockcasa.http.auth import principal_of
+from mockcasa.http.masking import headers_shown, mask_form, mask_header, mask_json, mask_text, might_hold_secrets
 from mockcasa.keys import PRINCIPAL, REQUEST_ID
 from mockcasa.scenarios.layer import FAULT
 
 BODY_LIMIT = 64 * 1024
+ENTRY_OVERHEAD = 400  # bytes an entry costs besides its bodies and headers (the object, its fields)
+Headers = tuple[tuple[str, str], ...]
 
 
 @dataclass(slots=True)
@@ -41,40 +47,75 @@ class Entry:
     operation_id: str | None
     fault: str | None
     request_type: str
-    request_body: bytes
+    request_body: bytes  # at most BODY_LIMIT bytes
     response_type: str | None
     response_body: bytes | None
+    request_headers: Headers = ()
+    response_headers: Headers = ()
+    request_size: int = 0  # the body's full length, before it was cut to BODY_LIMIT
+    response_size: int = 0
 
-    def describe(self) -> dict[str, Any]:
+    @property
+    def cost(self) -> int:
+        """What the entry holds in memory, near enough: what the byte bound counts."""
+        headers = sum(len(n) + len(v) for n, v in self.request_headers + self.response_headers)
+        return ENTRY_OVERHEAD + len(self.request_body) + len(self.response_body or b"") + headers
+
+    def credential(self) -> str | None:
+        """The credential the request presented, masked (``cc_t…``), or None."""
+        for name, value in self.request_headers:
+            if name.lower() in ("x-api-key", "authorization"):
+                return mask_header(name, value)
+        return None
+
+    def summary(self) -> dict[str, Any]:
+        """The entry without headers and bodies: what a list or a live view needs."""
         return {
             "id": self.id, "requestId": self.request_id, "at": format_timestamp(self.at),
             "method": self.method, "path": self.path, "query": self.query, "status": self.status,
             "durationMs": self.duration_ms, "organizationId": self.organization_id, "apiKeyId": self.api_key_id,
-            "credentialKind": self.credential_kind, "operationId": self.operation_id, "fault": self.fault,
-            "request": _body(self.request_type, self.request_body),
-            "response": _body(self.response_type, self.response_body),
+            "credentialKind": self.credential_kind, "credential": self.credential(),
+            "operationId": self.operation_id, "fault": self.fault,
+        }
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            **self.summary(),
+            "request": _message(self.request_type, self.request_body, self.request_size, self.request_headers),
+            "response": None if self.response_body is None else _message(
+                self.response_type, self.response_body, self.response_size, self.response_headers),
         }
 
 
-def _body(content_type: str | None, raw: bytes | None) -> dict[str, Any] | None:
-    if raw is None:
-        return None
-    out: dict[str, Any] = {"contentType": content_type or None, "body": None}
-    if len(raw) > BODY_LIMIT:
-        raw, out["truncated"] = raw[:BODY_LIMIT], True
+def _message(content_type: str | None, raw: bytes, size: int, headers: Headers) -> dict[str, Any]:
+    out: dict[str, Any] = {"contentType": content_type or None, "headers": headers_shown(headers), "body": None}
+    if size > len(raw):
+        out["truncated"], out["size"] = True, size
     if raw:
-        text = raw.decode("utf-8", errors="replace")
-        try:
-            out["body"] = json.loads(text) if content_type == "application/json" else text
-        except ValueError:
-            out["body"] = text
+        out["body"] = _decoded(content_type, raw.decode("utf-8", errors="replace"), secrets=might_hold_secrets(raw))
     return out
 
 
+def _decoded(content_type: str | None, text: str, *, secrets: bool) -> Any:
+    if content_type == "application/json":
+        try:
+            value = json.loads(text)
+        except (ValueError, RecursionError):
+            return mask_text(text) if secrets else text
+        return mask_json(value) if secrets else value
+    if not secrets:
+        return text
+    if content_type == "application/x-www-form-urlencoded":
+        return mask_form(text)
+    return mask_text(text)
+
+
 class Journal:
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, max_bytes: int = 64 * 1024 * 1024) -> None:
         self.size = size
-        self.entries: deque[Entry] = deque(maxlen=size or None)
+        self.max_bytes = max_bytes
+        self.bytes = 0  # what the kept entries cost (Entry.cost)
+        self.entries: deque[Entry] = deque()
         self.clock = Clock()  # for requests without an organization
         self._next_id = 1
 
@@ -82,18 +123,52 @@ class Journal:
         n, self._next_id = self._next_id, self._next_id + 1
         return n
 
+    @property
+    def last_id(self) -> int:
+        """The id of the newest entry ever added (0: none yet); ids only grow."""
+        return self._next_id - 1
+
     def add(self, entry: Entry) -> None:
-        if self.size:
-            self.entries.append(entry)
+        if not self.size:
+            return
+        entries = self.entries
+        entries.append(entry)
+        self.bytes += entry.cost
+        while len(entries) > self.size or (self.bytes > self.max_bytes and len(entries) > 1):
+            self.bytes -= entries.popleft().cost
+        if self.bytes > self.max_bytes:  # one entry alone is over the bound: keep none
+            self.clear()
 
     def clear(self) -> None:
         self.entries.clear()
+        self.bytes = 0
+
+    def get(self, entry_id: int) -> Entry | None:
+        for entry in reversed(self.entries):
+            if entry.id == entry_id:
+                return entry
+            if entry.id < entry_id:
+                break
+        return None
+
+    def after(self, entry_id: int) -> list[Entry]:
+        """The entries newer than ``entry_id``, oldest first (what a live view has not shown yet)."""
+        newer: list[Entry] = []
+        for entry in reversed(self.entries):
+            if entry.id <= entry_id:
+                break
+            newer.append(entry)
+        newer.reverse()
+        return newer
 
     def query(self, *, organization_id: str | None = None, method: str | None = None, path=None,
-              status: str | None = None, limit: int = 100) -> list[Entry]:
-        """Newest first. ``path`` is a compiled pattern; ``status`` is ``503`` or a class like ``5xx``."""
+              status: str | None = None, limit: int = 100, after: int = 0) -> list[Entry]:
+        """Newest first. ``path`` is a compiled pattern; ``status`` is ``503`` or a class like ``5xx``;
+        ``after``: only entries with a greater id."""
         out = []
         for entry in reversed(self.entries):
+            if entry.id <= after:
+                break
             if organization_id and entry.organization_id != organization_id:
                 continue
             if method and entry.method != method.upper():
@@ -140,6 +215,11 @@ async def journal_middleware(request: web.Request, handler) -> web.StreamRespons
         journal.add(_entry(request, response, journal, duration, request_body))
 
 
+def _kept(body: bytes) -> bytes:
+    """A body as the journal keeps it: at most BODY_LIMIT bytes (a copy, so the rest can be freed)."""
+    return body if len(body) <= BODY_LIMIT else body[:BODY_LIMIT]
+
+
 def _entry(request: web.Request, response: web.StreamResponse | None, journal: Journal,
            duration: float, request_body: bytes) -> Entry:
     principal = request.get(PRINCIPAL)
@@ -151,6 +231,7 @@ def _entry(request: web.Request, response: web.StreamResponse | None, journal: J
     fault = request.get(FAULT)
     dropped = response is None or (fault is not None and fault.dropped)
     body = getattr(response, "body", None) if not dropped else None
+    response_body = body if isinstance(body, bytes) else None if dropped else b""
     route = request.match_info.route
     return Entry(
         id=journal.next_id(), request_id=request.get(REQUEST_ID),
@@ -159,6 +240,9 @@ def _entry(request: web.Request, response: web.StreamResponse | None, journal: J
         duration_ms=duration, organization_id=principal.org.id if principal else None,
         api_key_id=principal.credential_id if principal else None,
         credential_kind=principal.kind if principal else None, operation_id=getattr(route, "name", None),
-        fault=fault.label if fault else None, request_type=request.content_type, request_body=request_body,
-        response_type=None if dropped else response.content_type,
-        response_body=body if isinstance(body, bytes) else None if dropped else b"")
+        fault=fault.label if fault else None, request_type=request.content_type,
+        request_body=_kept(request_body), response_type=None if dropped else response.content_type,
+        response_body=None if response_body is None else _kept(response_body),
+        request_headers=tuple(request.headers.items()),
+        response_headers=() if dropped else tuple(response.headers.items()),
+        request_size=len(request_body), response_size=len(response_body or b""))

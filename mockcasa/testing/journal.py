@@ -2,7 +2,10 @@
 
 ``entries()`` returns what ``GET /_mockcasa/journal`` does, newest first: ``method``, ``path``,
 ``query``, ``status`` (None: dropped), ``durationMs``, ``organizationId``, ``apiKeyId``,
-``operationId``, ``fault``, ``request``/``response`` (``contentType``, ``body``), ...
+``credential`` (masked), ``operationId``, ``fault``, ``request``/``response`` (``contentType``,
+``headers``, ``body``), ... Headers are a dict of lower-case names, with credentials, cookies and
+body secrets masked (``cc_t…``), so a test can assert what its code sent:
+``entries()[0]["request"]["headers"]["idempotency-key"]``.
 Filters: ``method``, ``path`` (a pattern as in scenarios: ``/api/v1/clients/*``), ``status``
 (``503``, ``5xx`` or ``dropped``), ``limit``.
 """

@@ -7,11 +7,16 @@ public addresses are fine, loopback only with ``allow_local_webhooks``, and othe
 link-local or reserved addresses only inside ``webhook_allowed_networks``. Host names are
 resolved by ``GuardedResolver``, which hands aiohttp only the addresses it checked, so a name
 cannot be re-pointed between the check and the connection.
+
+The server's own webhook sink (``mockcasa.webhooks.sink``) is always a valid target: a URL on a
+loopback host whose path is ``/_mockcasa/sink/{name}`` (``http://localhost/_mockcasa/sink/crm``,
+any port) is handed to the sink in-process, so it never opens a connection to anything.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -25,6 +30,8 @@ if TYPE_CHECKING:
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+SINK_PREFIX = "/_mockcasa/sink/"
+SINK_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 LOCAL_HINT = ("http:// URLs are accepted only for local receivers (localhost, 127.0.0.1) when the "
               "server runs with MOCKCASA_ALLOW_LOCAL_WEBHOOKS=1")
 
@@ -46,6 +53,22 @@ def _ip(host: str) -> Address | None:
 def _is_local_name(host: str) -> bool:
     host = host.lower().rstrip(".")
     return host == "localhost" or host.endswith(".localhost")
+
+
+def sink_name(url: str) -> str | None:
+    """The sink a URL names when it is this server's own webhook sink (see the module docstring)."""
+    try:
+        parsed = URL(url)
+    except (ValueError, TypeError):
+        return None
+    host = parsed.host or ""
+    if parsed.scheme not in ("http", "https") or not parsed.path.startswith(SINK_PREFIX):
+        return None
+    address = _ip(host)
+    if not (_is_local_name(host) if address is None else address.is_loopback):
+        return None
+    name = parsed.path[len(SINK_PREFIX):]
+    return name if SINK_NAME.fullmatch(name) else None
 
 
 @dataclass(frozen=True)
@@ -85,6 +108,8 @@ class TargetPolicy:
             parsed = None
         if parsed is None or not parsed.absolute or not parsed.host or " " in url:
             return "must be an absolute URL such as https://example.com/webhooks"
+        if sink_name(url) is not None:
+            return None
         if parsed.scheme == "https":
             return None
         if parsed.scheme == "http" and self._local_host(parsed.host):

@@ -44,11 +44,12 @@ from mockcasa.webhooks.log import (
     log_of,
 )
 from mockcasa.webhooks.signing import signature
-from mockcasa.webhooks.targets import BlockedTarget, GuardedResolver, TargetPolicy
+from mockcasa.webhooks.targets import BlockedTarget, GuardedResolver, TargetPolicy, sink_name
 
 if TYPE_CHECKING:
     from mockcasa.config import Settings
     from mockcasa.state import Organization, Sandbox
+    from mockcasa.webhooks.sink import Sinks
 
 log = logging.getLogger("mockcasa.webhooks")
 USER_AGENT = f"mockcasa-webhooks/{__version__}"
@@ -71,6 +72,7 @@ class Deliveries:
         self._parked: dict[str, tuple[str, datetime, asyncio.Event]] = {}
         self._parking = asyncio.Event()  # set whenever a delivery parks, for ``drain(settle=True)``
         self._watched: dict[str, object] = {}  # organization id -> the clock whose jumps wake its retries
+        self.sinks: Sinks | None = None  # the server's own webhook sink, handed deliveries in-process
 
     # -- producing ---------------------------------------------------------------------------
 
@@ -256,6 +258,10 @@ class Deliveries:
         loop = asyncio.get_running_loop()
         started, final = loop.time(), False
         timeout = self.settings.webhook_timeout
+        name = sink_name(webhook.url) if self.sinks is not None else None
+        if name is not None:
+            attempt.status, attempt.response_body = self.sinks.deliver(name, headers, delivery.body)
+            return attempt, False
         try:
             self.policy.check_url(webhook.url)
             async with self._session.post(webhook.url, data=delivery.body, headers=headers,

@@ -1,0 +1,60 @@
+"""Rendering console pages: the session check, the shared template context, errors as HTML.
+
+``@page("records.html")`` wraps a handler that returns the template's context (or a response):
+without a current session it answers the sign-in page (401); an ``ApiError`` the handler raises
+(an unknown organization or record) is shown as an HTML page with its status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from mockcasa import __version__
+from mockcasa.console.session import SESSIONS, Session
+from mockcasa.errors import ApiError
+
+PREFIX = "/_mockcasa/console"
+STATIC = "console_static"
+# The console's sub-application, on the root app: its router names the static route for every page
+# (the landing page at / too).
+CONSOLE: web.AppKey[web.Application] = web.AppKey("console_app", web.Application)
+SESSION: web.RequestKey[Session] = web.RequestKey("console_session", Session)
+Handler = Callable[[web.Request], Awaitable[Any]]
+
+
+def render(request: web.Request, template: str, context: dict[str, Any], status: int = 200) -> web.Response:
+    session = request.get(SESSION)
+    static = request.config_dict[CONSOLE].router[STATIC]
+    base = {"prefix": PREFIX, "version": __version__, "path": request.path,
+            "csrf": session.csrf if session is not None else "",
+            "asset": lambda name: str(static.url_for(filename=name))}
+    response = aiohttp_jinja2.render_template(template, request, {**base, **context}, status=status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def sign_in_page(request: web.Request, status: int = 401, message: str | None = None) -> web.Response:
+    return render(request, "sign_in.html", {"message": message}, status)
+
+
+def page(template: str | None) -> Callable[[Handler], Handler]:
+    """Serve the handler's context through ``template`` to a signed-in browser only."""
+    def decorate(handler: Handler) -> Handler:
+        async def serve(request: web.Request) -> web.StreamResponse:
+            session = request.config_dict[SESSIONS].of(request)
+            if session is None:
+                return sign_in_page(request)
+            request[SESSION] = session
+            try:
+                result = await handler(request)
+            except ApiError as exc:
+                return render(request, "error.html", {"error": exc}, exc.status)
+            if isinstance(result, web.StreamResponse):
+                return result
+            return render(request, template, result)
+        return serve
+    return decorate

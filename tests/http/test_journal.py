@@ -1,0 +1,109 @@
+"""The journal keeps request and response headers with secrets masked, and stays within its bounds."""
+
+from __future__ import annotations
+
+import pytest
+
+from mockcasa import create_app
+from mockcasa.config import Settings
+from mockcasa.http.journal import BODY_LIMIT, JOURNAL
+from mockcasa.testing.journal import InProcessJournal
+from tests.admin_api import Admin
+from tests.helpers import Api
+
+
+@pytest.fixture
+async def world(aiohttp_client):
+    """(admin client, public API client of a fresh organization, the app) on a small journal."""
+    app = create_app(Settings(admin_token="t", journal_max_bytes=512 * 1024))
+    admin = Admin(await aiohttp_client(app), "t")
+    _, api = await admin.new_org()
+    return admin, api, app
+
+
+async def test_headers_are_recorded_with_credentials_masked(world):
+    admin, api, app = world
+    created = await api.post("clients", {"name": "Acme"}, idempotency_key="sync-42",
+                             headers={"User-Agent": "partner-sync/1.2", "Cookie": "session=abcdefghijklmnop"})
+    [entry] = (await admin.get("/journal")).body["entries"]
+    sent = entry["request"]["headers"]
+    assert sent["idempotency-key"] == "sync-42" and sent["user-agent"] == "partner-sync/1.2"
+    assert sent["x-api-key"] == api.key[:4] + "…" and api.key not in str(entry)
+    assert sent["cookie"] == "sess…" and "abcdefghijklmnop" not in str(entry)
+    assert entry["credential"] == api.key[:4] + "…"
+    answered = entry["response"]["headers"]
+    assert answered["x-request-id"] == created.headers["X-Request-Id"]
+    assert answered["x-ratelimit-limit"] == "1000" and answered["content-type"].startswith("application/json")
+    # The pytest helper reads the same entries.
+    [same] = InProcessJournal(app[JOURNAL]).entries()
+    assert same["request"]["headers"]["idempotency-key"] == "sync-42"
+    assert same["request"]["headers"]["x-api-key"] == sent["x-api-key"]
+
+
+async def test_a_bearer_credential_keeps_its_scheme(world):
+    admin, api, _ = world
+    await api.get("clients", headers={"Authorization": f"Bearer {api.key}"})
+    [entry] = (await admin.get("/journal")).body["entries"]
+    assert entry["request"]["headers"]["authorization"] == f"Bearer {api.key[:4]}…"
+
+
+async def test_a_webhook_secret_in_a_body_is_masked(world):
+    admin, api, _ = world
+    await api.post("webhooks", {"name": "crm", "url": "https://hooks.partner.example/in",
+                                "events": ["client_created"], "secret": "whsec_very_secret_value"})
+    await api.post("webhooks", {"name": "bad", "url": "ftp://x", "events": ["client_created"],
+                                "secret": "whsec_other_secret_value", "nested": [{"secret": "whsec_deep_secret"}]})
+    refused, created = (await admin.get("/journal")).body["entries"]
+    assert created["status"] == 201 and created["request"]["body"]["secret"] == "whse…"
+    assert refused["status"] == 400 and refused["request"]["body"]["nested"][0]["secret"] == "whse…"
+    assert "very_secret" not in str(created) and "secret_value" not in str(refused)
+    assert "deep_secret" not in str(refused)
+
+
+async def test_an_unreadable_entry_id_is_a_404_envelope(world):
+    admin, api, _ = world
+    await api.get("clients")
+    [entry] = (await admin.get("/journal")).body["entries"]
+    assert (await admin.get(f"/journal/{entry['id']}")).body == entry
+    missing = await admin.get("/journal/999999")
+    assert missing.status == 404 and missing.error["code"] == "not_found"
+    newer = await admin.get("/journal", params={"after": entry["id"]})
+    assert newer.body["entries"] == []
+
+
+async def test_the_journal_is_bounded_in_bytes(aiohttp_client):
+    app = create_app(Settings(admin_token="t", journal_max_bytes=20_000))
+    admin = Admin(await aiohttp_client(app), "t")
+    _, api = await admin.new_org()
+    for i in range(12):
+        await api.post("clients", {"name": f"C{i}", "notes": "n" * 3000})
+    body = (await admin.get("/journal")).body
+    assert body["maxBytes"] == 20_000 and 0 < body["bytes"] <= 20_000
+    names = [e["request"]["body"]["name"] for e in body["entries"]]
+    assert 2 <= len(names) < 12 and names == [f"C{i}" for i in range(11, 11 - len(names), -1)]
+
+
+async def test_bodies_are_cut_before_they_are_kept_even_unauthenticated(aiohttp_client):
+    """Ten 200 KB bodies from nobody fit a 1 MiB journal, because each keeps only 64 KiB."""
+    app = create_app(Settings(admin_token="t", journal_max_bytes=1024 * 1024))
+    admin = Admin(await aiohttp_client(app), "t")
+    anonymous = Api(admin.http, None)
+    big = b'{"name": "' + b"x" * 200_000 + b'"}'
+    for _ in range(10):
+        reply = await anonymous.request("POST", "/api/v1/clients", data=big,
+                                        headers={"Content-Type": "application/json"})
+        assert reply.status == 401
+    body = (await admin.get("/journal", params={"limit": 50})).body
+    assert len(body["entries"]) == 10 and body["bytes"] <= 10 * (BODY_LIMIT + 2000)
+    request = body["entries"][0]["request"]
+    assert request["truncated"] is True and request["size"] == len(big)
+    assert len(request["body"]) == BODY_LIMIT
+
+
+async def test_journal_limits_come_from_flags_and_environment():
+    from mockcasa.cli import _parser
+
+    assert Settings.from_env({"MOCKCASA_JOURNAL_MAX_BYTES": "4096"}).journal_max_bytes == 4096
+    assert Settings().journal_max_bytes == 64 * 1024 * 1024
+    args = _parser().parse_args(["serve", "--journal-max-bytes", "8192"])
+    assert args.journal_max_bytes == 8192
