@@ -92,7 +92,7 @@ def fill_clients(sandbox: Sandbox, org: Organization, count: int) -> None:
     step = timedelta(milliseconds=1)
     for i in range(count):
         # A context per record, as per request: its queued webhook events go with it.
-        create_record(resource, Ctx(org=org, sandbox=sandbox), {"name": f"Client {i:07d}", "status": STATUSES[i % 3],
+        create_record(resource, Ctx.of(sandbox, org), {"name": f"Client {i:07d}", "status": STATUSES[i % 3],
                                   "notes": "A client created by the benchmark"})
         org.clock.advance(step)
 
@@ -109,7 +109,7 @@ def fill_projects(sandbox: Sandbox, org: Organization, count: int) -> list[str]:
     step = timedelta(milliseconds=1)
     for i in range(count):
         client = clients[0] if i % 2 == 0 else clients[1 + i % (len(clients) - 1)]
-        create_record(resource, Ctx(org=org, sandbox=sandbox), {"name": f"Project {i:07d}", "client_id": client,
+        create_record(resource, Ctx.of(sandbox, org), {"name": f"Project {i:07d}", "client_id": client,
                                   "status": PROJECT_STATUSES[(i // 2) % 3], "contract_value": 1200.5})
         org.clock.advance(step)
     return clients

@@ -20,7 +20,8 @@ from mockcasa.http.envelope import envelope_middleware
 from mockcasa.http.idempotency import idempotency_middleware
 from mockcasa.http.journal import JOURNAL, Journal, journal_middleware
 from mockcasa.http.ratelimit import RateLimiter, rate_limit_middleware
-from mockcasa.keys import RATE_LIMITER, SANDBOX, SETTINGS
+from mockcasa.keys import SANDBOX, SETTINGS
+from mockcasa.http.ratelimit import RATE_LIMITER
 from mockcasa.oauth.endpoints import add_oauth_routes
 from mockcasa.openapi import build_document
 from mockcasa.resources import all_resources, all_scopes

@@ -1,4 +1,9 @@
-"""Typed keys for what lives on the aiohttp application (no globals, no string keys)."""
+"""Typed keys for what every layer shares on the aiohttp application (no globals, no string keys).
+
+A key for one feature's service lives beside it (``http.auth.PRINCIPAL``,
+``http.ratelimit.RATE_LIMITER``, ``webhooks.worker.DELIVERIES``), so this module imports none of
+them and no import cycle runs through it.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +13,9 @@ from aiohttp import web
 
 if TYPE_CHECKING:
     from mockcasa.config import Settings
-    from mockcasa.http.auth import Principal
-    from mockcasa.http.ratelimit import RateLimiter
     from mockcasa.state import Sandbox
-    from mockcasa.webhooks.worker import Deliveries
 
 SANDBOX: web.AppKey[Sandbox] = web.AppKey("sandbox")
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
-RATE_LIMITER: web.AppKey[RateLimiter] = web.AppKey("rate_limiter")
-DELIVERIES: web.AppKey[Deliveries] = web.AppKey("webhook_deliveries")
 
 REQUEST_ID: web.RequestKey[str] = web.RequestKey("request_id")
-PRINCIPAL: web.RequestKey[Principal] = web.RequestKey("principal")

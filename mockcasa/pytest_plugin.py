@@ -222,7 +222,7 @@ def mockcasa_journal(mockcasa_app: web.Application) -> InProcessJournal:
 @pytest.fixture
 def mockcasa_deliveries(mockcasa_app: web.Application, mockcasa_org: Organization) -> InProcessDeliveries:
     """``mockcasa_org``'s webhook deliveries: ``await drain()``, then ``list(event=)``, ``get``, ``redeliver``."""
-    from mockcasa.keys import DELIVERIES
+    from mockcasa.webhooks.worker import DELIVERIES
 
     return InProcessDeliveries(mockcasa_app[DELIVERIES], mockcasa_org)
 

@@ -68,10 +68,10 @@ async def _staged(request: web.Request, run: Callable[[Ctx, dict], Any]) -> tupl
     """Run ``run(ctx, params)`` in one transaction of the organization; publish its events on success."""
     org = organization(request)
     params = await _params(request)
-    ctx = Ctx(org=org, sandbox=request.config_dict[SANDBOX])
+    ctx = Ctx.of(request.config_dict[SANDBOX], org)
     with org.transaction():
         result = run(ctx, params)
-    publish(ctx)
+    publish(request.config_dict[SANDBOX], ctx)
     return ctx, result
 
 

@@ -61,7 +61,7 @@ async def api_get(request: web.Request, org: Organization, path: str, query: dic
     resource = sandbox.resources.get(name)
     if resource is None or "/" in record_id:
         return 404, {"error": {"code": "not_found", "message": f"No API route for /api/v1/{path}."}}
-    ctx = Ctx(org=org, sandbox=sandbox)
+    ctx = Ctx.of(sandbox, org)
     try:
         if record_id:
             body = dump(render(resource, ctx, ctx.find(name, record_id)))

@@ -7,7 +7,7 @@ and optional hooks for the rules only it has. Hooks raise ``Invalid``/``Conflict
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
@@ -18,6 +18,7 @@ from mockcasa.errors import Invalid, NotFound
 from mockcasa.models.common import is_uuid, parse_timestamp
 
 if TYPE_CHECKING:
+    from mockcasa.config import Settings
     from mockcasa.state import Organization, Sandbox
 
 OPERATIONS = ("list", "create", "get", "update", "delete")
@@ -25,11 +26,22 @@ OPERATIONS = ("list", "create", "get", "update", "delete")
 
 @dataclass
 class Ctx:
-    """What a hook may touch: its organization (records, clock, members) and the sandbox."""
+    """What a hook may touch: its organization (records, clock, members, counters), the resource
+    declarations (to reach other resources' records and rules) and the server's settings.
+
+    Not the sandbox: a hook never sees another organization, a credential or the fault rules.
+    Events it queues (``emit``) are published by whoever commits the change.
+    """
 
     org: Organization
-    sandbox: Sandbox
+    resources: Mapping[str, Resource]
+    settings: Settings
     events: list[tuple[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, sandbox: Sandbox, org: Organization) -> Ctx:
+        """The context for a change to ``org`` (one of ``sandbox``'s organizations)."""
+        return cls(org=org, resources=sandbox.resources, settings=sandbox.settings)
 
     @property
     def clock(self):
@@ -46,14 +58,14 @@ class Ctx:
         record = self.org[resource_name].get(record_id) if record_id else None
         if record is None:
             raise Invalid(field=field_name,
-                          reason=f"no {self.sandbox.resources[resource_name].singular} with id {record_id!r} "
+                          reason=f"no {self.resources[resource_name].singular} with id {record_id!r} "
                                  f"exists in this organization")
         return record
 
     def find(self, resource_name: str, record_id: str) -> Any:
         record = self.org[resource_name].get(record_id)
         if record is None:
-            raise NotFound(f"No {self.sandbox.resources[resource_name].singular} with id {record_id!r} "
+            raise NotFound(f"No {self.resources[resource_name].singular} with id {record_id!r} "
                            f"exists in your organization.")
         return record
 

@@ -38,7 +38,7 @@ def context(request: web.Request, scope: str) -> Ctx:
     """The caller's organization, once its credential is known to hold ``scope`` (else 403)."""
     principal = principal_of(request)
     principal.require(scope)
-    return Ctx(org=principal.org, sandbox=request.app[SANDBOX])
+    return Ctx.of(request.app[SANDBOX], principal.org)
 
 
 @dataclass
@@ -137,7 +137,7 @@ def make_handlers(resource: Resource) -> dict[str, Handler]:
         with ctx.org.transaction():
             record = create_record(resource, ctx, body.model_dump(by_alias=False))
             rendered = dump(render(resource, ctx, record))
-        publish(ctx)
+        publish(request.app[SANDBOX], ctx)
         return json_response(rendered, 201)
 
     async def update(request: web.Request) -> web.Response:
@@ -148,7 +148,7 @@ def make_handlers(resource: Resource) -> dict[str, Handler]:
         with ctx.org.transaction():
             record = update_record(resource, ctx, render(resource, ctx, record), changes)
             rendered = dump(render(resource, ctx, record))
-        publish(ctx)
+        publish(request.app[SANDBOX], ctx)
         return json_response(rendered)
 
     async def delete(request: web.Request) -> web.Response:
@@ -156,7 +156,7 @@ def make_handlers(resource: Resource) -> dict[str, Handler]:
         record = ctx.find(resource.name, request.match_info["id"])
         with ctx.org.transaction():
             delete_record(resource, ctx, render(resource, ctx, record))
-        publish(ctx)
+        publish(request.app[SANDBOX], ctx)
         return web.Response(status=204)
 
     handlers = {"list": list_, "get": get, "create": create, "update": update, "delete": delete}

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from mockcasa.errors import Forbidden, Unauthorized
-from mockcasa.keys import PRINCIPAL, SANDBOX
+from mockcasa.keys import SANDBOX
 
 if TYPE_CHECKING:
     from mockcasa.state import Organization, Sandbox
@@ -33,6 +33,9 @@ class Principal:
             raise Forbidden(f"This credential lacks the '{scope}' scope required for this operation.",
                             {"requiredScope": scope})
 
+
+# The request's principal, once its credential is known (set by the auth layer, read by the others).
+PRINCIPAL: web.RequestKey[Principal] = web.RequestKey("principal", Principal)
 
 # An authenticator turns a presented token into a principal, or returns None if it is not its kind.
 Authenticator = Callable[["Sandbox", str], "Principal | None"]

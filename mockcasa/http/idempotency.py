@@ -40,7 +40,8 @@ from multidict import CIMultiDict
 
 from mockcasa.errors import Conflict, Invalid
 from mockcasa.http.envelope import render_error
-from mockcasa.keys import PRINCIPAL, SETTINGS
+from mockcasa.keys import SETTINGS
+from mockcasa.http.auth import PRINCIPAL
 from mockcasa.state.idempotency import Entry, IdempotencyKeys
 
 if TYPE_CHECKING:

@@ -23,7 +23,8 @@ from mockcasa.clock import Clock, format_timestamp
 from mockcasa.errors import ApiError
 from mockcasa.http.auth import principal_of
 from mockcasa.http.masking import headers_shown, mask_form, mask_header, mask_json, mask_text, might_hold_secrets
-from mockcasa.keys import PRINCIPAL, REQUEST_ID
+from mockcasa.keys import REQUEST_ID
+from mockcasa.http.auth import PRINCIPAL
 from mockcasa.scenarios.layer import FAULT
 
 BODY_LIMIT = 64 * 1024

@@ -29,7 +29,7 @@ from aiohttp import web
 
 from mockcasa.errors import RateLimited
 from mockcasa.http.envelope import render_error
-from mockcasa.keys import PRINCIPAL
+from mockcasa.http.auth import PRINCIPAL
 from mockcasa.state.rate_windows import Window, open_window
 
 if TYPE_CHECKING:
@@ -69,6 +69,9 @@ class RateLimiter:
                          "X-RateLimit-Reset": window.reset_header, "Retry-After": str(retry_after)})
         window.count += 1
         return limit, limit - window.count, window.reset_header
+
+
+RATE_LIMITER: web.AppKey[RateLimiter] = web.AppKey("rate_limiter", RateLimiter)
 
 
 def rate_limit_middleware(limiter: RateLimiter):

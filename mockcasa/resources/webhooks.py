@@ -15,7 +15,7 @@ from mockcasa.webhooks.targets import TargetPolicy
 
 
 def _check_url(ctx: Ctx, url: str) -> None:
-    problem = TargetPolicy.from_settings(ctx.sandbox.settings).url_problem(url)
+    problem = TargetPolicy.from_settings(ctx.settings).url_problem(url)
     if problem is not None:
         raise Invalid(field="url", reason=problem)
 

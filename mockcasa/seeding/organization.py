@@ -54,7 +54,7 @@ class OrgBuilder:
         self.loc = loc
         self.random_seed = random_seed
         self.resources = staging.sandbox.resources
-        self.ctx = Ctx(org=org, sandbox=staging.sandbox)
+        self.ctx = Ctx.of(staging.sandbox, org)
         self.aliases = AliasTable()
         # Existing content changes the salt, so seeding the same org twice never reuses an id.
         self.salt = (random_seed, org.id, sum(len(c) for c in org.collections.values()), len(org.members))

@@ -197,7 +197,7 @@ class Sandbox(Declared):
             before = observed
         org.observed_at = after
         self.purge_expired(org)
-        ctx = Ctx(org=org, sandbox=self)
+        ctx = Ctx.of(self, org)
         for resource in self.resources.values():
             if resource.on_clock_change is not None:
                 resource.on_clock_change(ctx, before, after)

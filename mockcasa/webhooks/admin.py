@@ -15,7 +15,7 @@ from aiohttp import web
 
 from mockcasa.admin.common import AdminRoute, organization, reply
 from mockcasa.errors import Invalid, NotFound
-from mockcasa.keys import DELIVERIES
+from mockcasa.webhooks.worker import DELIVERIES
 from mockcasa.webhooks.log import log_of
 
 MAX_DRAIN_SECONDS = 300.0

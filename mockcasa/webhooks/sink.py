@@ -27,7 +27,8 @@ from aiohttp import web
 from mockcasa.admin.common import AdminRoute, reply
 from mockcasa.clock import Clock, format_timestamp
 from mockcasa.errors import Invalid, NotFound
-from mockcasa.keys import DELIVERIES, SANDBOX
+from mockcasa.keys import SANDBOX
+from mockcasa.webhooks.worker import DELIVERIES
 from mockcasa.webhooks.signing import verify
 from mockcasa.webhooks.targets import SINK_NAME
 

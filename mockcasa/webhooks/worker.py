@@ -30,7 +30,7 @@ from mockcasa import __version__
 from mockcasa.engine.records import dump, render
 from mockcasa.engine.resource import Ctx
 from mockcasa.errors import Conflict, NotFound
-from mockcasa.keys import DELIVERIES, SANDBOX, SETTINGS
+from mockcasa.keys import SANDBOX, SETTINGS
 from mockcasa.models.common import new_id
 from mockcasa.webhooks.events import EVENT_NAMES, event_body
 from mockcasa.webhooks.log import (
@@ -88,7 +88,7 @@ class Deliveries:
             if not subscribers:
                 continue
             resource = self.sandbox.resources[resource_name]
-            data = dump(render(resource, Ctx(org=org, sandbox=self.sandbox), record))
+            data = dump(render(resource, Ctx.of(self.sandbox, org), record))
             event_id, at = new_id(), org.clock.now()
             body = event_body(event_id=event_id, event=event, at=at, organization_id=org.id, data=data)
             for webhook in subscribers:
@@ -321,6 +321,9 @@ class Deliveries:
         await self.start()
         yield
         await self.close()
+
+
+DELIVERIES: web.AppKey[Deliveries] = web.AppKey("webhook_deliveries", Deliveries)
 
 
 def install(app: web.Application) -> Deliveries:

@@ -15,7 +15,7 @@ def archive(ctx, record, params):
     reason = params.get("reason", "no reason given")
     if not isinstance(reason, str):
         raise Invalid(field="reason", reason="must be a string")
-    updated = update_record(ctx.sandbox.resources["clients"], ctx, record,
+    updated = update_record(ctx.resources["clients"], ctx, record,
                             {"status": "inactive", "notes": f"Archived: {reason}"})
     ctx.emit("client_archived", "clients", updated)
     return updated
@@ -28,7 +28,7 @@ def forget(ctx, record, params):
 def half_done(ctx, record, params):
     """Writes, emits, then refuses: the route must leave nothing of it behind."""
     archive(ctx, record, params)
-    create_record(ctx.sandbox.resources["clients"], ctx, {"name": "Orphan"})
+    create_record(ctx.resources["clients"], ctx, {"name": "Orphan"})
     raise Conflict("Changed my mind.")
 
 
@@ -36,7 +36,7 @@ def import_client(ctx, params):
     """A test-only collection action: a client arriving from another system."""
     if "name" not in params:
         raise Invalid(field="name", reason="is required")
-    created = create_record(ctx.sandbox.resources["clients"], ctx, {"name": params["name"]})
+    created = create_record(ctx.resources["clients"], ctx, {"name": params["name"]})
     if params.get("fail"):
         raise Conflict("The other system hung up.")
     return created

@@ -14,7 +14,8 @@ import pytest
 
 from mockcasa import create_app
 from mockcasa.config import Settings
-from mockcasa.keys import DELIVERIES, SANDBOX
+from mockcasa.keys import SANDBOX
+from mockcasa.webhooks.worker import DELIVERIES
 from mockcasa.state import Organization, Sandbox
 from tests.admin_api import Admin
 from tests.helpers import Api

@@ -50,7 +50,7 @@ def act(api, resource_name: str, name: str, record_id: str, **params: Any) -> tu
     Events are published to the sandbox's listeners like a committed API write.
     """
     sandbox = sandbox_of(api)
-    ctx = Ctx(org=api.org, sandbox=sandbox)
+    ctx = Ctx.of(sandbox, api.org)
     resource = sandbox.resources[resource_name]
     record = render(resource, ctx, ctx.find(resource_name, record_id))
     result = resource.actions[name](ctx, record, params)
@@ -61,7 +61,7 @@ def act(api, resource_name: str, name: str, record_id: str, **params: Any) -> tu
 def run(api, function, *args: Any) -> tuple[Any, list[str]]:
     """Call a system helper ``function(ctx, *args)`` (e.g. ``create_payout``); returns (result, events)."""
     sandbox = sandbox_of(api)
-    ctx = Ctx(org=api.org, sandbox=sandbox)
+    ctx = Ctx.of(sandbox, api.org)
     result = function(ctx, *args)
     sandbox.publish(api.org, ctx.events)
     return result, [event for event, _ in ctx.events]

@@ -34,7 +34,7 @@ def member_id(api) -> str:
 
 
 def ctx_of(api, sandbox) -> Ctx:
-    return Ctx(org=api.org, sandbox=sandbox)
+    return Ctx.of(sandbox, api.org)
 
 
 def run_action(api, sandbox, resource_name: str, action: str, record_id: str,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mockcasa.config import Settings
-from mockcasa.keys import DELIVERIES
+from mockcasa.webhooks.worker import DELIVERIES
 from tests.webhooks.receiver import Receiver
 
 FAST = {"allow_local_webhooks": True, "webhook_retry_delay": 0.001, "webhook_attempts": 3,

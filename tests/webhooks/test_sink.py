@@ -6,7 +6,7 @@ import pytest
 
 from mockcasa import create_app
 from mockcasa.config import Settings
-from mockcasa.keys import DELIVERIES
+from mockcasa.webhooks.worker import DELIVERIES
 from mockcasa.webhooks.signing import signature
 from tests.admin_api import Admin
 from tests.helpers import Api
