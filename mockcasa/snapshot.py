@@ -18,7 +18,7 @@ from pydantic import ValidationError, create_model
 
 from mockcasa.source_files import Document, DocumentError
 from mockcasa.state import Organization, Sandbox
-from mockcasa.state.declare import Loading
+from mockcasa.state.declare import Loading, finish
 from mockcasa.state.organization import OrganizationData
 from mockcasa.state.records import record_data
 from mockcasa.state.sandbox import SandboxData
@@ -38,8 +38,14 @@ def export_state(sandbox: Sandbox) -> dict[str, Any]:
     return {"format": FORMAT, "version": VERSION, **sandbox.export()}
 
 
+def capture_state(sandbox: Sandbox) -> dict[str, Any]:
+    """``export_state`` in two steps: this (on the event loop), then ``dump`` (anywhere, e.g. a thread)."""
+    return {"format": FORMAT, "version": VERSION, **sandbox.capture()}
+
+
 def dump(data: dict[str, Any]) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    """The snapshot's bytes: compact JSON (of an export, or of a capture, finishing its deferred parts)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=finish).encode()
 
 
 def _loading(sandbox: Sandbox, doc: Document) -> Loading:
@@ -74,5 +80,5 @@ def restore_organization(sandbox: Sandbox, org: Organization, data: dict[str, An
         raise SnapshotError(loading.problems)
 
 
-__all__ = ["FORMAT", "VERSION", "SnapshotError", "dump", "export_state", "import_state", "record_data",
-           "restore_organization"]
+__all__ = ["FORMAT", "VERSION", "SnapshotError", "capture_state", "dump", "export_state", "import_state",
+           "record_data", "restore_organization"]

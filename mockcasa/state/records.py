@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 from pydantic.alias_generators import to_camel
 
+from mockcasa.state.declare import Deferred
 from mockcasa.store import Collection
 
 if TYPE_CHECKING:
@@ -26,7 +28,8 @@ RecordsData = dict[str, list[dict[str, Any]]]
 
 
 def empty_collections(resources: Mapping[str, Resource]) -> dict[str, Collection]:
-    return {name: Collection(resource.indexed_fields, resource.ranged_fields) for name, resource in resources.items()}
+    return {name: Collection(resource.indexed_fields, resource.ranged_fields)
+            for name, resource in resources.items()}
 
 
 def copy_collections(collections: dict[str, Collection]) -> dict[str, Collection]:
@@ -52,6 +55,15 @@ def _plain(value: Any) -> Any:
 
 def dump_records(collections: dict[str, Collection]) -> RecordsData:
     return {name: [record_data(r) for r in collection] for name, collection in collections.items()}
+
+
+def capture_records(collections: dict[str, Collection]) -> dict[str, Deferred]:
+    """The records as they are now (they are immutable), rendered to JSON data later."""
+    return {name: Deferred(partial(_data_of, list(collection))) for name, collection in collections.items()}
+
+
+def _data_of(records: list[BaseModel]) -> list[dict[str, Any]]:
+    return [record_data(r) for r in records]
 
 
 def load_records(data: RecordsData, loading: Loading) -> dict[str, Collection]:

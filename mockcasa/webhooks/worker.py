@@ -202,7 +202,8 @@ class Deliveries:
             await asyncio.sleep(delay)
             delivery.next_attempt_at = None
         if delivery.status == PENDING:  # resumed with every attempt already made
-            delivery.finish(FAILED, delivery.created_at, delivery.attempts[-1].error if delivery.attempts else None)
+            last = delivery.attempts[-1].error if delivery.attempts else None
+            delivery.finish(FAILED, delivery.created_at, last)
 
     async def _attempt(self, org: Organization, webhook, delivery: Delivery, number: int) -> tuple[Attempt, bool]:
         """One signed POST. Returns the attempt and whether retrying is pointless (a blocked target)."""
