@@ -13,8 +13,8 @@ so reading ``org.clock`` on the request path costs what it always did.
 
 Saving to a state file must not stall the event loop, so an export can also be taken in two
 steps: ``capture_pieces`` (on the loop, consistent, cheap) leaves ``Deferred`` values where a piece
-declares that the costly part can wait, and ``finish`` (in a thread) completes them. Records are
-immutable, so a capture of a collection is just the list of its records.
+declares that the costly part can wait, and ``finish`` (in a thread) completes them while encoding.
+Records are immutable, so a capture of a collection is just the list of its records.
 """
 
 from __future__ import annotations

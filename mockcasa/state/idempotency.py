@@ -149,8 +149,10 @@ class IdempotencyKeys:
         return _entries_data(self._finished())
 
     def capture(self) -> Deferred:
-        """The finished entries as they are now; encoding their bodies can wait."""
-        return Deferred(partial(_entries_data, self._finished()))
+        """The finished entries as they are now; encoding their bodies can wait (one at a time, so the
+        thread encoding them lets the event loop in between)."""
+        finished = self._finished()
+        return Deferred(lambda: [Deferred(partial(_entry_data, entry)) for entry in finished])
 
     def _finished(self) -> list[tuple]:
         return [(scope, e.method, e.path, e.digest, e.expires_at, e.status, e.headers, e.body)
@@ -177,7 +179,11 @@ class IdempotencyKeys:
 
 
 def _entries_data(finished: list[tuple]) -> list[dict]:
-    return [{"credentialId": scope[0], "key": scope[1], "method": method, "path": path, "digest": digest,
-             "expiresAt": expires_at, "status": status, "headers": [list(h) for h in headers],
-             "body": base64.b64encode(body).decode()}
-            for scope, method, path, digest, expires_at, status, headers, body in finished]
+    return [_entry_data(entry) for entry in finished]
+
+
+def _entry_data(entry: tuple) -> dict:
+    scope, method, path, digest, expires_at, status, headers, body = entry
+    return {"credentialId": scope[0], "key": scope[1], "method": method, "path": path, "digest": digest,
+            "expiresAt": expires_at, "status": status, "headers": [list(h) for h in headers],
+            "body": base64.b64encode(body).decode()}

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 from pydantic.alias_generators import to_camel
 
-from mockcasa.state.declare import Deferred
 from mockcasa.store import Collection
 
 if TYPE_CHECKING:
@@ -57,13 +55,10 @@ def dump_records(collections: dict[str, Collection]) -> RecordsData:
     return {name: [record_data(r) for r in collection] for name, collection in collections.items()}
 
 
-def capture_records(collections: dict[str, Collection]) -> dict[str, Deferred]:
-    """The records as they are now (they are immutable), rendered to JSON data later."""
-    return {name: Deferred(partial(_data_of, list(collection))) for name, collection in collections.items()}
-
-
-def _data_of(records: list[BaseModel]) -> list[dict[str, Any]]:
-    return [record_data(r) for r in records]
+def capture_records(collections: dict[str, Collection]) -> dict[str, list[BaseModel]]:
+    """The records as they are now: they are immutable, so the models themselves, rendered to JSON
+    data while encoding (``mockcasa.snapshot.dump`` turns each model into ``record_data``)."""
+    return {name: list(collection) for name, collection in collections.items()}
 
 
 def load_records(data: RecordsData, loading: Loading) -> dict[str, Collection]:
