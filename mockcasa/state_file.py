@@ -7,8 +7,8 @@ created from the seeds at once. A file that cannot be used (unreadable, not JSON
 a format this version does not read, invalid content) stops the start with ``file: reason``
 (exit 2) and is left untouched; ``--state-file-reset`` ignores it and overwrites it.
 
-Saving never happens on the request path. Any response, published event, reset or import marks
-the state changed; every ``--state-save-interval`` seconds a changed state is captured on the event
+Saving never happens on the request path. Any response (but to an admin read), published event,
+reset or import marks the state changed; every ``--state-save-interval`` seconds a changed state is captured on the event
 loop (records are immutable, so this is a list copy per collection) and encoded and written in a
 thread; a clean shutdown (SIGTERM, Ctrl-C) saves once more. A write is atomic: a temporary file
 beside the target, fsync, rename, fsync of the directory, so a process killed at any moment
@@ -38,7 +38,7 @@ from typing import Any
 from aiohttp import web
 
 from mockcasa.clock import format_timestamp
-from mockcasa.config import Settings
+from mockcasa.config import ADMIN_PREFIX, Settings
 from mockcasa.keys import DELIVERIES, SANDBOX
 from mockcasa.snapshot import FORMAT, SnapshotError, capture_state, dump_chunks, import_state
 from mockcasa.source_files import DocumentError, Problem, parse_json
@@ -231,7 +231,10 @@ def setup_state_file(app: web.Application, settings: Settings) -> StateFile | No
     app[STATE_FILE] = state_file
 
     async def changed(request: web.Request, response: web.StreamResponse) -> None:
-        state_file.mark_changed()
+        # Admin reads (health checks every few seconds, the journal, a snapshot) change nothing;
+        # anything else may (a public GET counts against a rate-limit window).
+        if request.method not in ("GET", "HEAD", "OPTIONS") or not request.path.startswith(ADMIN_PREFIX):
+            state_file.mark_changed()
 
     app.on_response_prepare.append(changed)
     app[SANDBOX].listeners.append(state_file.mark_changed)

@@ -42,6 +42,9 @@ async def test_a_saved_state_comes_back_and_reset_still_means_the_seeds(tmp_path
     path = tmp_path / "state.json"
     first = app_with(path)
     admin = Admin(await aiohttp_client(first), "t")
+    assert await first[STATE_FILE].save()
+    assert (await admin.get("/health")).status == 200  # admin reads change nothing
+    assert (await admin.get("/state-file")).body["unsavedChanges"] is False
     await Api(admin.http, DEFAULT_KEY).create("clients", name="Kept")
     assert (await admin.get("/state-file")).body["unsavedChanges"] is True
     assert await first[STATE_FILE].save()
