@@ -130,7 +130,11 @@ def finish(value: Any) -> Any:
 
 
 def load_values(cls: type[Declared], data: BaseModel, loading: Loading, owner: Any) -> dict[str, Any]:
-    """Each piece's value from validated data (``data_model(cls)``); a missing piece is empty."""
+    """Each piece's value from validated data (``data_model(cls)``); a missing piece is empty.
+
+    Pieces load in declaration order, so one may refer to those declared before it (API keys and
+    OAuth apps to the organizations, through ``loading.organizations``).
+    """
     values = {}
     for p in cls.pieces:
         raw = getattr(data, p.name)
