@@ -23,7 +23,9 @@ COPY --from=build /opt/mockcasa /opt/mockcasa
 COPY seeds /app/seeds
 COPY scenarios /app/scenarios
 COPY docker/healthcheck.py /app/healthcheck.py
-RUN useradd --uid 10001 --no-create-home --home-dir /app --shell /usr/sbin/nologin mockcasa
+# /data belongs to the user, so a named volume mounted there for --state-file starts writable.
+RUN useradd --uid 10001 --no-create-home --home-dir /app --shell /usr/sbin/nologin mockcasa \
+ && mkdir /data && chown 10001 /data
 USER mockcasa
 WORKDIR /app
 ENV PATH=/opt/mockcasa/bin:$PATH \

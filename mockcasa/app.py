@@ -29,6 +29,7 @@ from mockcasa.scenarios import fault_middleware, setup_faults
 from mockcasa.seeding import load_seed_files
 from mockcasa.state import Sandbox
 from mockcasa.webhooks.sink import setup_sinks
+from mockcasa.state_file import setup_state_file
 from mockcasa.webhooks.worker import install as install_webhooks
 
 API_PREFIX = "/api/v1/"
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
     ``settings.seeds`` are loaded in order (a bad file raises ``SeedError`` and nothing is
     served); with no seeds and ``load_default_seed`` the bundled ``seeds/default.yaml`` is used.
     ``settings.scenarios`` are loaded as fault rules (a bad file raises ``ScenarioError``).
+    ``settings.state_file``, when it exists, then replaces that world (``StateFileError`` if unusable).
     Layers, outermost first: journal, CORS (answers preflights), error envelope, faults, authentication (401, never counted),
     rate limit (429; headers on every authenticated response), route resolution (404/405),
     idempotency (replay or 409). The admin API is a sub-application with its own token layer.
@@ -130,4 +132,5 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
     setup_sinks(app)
     app.cleanup_ctx.append(_clock_ticker)
     add_oauth_routes(app)
+    setup_state_file(app, settings)  # last: what a reset returns to is the seeded world, not the file
     return app

@@ -41,6 +41,12 @@ def _parser() -> argparse.ArgumentParser:
                        help="no access log line per request on stdout (env MOCKCASA_QUIET=1)")
     serve.add_argument("--no-console", action="store_false", dest="console", default=None,
                        help="no web console at /_mockcasa/console/ (env MOCKCASA_CONSOLE=0)")
+    serve.add_argument("--state-file", type=Path,
+                       help="save the whole state to this JSON file, restore it at start (env MOCKCASA_STATE_FILE)")
+    serve.add_argument("--state-save-interval", type=float,
+                       help="seconds between saves of a changed state (default 5; MOCKCASA_STATE_SAVE_INTERVAL)")
+    serve.add_argument("--state-file-reset", action="store_true", default=None,
+                       help="start from the seeds and overwrite the state file (env MOCKCASA_STATE_FILE_RESET=1)")
     validate = sub.add_parser("validate", help="check seed and scenario files; exit non-zero on errors")
     validate.add_argument("files", nargs="+", type=Path)
     return parser
@@ -52,12 +58,15 @@ def serve(args: argparse.Namespace) -> int:
     from mockcasa.console import sign_in_url
     from mockcasa.source_files import DocumentError
     from mockcasa.http.access_log import access_log_options
+    from mockcasa.state_file import STATE_FILE
 
     settings = Settings.from_env(host=args.host, port=args.port, seeds=args.seeds, scenarios=args.scenarios,
                                  rate_limit=args.rate_limit, rate_limit_window=args.rate_limit_window,
                                  admin_token=args.admin_token, journal_size=args.journal_size,
                                  allow_local_webhooks=args.allow_local_webhooks,
-                                 journal_max_bytes=args.journal_max_bytes, quiet=args.quiet, console=args.console)
+                                 journal_max_bytes=args.journal_max_bytes, quiet=args.quiet, console=args.console,
+                                 state_file=args.state_file, state_save_interval=args.state_save_interval,
+                                 state_file_reset=args.state_file_reset)
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
     try:
         app = create_app(settings, load_default_seed=True)
@@ -73,6 +82,9 @@ def serve(args: argparse.Namespace) -> int:
         for key in list(sandbox.api_keys.values())[:3]:
             org = sandbox.organizations[key.organization_id]
             lines.append(f"  API key: {key.key}  (organization {org.name!r}, {len(key.scopes)} scopes)")
+        if settings.state_file is not None:
+            lines.append(f"  State:   {settings.state_file} ({app[STATE_FILE].origin}; saved every "
+                         f"{settings.state_save_interval:g} s and on shutdown)")
         token = "(as configured)" if settings.admin_token else app[ADMIN_TOKEN]
         lines.append(f"  Admin:   {base}/_mockcasa  token: {token}")
         console = sign_in_url(app, base.replace("//0.0.0.0:", "//localhost:").replace("//[::]:", "//localhost:"))

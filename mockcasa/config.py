@@ -38,6 +38,11 @@ class Settings(BaseModel):
     # response kept for replay (a larger one is not stored: the key is freed, a retry runs again).
     idempotency_max_keys: int = Field(1000, ge=1)
     idempotency_max_response_bytes: int = Field(64 * 1024, ge=0)
+    # A file the whole state is saved to and restored from (None: the state lives in memory only),
+    # how often a changed state is saved, and whether to ignore the file at start and overwrite it.
+    state_file: Path | None = None
+    state_save_interval: float = Field(5.0, gt=0)
+    state_file_reset: bool = False
     allow_local_webhooks: bool = False
     log_level: str = "info"
     # Webhook deliveries (docs/webhooks.md): total attempts per delivery, first retry delay in
@@ -78,7 +83,7 @@ class Settings(BaseModel):
                 values[name] = [p for p in raw.replace(",", os.pathsep).split(os.pathsep) if p]
             elif name in ("webhook_allowed_networks", "cors_origins"):
                 values[name] = [p.strip() for p in raw.split(",") if p.strip()]
-            elif name == "allow_local_webhooks":
+            elif name in ("allow_local_webhooks", "state_file_reset"):
                 values[name] = raw.strip().lower() in ("1", "true", "yes", "on")
             else:
                 values[name] = raw

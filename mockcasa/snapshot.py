@@ -12,13 +12,14 @@ it replaces anything. The format is described in docs/admin.md.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any, Literal
 
-from pydantic import ValidationError, create_model
+from pydantic import BaseModel, ValidationError, create_model
 
 from mockcasa.source_files import Document, DocumentError
 from mockcasa.state import Organization, Sandbox
-from mockcasa.state.declare import Loading
+from mockcasa.state.declare import Loading, finish
 from mockcasa.state.organization import OrganizationData
 from mockcasa.state.records import record_data
 from mockcasa.state.sandbox import SandboxData
@@ -38,8 +39,28 @@ def export_state(sandbox: Sandbox) -> dict[str, Any]:
     return {"format": FORMAT, "version": VERSION, **sandbox.export()}
 
 
+def capture_state(sandbox: Sandbox) -> dict[str, Any]:
+    """``export_state`` in two steps: this (on the event loop), then ``dump`` (anywhere, e.g. a thread)."""
+    return {"format": FORMAT, "version": VERSION, **sandbox.capture()}
+
+
 def dump(data: dict[str, Any]) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    """The snapshot's bytes: compact JSON (of an export, or of a capture, finishing its deferred parts)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_finish).encode()
+
+
+def dump_chunks(data: dict[str, Any]) -> Iterator[str]:
+    """``dump``'s text in pieces, to write as they come (no single string as large as the state)."""
+    return json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_finish).iterencode(data)
+
+
+def _finish(value: Any) -> Any:
+    # A captured record is the model itself: the encoder calls back here for each one, so a thread
+    # encoding many records lets the event loop's thread run in between (a list of ready dicts would
+    # be encoded in C in one go, holding the GIL throughout).
+    if isinstance(value, BaseModel):
+        return record_data(value)
+    return finish(value)
 
 
 def _loading(sandbox: Sandbox, doc: Document) -> Loading:
@@ -74,5 +95,5 @@ def restore_organization(sandbox: Sandbox, org: Organization, data: dict[str, An
         raise SnapshotError(loading.problems)
 
 
-__all__ = ["FORMAT", "VERSION", "SnapshotError", "dump", "export_state", "import_state", "record_data",
-           "restore_organization"]
+__all__ = ["FORMAT", "VERSION", "SnapshotError", "capture_state", "dump", "dump_chunks", "export_state",
+           "import_state", "record_data", "restore_organization"]

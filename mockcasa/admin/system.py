@@ -11,6 +11,7 @@ from mockcasa.http.journal import JOURNAL
 from mockcasa.keys import SANDBOX
 from mockcasa.seeding import SeedError, load_seed_documents
 from mockcasa.snapshot import SnapshotError, dump, export_state, import_state
+from mockcasa.state_file import STATE_FILE
 
 API_VERSION = "1.0.0"
 
@@ -58,6 +59,12 @@ async def import_snapshot(request: web.Request) -> web.Response:
     return reply({"organizations": len(sandbox.organizations), "apiKeys": len(sandbox.api_keys)})
 
 
+async def state_file(request: web.Request) -> web.Response:
+    """Where the state is saved (``--state-file``) and when it last was; ``{"path": null}`` without one."""
+    saved = request.config_dict.get(STATE_FILE)
+    return reply(saved.describe() if saved is not None else {"path": None})
+
+
 ROUTES = [
     AdminRoute("GET", "/health", health, "Liveness (no token needed; for Docker HEALTHCHECK)", auth=False),
     AdminRoute("GET", "/version", version, "mockcasa and API versions"),
@@ -67,5 +74,7 @@ ROUTES = [
                body="document"),
     AdminRoute("GET", "/snapshot", export_snapshot, "Export the whole state", tag="Snapshots"),
     AdminRoute("POST", "/snapshot", import_snapshot, "Replace the whole state with a snapshot", body="object",
+               tag="Snapshots"),
+    AdminRoute("GET", "/state-file", state_file, "Where the state is saved (--state-file) and when it last was",
                tag="Snapshots"),
 ]

@@ -122,9 +122,8 @@ async def idempotency_middleware(request: web.Request, handler) -> web.StreamRes
         await entry.done.wait()  # the first request with this key is still running
 
     settings = request.app[SETTINGS]
-    keys = org.idempotency_keys
-    entry = keys.begin(scope, method, path, body_digest, org.clock.timestamp(), window=WINDOW_SECONDS,
-                       cap=settings.idempotency_max_keys)
+    entry = org.idempotency_keys.begin(scope, method, path, body_digest, org.clock.timestamp(),
+                                       window=WINDOW_SECONDS, cap=settings.idempotency_max_keys)
     response = None
     try:
         try:
@@ -132,5 +131,6 @@ async def idempotency_middleware(request: web.Request, handler) -> web.StreamRes
         except Exception as exc:  # noqa: BLE001 - any failure is rendered (500 is logged)
             response = render_error(request, exc)
     finally:
-        _finish(keys, scope, entry, response, settings.idempotency_max_response_bytes)
+        # The store as it is now: a seed staged meanwhile may have replaced it with a copy.
+        _finish(org.idempotency_keys, scope, entry, response, settings.idempotency_max_response_bytes)
     return response

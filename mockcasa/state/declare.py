@@ -10,6 +10,11 @@ change, and a piece left out of a class is not state.
 
 A piece is only a declaration: instances keep plain attributes (a piece defines no ``__get__``),
 so reading ``org.clock`` on the request path costs what it always did.
+
+Saving to a state file must not stall the event loop, so an export can also be taken in two
+steps: ``capture_pieces`` (on the loop, consistent, cheap) leaves ``Deferred`` values where a piece
+declares that the costly part can wait, and ``finish`` (in a thread) completes them while encoding.
+Records are immutable, so a capture of a collection is just the list of its records.
 """
 
 from __future__ import annotations
@@ -68,6 +73,7 @@ class Piece(Generic[T]):
     copy: Callable[[T], T] | None = None  # an independent copy, for staging changes aside
     adopt: Callable[[Any, T], None] | None = None  # take a value over in place (default: assign it)
     forget: Callable[[T, str], None] | None = None  # drop what belongs to a removed organization
+    capture: Callable[[T], Any] | None = None  # like dump, leaving Deferred parts (default: dump now)
     required: bool = False  # must appear in a snapshot (otherwise a missing piece loads empty)
     kept_on_reset: bool = False  # an emptying reset leaves it alone (an organization's identity)
     name: str = ""  # the attribute, filled in by __set_name__
@@ -102,8 +108,33 @@ def export(owner: Declared) -> dict[str, Any]:
     return {p.key: p.dump(getattr(owner, p.name)) for p in owner.pieces}
 
 
+class Deferred:
+    """Part of a capture still to be turned into JSON-compatible data, off the event loop."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self.make = make
+
+
+def capture_pieces(owner: Declared) -> dict[str, Any]:
+    """What ``export`` returns, with the costly parts left ``Deferred``; safe to finish in a thread."""
+    return {p.key: (p.capture or p.dump)(getattr(owner, p.name)) for p in owner.pieces}
+
+
+def finish(value: Any) -> Any:
+    """``json.dumps(..., default=finish)``: complete a ``Deferred`` while encoding."""
+    if isinstance(value, Deferred):
+        return value.make()
+    raise TypeError(f"{type(value).__name__} is not JSON-compatible")
+
+
 def load_values(cls: type[Declared], data: BaseModel, loading: Loading, owner: Any) -> dict[str, Any]:
-    """Each piece's value from validated data (``data_model(cls)``); a missing piece is empty."""
+    """Each piece's value from validated data (``data_model(cls)``); a missing piece is empty.
+
+    Pieces load in declaration order, so one may refer to those declared before it (API keys and
+    OAuth apps to the organizations, through ``loading.organizations``).
+    """
     values = {}
     for p in cls.pieces:
         raw = getattr(data, p.name)

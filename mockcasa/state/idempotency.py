@@ -16,11 +16,14 @@ from __future__ import annotations
 import asyncio
 import base64
 import math
+from functools import partial
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 from sortedcontainers import SortedList
+
+from mockcasa.state.declare import Deferred
 
 if TYPE_CHECKING:
     from mockcasa.state.declare import Loading
@@ -143,12 +146,17 @@ class IdempotencyKeys:
 
     def dump(self) -> list[dict]:
         """Finished entries in creation order (each key's expiry and exact response bytes)."""
-        ordered = sorted(((e.seq, scope, e) for scope, e in self.entries.items() if e.status is not None),
-                         key=lambda item: item[0])
-        return [{"credentialId": scope[0], "key": scope[1], "method": e.method, "path": e.path,
-                 "digest": e.digest, "expiresAt": e.expires_at, "status": e.status,
-                 "headers": [list(h) for h in e.headers], "body": base64.b64encode(e.body).decode()}
-                for _, scope, e in ordered]
+        return _entries_data(self._finished())
+
+    def capture(self) -> Deferred:
+        """The finished entries as they are now; encoding their bodies can wait (one at a time, so the
+        thread encoding them lets the event loop in between)."""
+        finished = self._finished()
+        return Deferred(lambda: [Deferred(partial(_entry_data, entry)) for entry in finished])
+
+    def _finished(self) -> list[tuple]:
+        return [(scope, e.method, e.path, e.digest, e.expires_at, e.status, e.headers, e.body)
+                for scope, e in sorted(self.entries.items(), key=lambda item: item[1].seq) if e.status is not None]
 
     @classmethod
     def load(cls, data: list[EntryData], loading: Loading) -> IdempotencyKeys:
@@ -168,3 +176,14 @@ class IdempotencyKeys:
             keys.finish(scope, entry, item.status, body, tuple((k, v) for k, v in item.headers))
             keys._add(scope, entry)
         return keys
+
+
+def _entries_data(finished: list[tuple]) -> list[dict]:
+    return [_entry_data(entry) for entry in finished]
+
+
+def _entry_data(entry: tuple) -> dict:
+    scope, method, path, digest, expires_at, status, headers, body = entry
+    return {"credentialId": scope[0], "key": scope[1], "method": method, "path": path, "digest": digest,
+            "expiresAt": expires_at, "status": status, "headers": [list(h) for h in headers],
+            "body": base64.b64encode(body).decode()}

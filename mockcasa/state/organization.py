@@ -35,6 +35,7 @@ from mockcasa.state.idempotency import EntryData, IdempotencyKeys
 from mockcasa.state.rate_windows import RateWindows, WindowData, copy_windows, dump_windows, load_windows
 from mockcasa.state.records import (
     RecordsData,
+    capture_records,
     copy_collections,
     dump_records,
     empty_collections,
@@ -140,10 +141,12 @@ class Organization(Declared):
                                      load=lambda data, loading: dict(data), copy=dict)
     collections: dict[str, Collection] = piece("records", RecordsData,
                                                empty=lambda org: empty_collections(org.resources),
-                                               dump=dump_records, load=load_records, copy=copy_collections)
+                                               dump=dump_records, load=load_records, copy=copy_collections,
+                                               capture=capture_records)
     idempotency_keys: IdempotencyKeys = piece("idempotencyKeys", list[EntryData],
                                               empty=lambda org: IdempotencyKeys(), dump=IdempotencyKeys.dump,
-                                              load=IdempotencyKeys.load, copy=IdempotencyKeys.copy)
+                                              load=IdempotencyKeys.load, copy=IdempotencyKeys.copy,
+                                              capture=IdempotencyKeys.capture)
     rate_windows: RateWindows = piece("rateLimitWindows", list[WindowData], empty=lambda org: {},
                                       dump=dump_windows, load=load_windows, copy=copy_windows)
     webhook_deliveries: DeliveryLog = piece("webhookDeliveries", list[DeliveryData],

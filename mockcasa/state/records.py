@@ -26,7 +26,8 @@ RecordsData = dict[str, list[dict[str, Any]]]
 
 
 def empty_collections(resources: Mapping[str, Resource]) -> dict[str, Collection]:
-    return {name: Collection(resource.indexed_fields, resource.ranged_fields) for name, resource in resources.items()}
+    return {name: Collection(resource.indexed_fields, resource.ranged_fields)
+            for name, resource in resources.items()}
 
 
 def copy_collections(collections: dict[str, Collection]) -> dict[str, Collection]:
@@ -52,6 +53,12 @@ def _plain(value: Any) -> Any:
 
 def dump_records(collections: dict[str, Collection]) -> RecordsData:
     return {name: [record_data(r) for r in collection] for name, collection in collections.items()}
+
+
+def capture_records(collections: dict[str, Collection]) -> dict[str, list[BaseModel]]:
+    """The records as they are now: they are immutable, so the models themselves, rendered to JSON
+    data while encoding (``mockcasa.snapshot.dump`` turns each model into ``record_data``)."""
+    return {name: list(collection) for name, collection in collections.items()}
 
 
 def load_records(data: RecordsData, loading: Loading) -> dict[str, Collection]:

@@ -29,6 +29,7 @@ from mockcasa.state.declare import (
     Declared,
     Loading,
     adopt,
+    capture_pieces,
     data_model,
     empty_values,
     export,
@@ -120,7 +121,8 @@ class Sandbox(Declared):
     organizations: dict[str, Organization] = piece(
         "organizations", list[OrganizationData], empty=lambda sandbox: {},
         dump=lambda orgs: [export(org) for org in orgs.values()], load=_load_organizations,
-        adopt=_adopt_organizations, forget=lambda orgs, org_id: orgs.pop(org_id, None))
+        adopt=_adopt_organizations, forget=lambda orgs, org_id: orgs.pop(org_id, None),
+        capture=lambda orgs: [capture_pieces(org) for org in orgs.values()])
     api_keys: dict[str, ApiKey] = piece("apiKeys", list[ApiKeyData], empty=lambda sandbox: {}, dump=_dump_keys,
                                         load=_load_keys, forget=_forget_keys)
     oauth: OAuthState = piece("oauth", OAuthData, empty=lambda sandbox: OAuthState(), dump=OAuthState.dump,
@@ -148,6 +150,10 @@ class Sandbox(Declared):
     def export(self) -> dict[str, Any]:
         """Every declared piece as JSON-compatible data (``mockcasa.snapshot`` adds the header)."""
         return export(self)
+
+    def capture(self) -> dict[str, Any]:
+        """``export`` with its costly parts deferred, to finish off the event loop (state files)."""
+        return capture_pieces(self)
 
     def load(self, data: BaseModel, loading: Loading) -> None:
         """Replace every piece with ``data``'s (``data_model(Sandbox)``), or, if ``loading`` found

@@ -222,7 +222,8 @@ class Deliveries:
             delay = min(self.settings.webhook_retry_delay * 2 ** (number - 1), MAX_RETRY_DELAY)
             await self._park(org, delivery, org.clock.now() + timedelta(seconds=delay))
         if delivery.status == PENDING:  # resumed with every attempt already made
-            delivery.finish(FAILED, delivery.created_at, delivery.attempts[-1].error if delivery.attempts else None)
+            last = delivery.attempts[-1].error if delivery.attempts else None
+            delivery.finish(FAILED, delivery.created_at, last)
 
     async def _park(self, org: Organization, delivery: Delivery, due: datetime) -> None:
         """Wait until ``due`` on the organization's clock: that much real time, or a jump past it."""

@@ -16,6 +16,7 @@ from mockcasa import create_app
 from mockcasa.config import Settings
 from mockcasa.keys import SANDBOX
 from mockcasa.webhooks.worker import DELIVERIES
+from mockcasa.snapshot import capture_state, dump
 from mockcasa.state import Organization, Sandbox
 from tests.admin_api import Admin
 from tests.helpers import Api
@@ -105,7 +106,8 @@ async def add_key(w: World) -> None:
 
 
 async def add_oauth_app(w: World) -> None:
-    reply = await w.admin.post(w.org_path + "/oauth-apps", {"clientId": "later-app", "redirectUris": [DEMO_REDIRECT]})
+    reply = await w.admin.post(w.org_path + "/oauth-apps",
+                               {"clientId": "later-app", "redirectUris": [DEMO_REDIRECT]})
     assert reply.status == 201
 
 
@@ -173,7 +175,8 @@ async def full_world(admin: Admin, port: int) -> tuple[Api, dict, OAuthClient]:
         await api.get("projects")
     await admin.http.app[DELIVERIES].drain()
     await admin.post(f"/organizations/{org['id']}/clock/advance", {"by": "1h"})
-    await admin.post(f"/organizations/{org['id']}/oauth-apps", {"clientId": "full-app", "redirectUris": [DEMO_REDIRECT]})
+    await admin.post(f"/organizations/{org['id']}/oauth-apps",
+                     {"clientId": "full-app", "redirectUris": [DEMO_REDIRECT]})
     oauth = OAuthClient(admin.http, "full-app", redirect_uri=DEMO_REDIRECT)
     await oauth.code()  # one code never redeemed
     tokens = await oauth.login()
@@ -193,6 +196,7 @@ async def test_export_import_export_is_byte_identical_with_every_piece_non_empty
         assert any(v not in (None, [], {}) for v in values), f"{owner.__name__}.{p.name} is empty"
     assert all(data["oauth"][part] for part in data["oauth"]), data["oauth"]
     assert all(data["faultRules"][0][counts] for counts in ("seen", "fired", "draws"))
+    assert dump(capture_state(app[SANDBOX])) == first  # the state file's two-step export: same bytes
 
     await import_(admin, first)
     again = await admin.http.get("/_mockcasa/snapshot", headers={"x-admin-token": "t"})

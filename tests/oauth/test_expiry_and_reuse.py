@@ -37,5 +37,6 @@ async def test_a_replayed_rotated_refresh_token_revokes_the_whole_grant(client, 
     replay = await client.refresh(tokens["refresh_token"])
     assert replay.status == 400 and replay.body["error"] == "invalid_grant"
     assert "revoked" in replay.body["error_description"]
-    assert (await bearer(rotated["access_token"]).get("clients")).error["message"] == "The access token was revoked."
+    revoked = await bearer(rotated["access_token"]).get("clients")
+    assert revoked.error["message"] == "The access token was revoked."
     assert "revoked" in (await client.refresh(rotated["refresh_token"])).body["error_description"]
