@@ -1,7 +1,6 @@
 """mockcasa: a stateful, high-fidelity sandbox of the ClientCasa REST API v1."""
 
-__version__ = "0.1.0"
-
 from mockcasa.app import create_app
+from mockcasa.version import __version__
 
 __all__ = ["__version__", "create_app"]

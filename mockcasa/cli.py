@@ -9,7 +9,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from mockcasa import __version__
+from mockcasa.version import __version__
 from mockcasa.config import Settings
 from mockcasa.keys import SANDBOX
 

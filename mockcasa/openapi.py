@@ -8,7 +8,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, models_json_schema
 from pydantic_core import CoreSchema
 
-from mockcasa import __version__
+from mockcasa.version import __version__
 from mockcasa.engine.resource import Resource
 
 REF = "#/components/schemas/{model}"

@@ -1,7 +1,9 @@
 """The package's import graph has no cycles, and nothing below HTTP imports the HTTP routes.
 
-Every ``import`` counts, those inside functions too (a deferred import is how a cycle hides);
-only ``if TYPE_CHECKING:`` blocks are left out, since they never run.
+Every ``import`` counts: those inside functions (a deferred import is how a cycle hides) and those
+under ``if TYPE_CHECKING:`` (a cycle of types is a cycle of design, and breaks the day one of them
+is needed at run time). Two layers that must know of each other meet through a ``Protocol``
+(``state.kinds.RecordKind``, ``webhooks.worker.Sink``).
 """
 
 from __future__ import annotations
@@ -22,19 +24,12 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _runtime_nodes(tree: ast.AST):
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            node.body = []  # skipped: never executed
-    return ast.walk(tree)
-
-
 def import_graph() -> dict[str, set[str]]:
     modules = {module_name(p): p for p in PACKAGE.rglob("*.py")}
     graph: dict[str, set[str]] = {name: set() for name in modules}
     for name, path in modules.items():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        for node in _runtime_nodes(ast.parse(path.read_text())):
+        for node in ast.walk(ast.parse(path.read_text())):
             targets: list[str] = []
             if isinstance(node, ast.Import):
                 targets = [a.name for a in node.names]
@@ -42,11 +37,12 @@ def import_graph() -> dict[str, set[str]]:
                 base = node.module or ""
                 if node.level:
                     base = ".".join(package.split(".")[:len(package.split(".")) - node.level + 1] + ([base] if base else []))
-                targets = [base] + [f"{base}.{a.name}" for a in node.names]
+                # ``from pkg import module`` needs only that module; ``from pkg import name`` needs pkg.
+                targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names]
             for target in targets:
                 while target and target not in modules:
                     target = target.rpartition(".")[0]
-                if target and target != name and not name.startswith(target + "."):
+                if target and target != name:
                     graph[name].add(target)
     return graph
 

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.alias_generators import to_camel
 
-from mockcasa import __version__
+from mockcasa.version import __version__
 from mockcasa.admin.common import AdminRoute
 from mockcasa.config import ADMIN_PREFIX
 from mockcasa.openapi import ERROR_SCHEMA

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from mockcasa import __version__
+from mockcasa.version import __version__
 from mockcasa.admin.common import STARTUP, AdminRoute, describe_organization, document_body, invalid, reply
 from mockcasa.source_files import Document
 from mockcasa.http.journal import JOURNAL

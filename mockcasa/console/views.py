@@ -13,7 +13,7 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from mockcasa import __version__
+from mockcasa.version import __version__
 from mockcasa.console.session import SESSIONS, Session
 from mockcasa.errors import ApiError
 

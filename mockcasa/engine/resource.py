@@ -256,6 +256,16 @@ class Resource:
         """The resource a reference field of this one names."""
         return next(ref.target for ref in self.refs if ref.field == field_name)
 
+    def clock_changed(self, sandbox: Sandbox, org: Organization, before: datetime, after: datetime) -> list:
+        """Run ``on_clock_change`` for ``org``'s clock moving from ``before`` to ``after``; its events.
+
+        The state layer calls this on every declared kind (``state.kinds.RecordKind``)."""
+        if self.on_clock_change is None:
+            return []
+        ctx = Ctx.of(sandbox, org)
+        self.on_clock_change(ctx, before, after)
+        return ctx.events
+
     @property
     def read_scope(self) -> str:
         return f"{self.name}:read"

@@ -26,7 +26,7 @@ from mockcasa.clock import Clock, parse_duration
 from mockcasa.scenarios.models import Action, LatencyRange, RuleSpec, ScenarioFile, seconds
 
 if TYPE_CHECKING:
-    from mockcasa.state import Organization
+    from mockcasa.state.organization import Organization
     from mockcasa.state.declare import Loading
 
 

@@ -9,7 +9,7 @@ added; references are checked once everything is in.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import ValidationError
 
@@ -22,9 +22,21 @@ from mockcasa.state import ApiKey
 from mockcasa.state.records import dangling_references
 
 if TYPE_CHECKING:
-    from mockcasa.source_files import Document, Loc
-    from mockcasa.seeding.staging import Staging
-    from mockcasa.state import Organization
+    from mockcasa.source_files import Document, Loc, Problem
+    from mockcasa.state import Organization, Sandbox
+
+
+class Staging(Protocol):
+    """What an organization's builder needs of the seed being staged (``seeding.staging.Staging``):
+    the sandbox, where problems go, and what other organizations of the seed already claimed."""
+
+    sandbox: Sandbox
+    problems: list[Problem]
+    keys: dict[str, ApiKey]
+    oauth_apps: list[tuple[Organization, Any]]
+    oauth_client_ids: set[str]
+
+    def key_taken(self, key: str) -> bool: ...
 
 
 seeded_id = derived_id  # seeds load with the same ids every time

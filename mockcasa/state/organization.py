@@ -45,7 +45,7 @@ from mockcasa.store import Collection
 from mockcasa.webhooks.log import DeliveryData, DeliveryLog
 
 if TYPE_CHECKING:
-    from mockcasa.engine.resource import Resource
+    from mockcasa.state.kinds import RecordKind
 
 
 @dataclass
@@ -153,7 +153,7 @@ class Organization(Declared):
                                             empty=lambda org: DeliveryLog(), dump=DeliveryLog.dump,
                                             load=DeliveryLog.load, copy=DeliveryLog.copy)
 
-    def __init__(self, resources: Mapping[str, Resource], *, id: str | None = None, name: str = "Sandbox Studio",
+    def __init__(self, resources: Mapping[str, RecordKind], *, id: str | None = None, name: str = "Sandbox Studio",
                  currency: str = "USD", tax_rate: float = 0.0) -> None:
         self.resources = resources  # what ``records`` holds: one collection per resource
         fill_empty(self)

@@ -18,14 +18,14 @@ from pydantic.alias_generators import to_camel
 from mockcasa.store import Collection
 
 if TYPE_CHECKING:
-    from mockcasa.engine.resource import Resource
+    from mockcasa.state.kinds import RecordKind
     from mockcasa.source_files import Loc
     from mockcasa.state.declare import Loading
 
 RecordsData = dict[str, list[dict[str, Any]]]
 
 
-def empty_collections(resources: Mapping[str, Resource]) -> dict[str, Collection]:
+def empty_collections(resources: Mapping[str, RecordKind]) -> dict[str, Collection]:
     return {name: Collection(resource.indexed_fields, resource.ranged_fields)
             for name, resource in resources.items()}
 
@@ -88,7 +88,7 @@ def load_records(data: RecordsData, loading: Loading) -> dict[str, Collection]:
     return collections
 
 
-def dangling_references(resources: Mapping[str, Resource], collections: Any, resource: Resource,
+def dangling_references(resources: Mapping[str, RecordKind], collections: Any, resource: RecordKind,
                         record: Any) -> list[tuple[Loc, str]]:
     """``(field location, reason)`` for each id in ``record`` naming no record of the same organization.
 

@@ -41,7 +41,7 @@ from mockcasa.state.oauth import OAuthData, OAuthState
 from mockcasa.state.organization import Organization, OrganizationData
 
 if TYPE_CHECKING:
-    from mockcasa.engine.resource import Resource
+    from mockcasa.state.kinds import RecordKind
 
 
 @dataclass
@@ -130,7 +130,7 @@ class Sandbox(Declared):
     faults: FaultRules = piece("faultRules", list[RuleData], empty=lambda sandbox: FaultRules(), dump=dump_rules,
                                load=load_rules, adopt=lambda sandbox, rules: sandbox.faults.take_over(rules))
 
-    def __init__(self, resources: Mapping[str, Resource], all_scopes: frozenset[str],
+    def __init__(self, resources: Mapping[str, RecordKind], all_scopes: frozenset[str],
                  settings: Settings | None = None) -> None:
         self.resources = resources
         self.all_scopes = all_scopes
@@ -196,19 +196,16 @@ class Sandbox(Declared):
         real time that flowed by on a running clock before a jump is covered too. What expired on
         the organization's clock (idempotency keys, OAuth codes and tokens) is purged.
         """
-        from mockcasa.engine.resource import Ctx
-
         observed = org.observed_at
         if observed is not None and observed < before <= after:
             before = observed
         org.observed_at = after
         self.purge_expired(org)
-        ctx = Ctx.of(self, org)
-        for resource in self.resources.values():
-            if resource.on_clock_change is not None:
-                resource.on_clock_change(ctx, before, after)
-        if ctx.events:
-            self.publish(org, ctx.events)
+        events = []
+        for kind in self.resources.values():
+            events += kind.clock_changed(self, org, before, after)
+        if events:
+            self.publish(org, events)
 
     def purge_expired(self, org: Organization) -> None:
         org.idempotency_keys.purge(org.clock.timestamp())

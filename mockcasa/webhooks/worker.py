@@ -21,12 +21,12 @@ import logging
 from collections import deque
 from collections.abc import AsyncIterator, Collection
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import aiohttp
 from aiohttp import web
 
-from mockcasa import __version__
+from mockcasa.version import __version__
 from mockcasa.engine.records import dump, render
 from mockcasa.engine.resource import Ctx
 from mockcasa.errors import Conflict, NotFound
@@ -49,13 +49,18 @@ from mockcasa.webhooks.targets import BlockedTarget, GuardedResolver, TargetPoli
 if TYPE_CHECKING:
     from mockcasa.config import Settings
     from mockcasa.state import Organization, Sandbox
-    from mockcasa.webhooks.sink import Sinks
 
 log = logging.getLogger("mockcasa.webhooks")
 USER_AGENT = f"mockcasa-webhooks/{__version__}"
 MAX_RETRY_DELAY = 3600.0
 KNOWN_EVENTS = frozenset(EVENT_NAMES)
 Key = tuple[str, str]  # (organization id, webhook id): one ordered queue each
+
+
+class Sink(Protocol):
+    """The built-in receiver (``webhooks.sink.Sinks``), handed a delivery without a connection."""
+
+    def deliver(self, name: str, headers: dict[str, str], body: bytes) -> tuple[int, str]: ...
 
 
 class Deliveries:
@@ -72,7 +77,7 @@ class Deliveries:
         self._parked: dict[str, tuple[str, datetime, asyncio.Event]] = {}
         self._parking = asyncio.Event()  # set whenever a delivery parks, for ``drain(settle=True)``
         self._watched: dict[str, object] = {}  # organization id -> the clock whose jumps wake its retries
-        self.sinks: Sinks | None = None  # the server's own webhook sink, handed deliveries in-process
+        self.sinks: Sink | None = None  # the server's own webhook sink, handed deliveries in-process
 
     # -- producing ---------------------------------------------------------------------------
 
