@@ -10,8 +10,8 @@ from mockcasa import create_app
 from mockcasa.admin import ADMIN_TOKEN
 from mockcasa.config import Settings
 from mockcasa.keys import SANDBOX
-from tests.admin_api import Admin
-from tests.helpers import Api
+from tests.support.admin import Admin
+from tests.support.api import Api
 
 
 def _find_contract() -> Path | None:

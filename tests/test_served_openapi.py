@@ -1,7 +1,7 @@
 """The served OpenAPI document covers the contract: every operation, with the same success status
 and response schema name, generated from our own models."""
 
-from tests.helpers import Api
+from tests.support.api import Api
 
 
 async def test_served_document_has_every_contract_operation(http, contract):

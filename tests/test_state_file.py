@@ -19,9 +19,9 @@ from mockcasa.config import Settings
 from mockcasa.keys import SANDBOX
 from mockcasa.snapshot import dump, export_state
 from mockcasa.state_file import STATE_FILE, StateFileError
-from tests.admin_api import Admin
-from tests.helpers import Api
-from tests.served import Served, pkce
+from tests.support.admin import Admin
+from tests.support.api import Api
+from tests.support.served import Served, pkce
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="signals")
 DEFAULT_KEY = "cc_test_default_key"

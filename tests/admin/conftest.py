@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.admin.dashboard import FROZEN_AT, Dashboard
+from tests.support.dashboard import FROZEN_AT, Dashboard
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import pytest
 
 from mockcasa import create_app
 from mockcasa.config import Settings
-from tests.admin_api import Admin
-from tests.helpers import Api
+from tests.support.admin import Admin
+from tests.support.api import Api
 
 SEED = """
 organizations:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.admin.dashboard import TODAY
+from tests.support.dashboard import TODAY
 
 
 async def invoice_of(api, client, amount: float = 200, **fields) -> dict:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.admin.dashboard import NOW, UNKNOWN
+from tests.support.dashboard import NOW, UNKNOWN
 
 
 @pytest.fixture

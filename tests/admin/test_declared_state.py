@@ -18,10 +18,10 @@ from mockcasa.keys import SANDBOX
 from mockcasa.webhooks.worker import DELIVERIES
 from mockcasa.snapshot import capture_state, dump
 from mockcasa.state import Organization, Sandbox
-from tests.admin_api import Admin
-from tests.helpers import Api
-from tests.oauth.flow import OAuthClient
-from tests.webhooks.receiver import Receiver
+from tests.support.admin import Admin
+from tests.support.api import Api
+from tests.support.oauth_flow import OAuthClient
+from tests.support.receiver import Receiver
 
 DEFAULT_ORG = "00000000-0000-4000-8000-000000000001"
 DEMO_REDIRECT = "http://localhost:8765/callback"

@@ -9,7 +9,7 @@ from mockcasa.config import Settings
 from mockcasa.console import sign_in_url
 from mockcasa.console.session import COOKIE
 from mockcasa.keys import SANDBOX
-from tests.admin_api import Admin
+from tests.support.admin import Admin
 
 CONSOLE = "/_mockcasa/console"
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.helpers import Api
+from tests.support.api import Api
 
 
 async def test_every_response_has_a_request_id_matching_the_envelope(api):

@@ -8,7 +8,7 @@ import pytest
 from mockcasa.errors import RateLimited, ServiceError
 from mockcasa.http.idempotency import keys_of
 from mockcasa.http.ratelimit import RATE_LIMITER
-from tests.helpers import Api
+from tests.support.api import Api
 
 KEY = {"Idempotency-Key": "create-acme-1"}
 

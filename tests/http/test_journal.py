@@ -8,8 +8,8 @@ from mockcasa import create_app
 from mockcasa.config import Settings
 from mockcasa.http.journal import BODY_LIMIT, JOURNAL
 from mockcasa.testing.journal import InProcessJournal
-from tests.admin_api import Admin
-from tests.helpers import Api
+from tests.support.admin import Admin
+from tests.support.api import Api
 
 
 @pytest.fixture

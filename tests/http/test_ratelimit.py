@@ -9,7 +9,7 @@ from mockcasa import create_app
 from mockcasa.config import Settings
 from mockcasa.keys import SANDBOX
 from mockcasa.http.ratelimit import RATE_LIMITER
-from tests.helpers import Api
+from tests.support.api import Api
 
 START = "2026-05-19T10:00:00Z"
 START_UNIX = int(datetime(2026, 5, 19, 10, tzinfo=UTC).timestamp())

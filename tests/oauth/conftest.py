@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from mockcasa.oauth.server import oauth_of
 from mockcasa.oauth.tokens import SigningKey
-from tests.oauth.flow import REDIRECT, BearerApi, OAuthClient
+from tests.support.oauth_flow import REDIRECT, BearerApi, OAuthClient
 
 START = datetime(2026, 5, 19, 10, 0, tzinfo=UTC)
 SCOPES = ["clients:read", "clients:write", "projects:read"]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.oauth.flow import REDIRECT, OAuthClient
+from tests.support.oauth_flow import REDIRECT, OAuthClient
 
 
 def assert_plain_400(reply, words: str) -> None:

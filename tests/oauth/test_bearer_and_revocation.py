@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from mockcasa import create_app
 from mockcasa.keys import SANDBOX
 from mockcasa.oauth.server import oauth_of
-from tests.oauth.flow import REDIRECT, REVOKE, OAuthClient
+from tests.support.oauth_flow import REDIRECT, REVOKE, OAuthClient
 
 
 def _segment(data: dict) -> str:

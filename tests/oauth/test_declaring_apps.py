@@ -9,7 +9,7 @@ from mockcasa import create_app
 from mockcasa.config import Settings
 from mockcasa.keys import SANDBOX
 from mockcasa.seeding import SeedError, apply_seed, read_seed
-from tests.oauth.flow import REDIRECT, BearerApi, OAuthClient
+from tests.support.oauth_flow import REDIRECT, BearerApi, OAuthClient
 
 SEED = """
 organizations:

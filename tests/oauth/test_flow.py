@@ -5,7 +5,7 @@ from datetime import timedelta
 import jwt
 
 from tests.oauth.conftest import SCOPES, START
-from tests.oauth.flow import REDIRECT, OAuthClient
+from tests.support.oauth_flow import REDIRECT, OAuthClient
 
 
 async def test_full_flow_authorize_token_call_refresh_expire(client, bearer, http, org, frozen):

@@ -1,7 +1,7 @@
 """The journal never shows OAuth secrets: client secrets, PKCE verifiers, access and refresh tokens."""
 
-from tests.admin_api import Admin
-from tests.oauth.flow import TOKEN
+from tests.support.admin import Admin
+from tests.support.oauth_flow import TOKEN
 
 
 async def test_token_requests_and_answers_are_masked_in_the_journal(http, app, server_client):

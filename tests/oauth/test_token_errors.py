@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from tests.oauth.conftest import SECRET
-from tests.oauth.flow import TOKEN, OAuthClient, basic
+from tests.support.oauth_flow import TOKEN, OAuthClient, basic
 
 
 def assert_error(reply, status: int, error: str, words: str = "") -> None:

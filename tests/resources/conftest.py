@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.resources.money import freeze, make_client
+from tests.support.money import freeze, make_client
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import pytest
 
 from mockcasa.errors import Invalid
 from mockcasa.resources.calendar_events import sync_event
-from tests.helpers import listed_ids
-from tests.resources.work_support import UNKNOWN, ctx_of, make_project, unchanged
+from tests.support.api import listed_ids
+from tests.support.work import UNKNOWN, ctx_of, make_project, unchanged
 
 START, END = "2026-05-20T09:00:00.000Z", "2026-05-20T10:00:00.000Z"
 

@@ -4,8 +4,8 @@ from functools import partial
 
 import pytest
 
-from tests.helpers import listed_ids
-from tests.resources.work_support import UNKNOWN, make_project, member_id, unchanged
+from tests.support.api import listed_ids
+from tests.support.work import UNKNOWN, make_project, member_id, unchanged
 
 
 async def test_create_defaults_and_lifecycle(api):

@@ -5,8 +5,8 @@ from functools import partial
 import pytest
 
 from mockcasa.errors import Conflict, Invalid
-from tests.helpers import listed_ids
-from tests.resources.money import UNKNOWN, act, listen, make_client, seed
+from tests.support.api import listed_ids
+from tests.support.money import UNKNOWN, act, listen, make_client, seed
 
 NOW = "2026-05-19T10:00:00.000Z"
 

@@ -5,8 +5,8 @@ from functools import partial
 import pytest
 
 from mockcasa.errors import Conflict, Invalid
-from tests.helpers import listed_ids
-from tests.resources.work_support import UNKNOWN, freeze, run_action, seed, unchanged
+from tests.support.api import listed_ids
+from tests.support.work import UNKNOWN, freeze, run_action, seed, unchanged
 
 
 async def inquiry(api, **fields) -> dict:

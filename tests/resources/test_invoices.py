@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.resources.money import UNKNOWN, line, listen, make_client, make_invoice, pay
+from tests.support.money import UNKNOWN, line, listen, make_client, make_invoice, pay
 
 pytestmark = pytest.mark.usefixtures("frozen")
 

@@ -5,8 +5,8 @@ from functools import partial
 
 import pytest
 
-from tests.helpers import listed_ids
-from tests.resources.work_support import (
+from tests.support.api import listed_ids
+from tests.support.work import (
     UNKNOWN,
     freeze,
     has_real,

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from tests.resources.money import freeze, listen
+from tests.support.money import freeze, listen
 
 
 async def test_invoice_life_from_client_to_overdue(api, org):

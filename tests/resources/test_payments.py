@@ -4,8 +4,8 @@ from functools import partial
 
 import pytest
 
-from tests.helpers import listed_ids
-from tests.resources.money import TODAY, UNKNOWN, line, listen, make_client, make_invoice, seed
+from tests.support.api import listed_ids
+from tests.support.money import TODAY, UNKNOWN, line, listen, make_client, make_invoice, seed
 
 pytestmark = pytest.mark.usefixtures("frozen")
 

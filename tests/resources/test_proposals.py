@@ -6,8 +6,8 @@ from functools import partial
 import pytest
 
 from mockcasa.errors import Conflict
-from tests.helpers import listed_ids
-from tests.resources.money import UNKNOWN, act, listen, make_client, seed
+from tests.support.api import listed_ids
+from tests.support.money import UNKNOWN, act, listen, make_client, seed
 
 pytestmark = pytest.mark.usefixtures("frozen")
 

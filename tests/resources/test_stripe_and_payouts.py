@@ -11,8 +11,8 @@ import pytest
 
 from mockcasa.errors import Conflict, Invalid
 from mockcasa.resources.payouts import create_payout
-from tests.helpers import listed_ids
-from tests.resources.money import act, line, listen, make_client, make_invoice, pay, run, seed
+from tests.support.api import listed_ids
+from tests.support.money import act, line, listen, make_client, make_invoice, pay, run, seed
 
 pytestmark = pytest.mark.usefixtures("frozen")
 

@@ -11,7 +11,7 @@ import pytest
 from mockcasa.errors import Invalid
 from mockcasa.models.common import new_id
 from mockcasa.snapshot import record_data
-from tests.resources.work_support import UNKNOWN, Invoices, freeze, make_project, member_id, seed
+from tests.support.work import UNKNOWN, Invoices, freeze, make_project, member_id, seed
 
 
 async def test_seeded_time_entry_billed_to_a_paid_invoice(api, sandbox):

@@ -20,7 +20,7 @@ async def test_429_carries_retry_after_and_rate_limit_headers(api, add_rule, adm
 
 
 async def test_429_reports_the_keys_own_limit(make_api, add_rule, sandbox, org, http):
-    from tests.helpers import Api
+    from tests.support.api import Api
     key = sandbox.issue_key(org, rate_limit=25)
     await add_rule({"action": {"status": 429}})
     reply = await Api(http, key.key).get("clients")

@@ -7,8 +7,8 @@ import pytest
 from mockcasa import create_app
 from mockcasa.config import Settings
 from mockcasa.scenarios import ScenarioError
-from tests.admin_api import Admin
-from tests.helpers import Api
+from tests.support.admin import Admin
+from tests.support.api import Api
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 

@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from tests.helpers import Api
+from tests.support.api import Api
 
 ORG_ID = "00000000-0000-4000-8000-0000000000f1"
 NOW = "2026-05-19T10:00:00.000Z"

@@ -7,8 +7,8 @@ import pytest
 from mockcasa.config import Settings
 from mockcasa.seeding.generators import all_generators
 from mockcasa.seeding.organization import seeded_id
-from tests.admin_api import Admin
-from tests.helpers import Api
+from tests.support.admin import Admin
+from tests.support.api import Api
 
 ORG_ID = "00000000-0000-4000-8000-0000000000d1"
 

@@ -3,7 +3,7 @@
 import dataclasses
 
 from mockcasa.errors import Invalid
-from tests.helpers import Api
+from tests.support.api import Api
 
 ORG_ID = "00000000-0000-4000-8000-0000000000c1"
 WORLD = f"""

@@ -8,7 +8,7 @@ events, billed entries and transactions, payouts).
 
 import pytest
 
-from tests.helpers import Api
+from tests.support.api import Api
 
 ORG_ID = "00000000-0000-4000-8000-0000000000e1"
 WORLD = f"""

@@ -6,7 +6,7 @@ import pytest
 
 from mockcasa import create_app
 from mockcasa.config import Settings
-from tests.helpers import Api
+from tests.support.api import Api
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 

@@ -6,7 +6,7 @@ import pytest
 
 from mockcasa.config import Settings
 from mockcasa.webhooks.worker import DELIVERIES
-from tests.webhooks.receiver import Receiver
+from tests.support.receiver import Receiver
 
 FAST = {"allow_local_webhooks": True, "webhook_retry_delay": 0.001, "webhook_attempts": 3,
         "webhook_timeout": 2.0}
@@ -35,7 +35,7 @@ def build(aiohttp_client):
     """Another running mockcasa with these settings (on top of the fast ones): (api, deliveries)."""
     from mockcasa import create_app
     from mockcasa.keys import SANDBOX
-    from tests.helpers import Api
+    from tests.support.api import Api
 
     async def make(**overrides):
         app = create_app(Settings(**{**FAST, **overrides}))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.webhooks.flow import Flow
+from tests.support.webhook_flow import Flow
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 
 from mockcasa.resources._dates import crossed
 from mockcasa.store import Collection
-from tests.webhooks.flow import Flow
+from tests.support.webhook_flow import Flow
 
 
 @pytest.fixture

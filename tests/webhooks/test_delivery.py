@@ -7,7 +7,7 @@ import re
 from datetime import UTC, datetime
 
 from mockcasa.webhooks.signing import verify
-from tests.admin_api import admin_of
+from tests.support.admin import admin_of
 
 SECRET = "whsec_0123456789abcdef"
 NOON = datetime(2026, 5, 19, 10, 0, tzinfo=UTC)

@@ -8,8 +8,8 @@ from mockcasa import create_app
 from mockcasa.config import Settings
 from mockcasa.webhooks.worker import DELIVERIES
 from mockcasa.webhooks.signing import signature
-from tests.admin_api import Admin
-from tests.helpers import Api
+from tests.support.admin import Admin
+from tests.support.api import Api
 
 SINK = "http://localhost/_mockcasa/sink/crm"
 

@@ -5,7 +5,7 @@ import ipaddress
 import pytest
 
 from mockcasa.webhooks.targets import TargetPolicy
-from tests.admin_api import admin_of
+from tests.support.admin import admin_of
 
 HOOK = {"name": "t", "events": ["client_created"]}
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from mockcasa.webhooks.events import CATALOGUE
-from tests.admin_api import Admin
-from tests.helpers import Api, Reply
+from tests.support.admin import Admin
+from tests.support.api import Api, Reply
 
 FROZEN_AT = datetime(2026, 5, 19, 10, 0, tzinfo=UTC)  # the dashboard tests' clock (see conftest)
 NOW = "2026-05-19T10:00:00.000Z"  # FROZEN_AT as the API serves it

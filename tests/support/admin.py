@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockcasa.admin import ADMIN_TOKEN
-from tests.helpers import Api, Reply
+from tests.support.api import Api, Reply
 
 PREFIX = "/_mockcasa"
 

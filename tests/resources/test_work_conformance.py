@@ -3,7 +3,7 @@ the published contract: successes with records in full (nulls and values), and t
 
 import pytest
 
-from tests.resources.work_support import UNKNOWN, Invoices, ctx_of, make_project, member_id, run_action, seed
+from tests.support.work import UNKNOWN, Invoices, ctx_of, make_project, member_id, run_action, seed
 
 
 @pytest.fixture

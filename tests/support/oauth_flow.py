@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from tests.helpers import Api, Reply
+from tests.support.api import Api, Reply
 
 AUTHORIZE = "/api/auth/oauth2/authorize"
 TOKEN = "/api/auth/oauth2/token"

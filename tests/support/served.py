@@ -23,7 +23,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any, Self
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "served-admin-token"
 TIMEOUT = 30.0
 REDIRECT = "http://localhost:8765/callback"

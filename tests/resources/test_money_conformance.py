@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from mockcasa.resources.payouts import create_payout
-from tests.resources.money import UNKNOWN, act, line, make_client, make_invoice, pay, run, seed
+from tests.support.money import UNKNOWN, act, line, make_client, make_invoice, pay, run, seed
 
 pytestmark = pytest.mark.usefixtures("frozen")
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from mockcasa.webhooks.events import EVENT_NAMES
-from tests.admin_api import Admin
-from tests.helpers import Api, Reply
-from tests.webhooks.receiver import Receiver
+from tests.support.admin import Admin
+from tests.support.api import Api, Reply
+from tests.support.receiver import Receiver
 
 START = "2026-05-19T10:00:00Z"
 LINE = {"description": "Design", "quantity": 10, "unitPrice": 100}  # 1000.00, no tax
