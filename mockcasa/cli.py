@@ -41,6 +41,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="no access log line per request on stdout (env MOCKCASA_QUIET=1)")
     serve.add_argument("--no-console", action="store_false", dest="console", default=None,
                        help="no web console at /_mockcasa/console/ (env MOCKCASA_CONSOLE=0)")
+    serve.add_argument("--api-revision", help="API revision of organizations that name none: 1.0.0 (default), "
+                                              "2026-06-30 or latest (env MOCKCASA_API_REVISION)")
     validate = sub.add_parser("validate", help="check seed and scenario files; exit non-zero on errors")
     validate.add_argument("files", nargs="+", type=Path)
     return parser
@@ -57,7 +59,8 @@ def serve(args: argparse.Namespace) -> int:
                                  rate_limit=args.rate_limit, rate_limit_window=args.rate_limit_window,
                                  admin_token=args.admin_token, journal_size=args.journal_size,
                                  allow_local_webhooks=args.allow_local_webhooks,
-                                 journal_max_bytes=args.journal_max_bytes, quiet=args.quiet, console=args.console)
+                                 journal_max_bytes=args.journal_max_bytes, quiet=args.quiet, console=args.console,
+                                 api_revision=args.api_revision)
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
     try:
         app = create_app(settings, load_default_seed=True)
@@ -90,13 +93,13 @@ def serve(args: argparse.Namespace) -> int:
 def validate(args: argparse.Namespace) -> int:
     """Check each file as the server would load it (records, references, rules), changing nothing."""
     from mockcasa.source_files import DocumentError
-    from mockcasa.resources import all_resources, all_scopes
+    from mockcasa.resources import all_revisions, all_scopes
     from mockcasa.scenarios import parse_scenario
     from mockcasa.seeding import check_seed
     from mockcasa.seeding.loader import read_documents
     from mockcasa.state import Sandbox
 
-    resources = all_resources()
+    revisions = all_revisions()
     failed = 0
     for path in args.files:
         try:
@@ -106,7 +109,7 @@ def validate(args: argparse.Namespace) -> int:
                 parse_scenario(doc)
             else:
                 kind = "seed"
-                check_seed(Sandbox(resources, all_scopes(resources)), doc)
+                check_seed(Sandbox(revisions["1.0.0"], all_scopes(), revisions=revisions), doc)
         except DocumentError as exc:
             failed += 1
             print(exc, file=sys.stderr)

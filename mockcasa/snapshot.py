@@ -43,7 +43,7 @@ def dump(data: dict[str, Any]) -> bytes:
 
 
 def _loading(sandbox: Sandbox, doc: Document) -> Loading:
-    return Loading(doc, dict(sandbox.resources), sandbox.all_scopes)
+    return Loading(doc, dict(sandbox.resources), sandbox.all_scopes, revisions=dict(sandbox.revisions))
 
 
 def import_state(sandbox: Sandbox, doc: Document) -> None:

@@ -53,7 +53,7 @@ def check_refs(resource: Resource, ctx: Ctx, values: dict[str, Any], record: Any
             name = f"{alias}[{i}]" if ref.many else alias
             target = ctx.lookup(ref.target, record_id, name)
             if shared is not None and getattr(target, ref.same, None) not in (None, shared):
-                singular = ctx.sandbox.resources[ref.target].singular
+                singular = ctx.resources[ref.target].singular
                 raise Invalid(field=name, reason=f"the {singular} belongs to another {_noun(ref.same)} than "
                                                  f"this {resource.singular}'s")
 
@@ -61,7 +61,7 @@ def check_refs(resource: Resource, ctx: Ctx, values: dict[str, Any], record: Any
 def check_shared(resource: Resource, ctx: Ctx, record: Any, changes: dict[str, Any]) -> None:
     """A record others name through ``Ref(same=...)`` keeps that field while they do (409, counted)."""
     counts: dict[str, int] = {}
-    for other in ctx.sandbox.resources.values():
+    for other in ctx.resources.values():
         for ref in other.refs:
             value = changes.get(ref.same) if ref.same else None
             if ref.target != resource.name or value is None:
@@ -94,7 +94,7 @@ def fill_derived(resource: Resource, ctx: Ctx, values: dict[str, Any]) -> dict[s
 
 def keep_in_step(resource: Resource, ctx: Ctx, before: Any, after: Any) -> None:
     """Records whose computed references copy a field of ``after`` take its new value (as an update)."""
-    for other in ctx.sandbox.resources.values():
+    for other in ctx.resources.values():
         for derived in other.derived:
             if other.target_of(derived.via) != resource.name:
                 continue
@@ -108,7 +108,7 @@ def keep_in_step(resource: Resource, ctx: Ctx, before: Any, after: Any) -> None:
 def referrers(ctx: Ctx, target: str, record_id: str) -> dict[str, int]:
     """How many records of each resource still point at ``record_id``."""
     counts: dict[str, int] = {}
-    for name, other in ctx.sandbox.resources.items():
+    for name, other in ctx.resources.items():
         for ref in other.refs:
             if ref.target == target:
                 n = ctx.org[name].count(ref.field, record_id)
@@ -158,7 +158,7 @@ def delete_record(resource: Resource, ctx: Ctx, record: Any) -> None:
         resource.on_delete(ctx, record)
     counts = referrers(ctx, resource.name, record.id)
     if counts:
-        listed = ", ".join(f"{n} {ctx.sandbox.resources[r].name}" for r, n in counts.items())
+        listed = ", ".join(f"{n} {ctx.resources[r].name}" for r, n in counts.items())
         raise Conflict(f"This {resource.singular} is still referenced by {listed}; delete or reassign "
                        f"those first.", {"referencedBy": counts})
     ctx.org[resource.name].remove(record)

@@ -7,7 +7,7 @@ and optional hooks for the rules only it has. Hooks raise ``Invalid``/``Conflict
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
@@ -35,6 +35,11 @@ class Ctx:
     def clock(self):
         return self.org.clock
 
+    @property
+    def resources(self) -> Mapping[str, Resource]:
+        """The resources of the organization's API revision: the only ones its rules may reach."""
+        return self.org.resources
+
     def now(self) -> datetime:
         return self.org.clock.now()
 
@@ -46,14 +51,14 @@ class Ctx:
         record = self.org[resource_name].get(record_id) if record_id else None
         if record is None:
             raise Invalid(field=field_name,
-                          reason=f"no {self.sandbox.resources[resource_name].singular} with id {record_id!r} "
+                          reason=f"no {self.resources[resource_name].singular} with id {record_id!r} "
                                  f"exists in this organization")
         return record
 
     def find(self, resource_name: str, record_id: str) -> Any:
         record = self.org[resource_name].get(record_id)
         if record is None:
-            raise NotFound(f"No {self.sandbox.resources[resource_name].singular} with id {record_id!r} "
+            raise NotFound(f"No {self.resources[resource_name].singular} with id {record_id!r} "
                            f"exists in your organization.")
         return record
 

@@ -53,7 +53,7 @@ def lookup_optional(ctx: Ctx, resource_name: str, record_id: str | None, field_n
 def billed_invoice(ctx: Ctx, invoice_id: str | None) -> Any | None:
     """The invoice as the API would show it now (its status is derived on read), or None."""
     invoice = find_optional(ctx, "invoices", invoice_id)
-    resource = ctx.sandbox.resources.get("invoices")
+    resource = ctx.resources.get("invoices")
     if invoice is not None and resource is not None and resource.derive:
         invoice = resource.derive(ctx, invoice)
     return invoice
@@ -86,7 +86,7 @@ def bill_action(resource_name: str, *, frozen_by: frozenset[str], same_client: b
     A record its invoice freezes (``frozen_by`` its status) cannot be moved or unbilled either (409).
     """
     def bill(ctx: Ctx, record: Any, params: dict[str, Any]) -> Any:
-        refuse_if_billed(ctx, record, frozen_by, ctx.sandbox.resources[resource_name].singular, "billed elsewhere")
+        refuse_if_billed(ctx, record, frozen_by, ctx.resources[resource_name].singular, "billed elsewhere")
         invoice_id = params.get("invoiceId", params.get("invoice_id"))
         if invoice_id is not None:
             invoice = lookup_optional(ctx, "invoices", str(invoice_id).lower(), "invoiceId", "invoice")

@@ -35,7 +35,7 @@ def _validate(resource: Any, values: dict[str, Any]) -> Any:
 
 def system_update(ctx: Ctx, resource_name: str, record: Any, **changes: Any) -> Any:
     """Store ``changes`` on ``record`` as the system would; returns the record as the API shows it."""
-    resource = ctx.sandbox.resources[resource_name]
+    resource = ctx.resources[resource_name]
     updated = _validate(resource, {**dict(record), **changes, "updated_at": ctx.now()})
     ctx.org[resource_name].replace(updated)
     return render(resource, ctx, updated)
@@ -43,7 +43,7 @@ def system_update(ctx: Ctx, resource_name: str, record: Any, **changes: Any) -> 
 
 def system_create(ctx: Ctx, resource_name: str, values: dict[str, Any]) -> Any:
     """Create a record through the resource's ``on_seed`` normalisation (system fields allowed)."""
-    resource = ctx.sandbox.resources[resource_name]
+    resource = ctx.resources[resource_name]
     check_refs(resource, ctx, values)
     values = {**values, "id": values.get("id") or new_id()}  # on_seed may link other records to it
     if resource.on_seed:

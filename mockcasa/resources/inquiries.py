@@ -77,7 +77,7 @@ def convert(ctx: Ctx, record: Inquiry, params: dict[str, Any]) -> Inquiry:
     if record.status in TERMINAL:
         raise Conflict(f"This inquiry was {TERMINAL[record.status]}; it cannot be converted.",
                        {"status": record.status})
-    resources = ctx.sandbox.resources
+    resources = ctx.resources
     if wanted.client_id is not None:
         client = ctx.lookup("clients", wanted.client_id, "clientId")
     else:

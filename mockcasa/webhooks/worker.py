@@ -87,7 +87,7 @@ class Deliveries:
             subscribers = [w for w in org["webhooks"].where("events", event) if w.enabled]
             if not subscribers:
                 continue
-            resource = self.sandbox.resources[resource_name]
+            resource = org.resources[resource_name]
             data = dump(render(resource, Ctx(org=org, sandbox=self.sandbox), record))
             event_id, at = new_id(), org.clock.now()
             body = event_body(event_id=event_id, event=event, at=at, organization_id=org.id, data=data)

@@ -4,7 +4,6 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from mockcasa.engine.resource import Resource
-from mockcasa.keys import SANDBOX
 from mockcasa.resources import all_resources, all_scopes
 from mockcasa.state import Sandbox
 from mockcasa.webhooks.events import CATALOGUE, EVENT_NAMES
@@ -51,8 +50,7 @@ def test_clock_jumps_run_resource_hooks_and_publish_their_events():
 
 
 async def test_clock_driven_events_are_delivered(app, api, org, receiver, deliveries):
-    sandbox = app[SANDBOX]
-    sandbox.resources = _with_clock_hook(sandbox.resources, [])
+    org.resources = _with_clock_hook(org.resources, [])  # an organization is served its own resources
     await api.create("webhooks", name="t", url=receiver.url(), events=["client_created"])
     org.clock.freeze(NOON)
     client = await api.create("clients", name="Acme")

@@ -62,7 +62,7 @@ class Gen:
 
     def shown(self, record: Any, resource_name: str) -> Any:
         """``record`` as the API shows it now (an invoice's status derived from its payments)."""
-        resource = self.ctx.sandbox.resources[resource_name] if self.ctx is not None else None
+        resource = self.ctx.resources[resource_name] if self.ctx is not None else None
         return resource.derive(self.ctx, record) if resource is not None and resource.derive else record
 
     def members(self) -> list[Member]:
