@@ -103,6 +103,11 @@ class Filter:
                    {"type": "string", "format": "uuid", "description": "UUID v4"})
 
     @classmethod
+    def text(cls, param: str, field: str | None = None) -> Filter:
+        """Exact match on a string field the contract does not type further (``eventDayId``, ``slug``)."""
+        return cls(param, field or _snake(param), str, {"type": "string"})
+
+    @classmethod
     def boolean(cls, param: str, field: str | None = None) -> Filter:
         return cls(param, field or _snake(param), _parse_bool, {"type": ["boolean", "null"]})
 
@@ -233,6 +238,9 @@ class Resource:
     # freeze at, reset). Emit time-driven events here (invoice_overdue, proposal_expired) with
     # ctx.emit; they are published like those of a request.
     on_clock_change: OnClockChange | None = None
+    # summarize(ctx, record) -> record: how a record reads in a list when that differs from a GET
+    # (a form submission's answers are left out of lists).
+    summarize: Derive | None = None
 
     @property
     def indexed_fields(self) -> tuple[str, ...]:

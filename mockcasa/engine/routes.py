@@ -108,8 +108,10 @@ def render_page(resource: Resource, ctx: Ctx, query: ListQuery) -> bytes:
     pagination = (b'{"page":%d,"pageSize":%d,"total":%d,"totalPages":%d,"hasMore":%s}'
                   % (query.page, query.page_size, total, total_pages,
                      b"true" if query.page < total_pages else b"false"))
-    return b'{"data":[' + b",".join(dump(render(resource, ctx, r)) for r in records) + b'],"pagination":' \
-        + pagination + b"}"
+    shown = (render(resource, ctx, r) for r in records)
+    if resource.summarize is not None:
+        shown = (resource.summarize(ctx, r) for r in shown)
+    return b'{"data":[' + b",".join(dump(r) for r in shown) + b'],"pagination":' + pagination + b"}"
 
 
 def _field_names(model: type | None) -> frozenset[str]:

@@ -32,7 +32,7 @@ from mockcasa.engine.resource import Ctx
 from mockcasa.errors import Conflict, NotFound
 from mockcasa.keys import DELIVERIES, SANDBOX, SETTINGS
 from mockcasa.models.common import new_id
-from mockcasa.webhooks.events import EVENT_NAMES, event_body
+from mockcasa.webhooks.events import KNOWN_EVENTS, event_body
 from mockcasa.webhooks.log import (
     CANCELLED,
     FAILED,
@@ -54,7 +54,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("mockcasa.webhooks")
 USER_AGENT = f"mockcasa-webhooks/{__version__}"
 MAX_RETRY_DELAY = 3600.0
-KNOWN_EVENTS = frozenset(EVENT_NAMES)
 Key = tuple[str, str]  # (organization id, webhook id): one ordered queue each
 
 
