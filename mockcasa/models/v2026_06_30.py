@@ -65,7 +65,11 @@ Client = revise(
     crm.Client, status=(ClientStatus, "active"),
     tax_settings=(ClientTaxSettings, Field(default_factory=ClientTaxSettings)),
     invoice_reminders_enabled=(bool, True), attach_invoice_pdf=(bool, True), attach_receipt_pdf=(bool, True),
-    recurring_billing=(ClientRecurringBilling | None, None), source_submission_id=(Uuid | None, None))
+    # The contract's allOf [ClientRecurringBilling, object|null] admits no null: a client never set up
+    # for recurring billing reads pending_setup.
+    recurring_billing=(ClientRecurringBilling, Field(default_factory=lambda: ClientRecurringBilling(
+        status="pending_setup"))),
+    source_submission_id=(Uuid | None, None))
 ClientCreate = revise(
     crm.ClientCreate, status=(ClientStatus, "active"), tax_settings=(ClientTaxSettingsInput, None),
     invoice_reminders_enabled=(bool, None), attach_invoice_pdf=(bool, None), attach_receipt_pdf=(bool, None))

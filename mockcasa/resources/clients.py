@@ -25,6 +25,14 @@ def check_tax_settings(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+SETTINGS = ("tax_settings", "invoice_reminders_enabled", "attach_invoice_pdf", "attach_receipt_pdf")
+
+
+def on_create_lead(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
+    """Settings left out take the defaults (taxable lines at the organization's rate, reminders and PDFs on)."""
+    return check_tax_settings(ctx, {k: v for k, v in values.items() if not (k in SETTINGS and v is None)})
+
+
 def on_update_lead(ctx: Ctx, client: Any, changes: dict[str, Any]) -> dict[str, Any]:
     return check_tax_settings(ctx, changes)
 

@@ -37,7 +37,7 @@ from mockcasa.resources.inquiries import submit
 CLIENTS = replace(
     clients.RESOURCE, model=shapes.Client, create_model=shapes.ClientCreate, update_model=shapes.ClientUpdate,
     filters=[Filter.enum("status", shapes.ClientStatus)],
-    on_create=clients.check_tax_settings, on_update=clients.on_update_lead,
+    on_create=clients.on_create_lead, on_update=clients.on_update_lead,
     after_create=clients.after_create_lead, after_update=clients.after_update_lead)
 
 CONTACTS = replace(contacts.RESOURCE, model=shapes.Contact)
