@@ -1,8 +1,8 @@
 """Document versions: the read-only audit trail of what was issued to clients (2026-06-30).
 
 A version is of a smart file (``documentType: smart-file``, ``documentId`` the client document),
-an invoice or a standalone contract (``documentRef: {relationTo: invoices|contracts, value: id}``;
-filter them with ``invoiceId``/``contractId``). Issuing a new version supersedes the one that was
+an invoice or a standalone contract; ``documentRef`` always names the record (``{relationTo:
+client-documents|invoices|contracts, value: id}``; filter with ``documentId``/``invoiceId``/``contractId``). Issuing a new version supersedes the one that was
 current (``supersededAt``, ``supersededByVersionId``). Versions are issued by the dashboard
 (the client-documents admin action ``publish_version``) and written by seeds; checkpoints, frozen
 content and client access tokens are never served.
@@ -19,7 +19,8 @@ from mockcasa.models.smart_files import DocumentType, DocumentVersion
 from mockcasa.resources._system import system_create
 
 # documentType -> (the internal field naming the record, documentRef.relationTo)
-TARGETS = {"smart-file": ("document_id", None), "invoice": ("invoice_id", "invoices"),
+# A smart file's version names it in documentRef too: the contract's allOf admits no null documentRef.
+TARGETS = {"smart-file": ("document_id", "client-documents"), "invoice": ("invoice_id", "invoices"),
            "standalone-contract": ("contract_id", "contracts")}
 
 
@@ -35,13 +36,12 @@ def on_seed(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
         raise Invalid(field="documentType", reason="must be one of: " + ", ".join(TARGETS))
     field, relation = TARGETS[kind]
     ref = values.get("document_ref")
-    if relation is not None and values.get(field) is None and isinstance(ref, dict):
+    if values.get(field) is None and isinstance(ref, dict):
         values[field] = ref.get("value")
     if values.get(field) is None:
         raise Invalid(field={"document_id": "documentId", "invoice_id": "invoiceId",
                              "contract_id": "contractId"}[field], reason=f"is required for a {kind} version")
-    if relation is not None:
-        values["document_ref"] = {"relation_to": relation, "value": values[field]}
+    values["document_ref"] = {"relation_to": relation, "value": values[field]}
     values.setdefault("content_hash", hashlib.sha256(f"{values['id']}".encode()).hexdigest())
     values.setdefault("currency", ctx.org.currency)
     if values.get("version_status", "issued") != "voided":
