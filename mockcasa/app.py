@@ -13,7 +13,7 @@ from aiohttp import web
 from mockcasa.admin import setup_admin
 from mockcasa.config import Settings, default_seed
 from mockcasa.console import setup_console
-from mockcasa.engine.routes import add_routes, json_response
+from mockcasa.engine.routes import add_routes, check_revision, json_response
 from mockcasa.http.auth import principal_of
 from mockcasa.http.cors import cors_middleware
 from mockcasa.http.envelope import envelope_middleware
@@ -24,7 +24,9 @@ from mockcasa.keys import SANDBOX, SETTINGS
 from mockcasa.http.ratelimit import RATE_LIMITER
 from mockcasa.oauth.endpoints import add_oauth_routes
 from mockcasa.openapi import build_document
-from mockcasa.resources import all_resources, all_scopes
+from mockcasa.errors import Invalid, Unauthorized
+from mockcasa.resources import all_revisions, all_scopes, error_codes
+from mockcasa.revisions import resolve as resolve_revision
 from mockcasa.scenarios import fault_middleware, setup_faults
 from mockcasa.seeding import load_seed_files
 from mockcasa.state import Sandbox
@@ -36,7 +38,7 @@ API_PREFIX = "/api/v1/"
 OPENAPI_PATH = "/api/v1/openapi.json"
 # Built on first request: it is the costliest part of create_app, and most apps (one per pytest
 # test) never serve it.
-OPENAPI_DOCUMENT: web.AppKey[Callable[[], bytes]] = web.AppKey("openapi_document")
+OPENAPI_DOCUMENT: web.AppKey[Callable[[str], bytes]] = web.AppKey("openapi_document")
 
 
 def own_routes_only(layer: Callable) -> Callable:
@@ -58,6 +60,7 @@ async def route_middleware(request: web.Request, handler) -> web.StreamResponse:
     layer looks at the request, so a used key on a request that matches no operation is not a 409.
     (Authentication and rate limits come first, as for every request under /api/v1.)"""
     error = request.match_info.http_exception
+    await check_revision(request, error)  # the caller's API revision: 404/405/410 for what it lacks
     if error is not None:
         raise error
     return await handler(request)
@@ -71,8 +74,22 @@ async def auth_middleware(request: web.Request, handler) -> web.StreamResponse:
     return await handler(request)
 
 
+def _document_revision(request: web.Request) -> str:
+    """``?revision=`` (anyone), else the caller's organization's (when credentials are sent), else the default."""
+    wanted = request.query.get("revision")
+    if wanted is not None:
+        try:
+            return resolve_revision(wanted)
+        except ValueError as exc:
+            raise Invalid(f"Query parameter 'revision': {exc}.", {"revision": str(exc)}) from None
+    try:
+        return principal_of(request).org.api_revision
+    except Unauthorized:  # the document is public: no (or a bad) credential reads the default revision
+        return request.app[SETTINGS].api_revision
+
+
 async def serve_openapi(request: web.Request) -> web.Response:
-    return json_response(request.app[OPENAPI_DOCUMENT]())
+    return json_response(request.app[OPENAPI_DOCUMENT](_document_revision(request)))
 
 
 async def _clock_ticker(app: web.Application):
@@ -104,8 +121,8 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
     idempotency (replay or 409). The admin API is a sub-application with its own token layer.
     """
     settings = settings or Settings()
-    resources = all_resources()
-    sandbox = Sandbox(resources, all_scopes(resources), settings)
+    revisions = all_revisions()
+    sandbox = Sandbox(revisions[settings.api_revision], all_scopes(), settings, revisions=revisions)
     seeds = list(settings.seeds)
     if not seeds and load_default_seed and default_seed() is not None:
         seeds = [default_seed()]
@@ -125,9 +142,10 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
     setup_admin(app, settings)
     if settings.console:
         setup_console(app)
-    app[OPENAPI_DOCUMENT] = functools.cache(lambda: json.dumps(build_document(resources)).encode())
+    app[OPENAPI_DOCUMENT] = functools.cache(lambda revision: json.dumps(build_document(
+        revisions[revision], revision=revision, error_codes=error_codes(revision))).encode())
     app.router.add_get(OPENAPI_PATH, serve_openapi)
-    add_routes(app, resources)
+    add_routes(app, revisions)
     install_webhooks(app)
     setup_sinks(app)
     app.cleanup_ctx.append(_clock_ticker)

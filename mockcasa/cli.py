@@ -47,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="seconds between saves of a changed state (default 5; MOCKCASA_STATE_SAVE_INTERVAL)")
     serve.add_argument("--state-file-reset", action="store_true", default=None,
                        help="start from the seeds and overwrite the state file (env MOCKCASA_STATE_FILE_RESET=1)")
+    serve.add_argument("--api-revision", help="API revision of organizations that name none: 1.0.0 (default), "
+                                              "2026-06-30 or latest (env MOCKCASA_API_REVISION)")
     validate = sub.add_parser("validate", help="check seed and scenario files; exit non-zero on errors")
     validate.add_argument("files", nargs="+", type=Path)
     return parser
@@ -66,7 +68,7 @@ def serve(args: argparse.Namespace) -> int:
                                  allow_local_webhooks=args.allow_local_webhooks,
                                  journal_max_bytes=args.journal_max_bytes, quiet=args.quiet, console=args.console,
                                  state_file=args.state_file, state_save_interval=args.state_save_interval,
-                                 state_file_reset=args.state_file_reset)
+                                 state_file_reset=args.state_file_reset, api_revision=args.api_revision)
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
     try:
         app = create_app(settings, load_default_seed=True)
@@ -102,13 +104,13 @@ def serve(args: argparse.Namespace) -> int:
 def validate(args: argparse.Namespace) -> int:
     """Check each file as the server would load it (records, references, rules), changing nothing."""
     from mockcasa.source_files import DocumentError
-    from mockcasa.resources import all_resources, all_scopes
+    from mockcasa.resources import all_revisions, all_scopes
     from mockcasa.scenarios import parse_scenario
     from mockcasa.seeding import check_seed
     from mockcasa.seeding.loader import read_documents
     from mockcasa.state import Sandbox
 
-    resources = all_resources()
+    revisions = all_revisions()
     failed = 0
     for path in args.files:
         try:
@@ -118,7 +120,7 @@ def validate(args: argparse.Namespace) -> int:
                 parse_scenario(doc)
             else:
                 kind = "seed"
-                check_seed(Sandbox(resources, all_scopes(resources)), doc)
+                check_seed(Sandbox(revisions["1.0.0"], all_scopes(), revisions=revisions), doc)
         except DocumentError as exc:
             failed += 1
             print(exc, file=sys.stderr)

@@ -8,6 +8,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, field_validator
 
+from mockcasa.revisions import DEFAULT as DEFAULT_REVISION
+from mockcasa.revisions import resolve as resolve_revision
+
 PACKAGE_ROOT = Path(__file__).resolve().parent
 ADMIN_PREFIX = "/_mockcasa/"  # the admin API: a sub-application the public layers never see
 
@@ -55,6 +58,13 @@ class Settings(BaseModel):
     webhook_allowed_networks: list[str] = Field(default_factory=list)
     # Origins browser apps may call the API from (CORS); ["*"]: any origin, without credentials.
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
+    # The API revision of organizations that name none (seeds, admin create, the pytest plugin's own).
+    api_revision: str = DEFAULT_REVISION
+
+    @field_validator("api_revision")
+    @classmethod
+    def _revision(cls, value: str) -> str:
+        return resolve_revision(value)
 
     @field_validator("webhook_allowed_networks")
     @classmethod

@@ -70,6 +70,13 @@ class Conflict(ApiError):
     code = "conflict"
 
 
+class Gone(ApiError):
+    """410: an operation the caller's API revision no longer serves (an older revision did)."""
+
+    status = 410
+    code = "gone"
+
+
 class RateLimited(ApiError):
     status = 429
     code = "rate_limited"

@@ -10,8 +10,11 @@ from pydantic_core import CoreSchema
 
 from mockcasa.version import __version__
 from mockcasa.engine.resource import Resource
+from mockcasa.revisions import DEFAULT as DEFAULT_REVISION
 
 REF = "#/components/schemas/{model}"
+ERROR_CODES = ("unauthorized", "forbidden", "not_found", "invalid_request", "rate_limited", "conflict",
+               "internal_error")
 ERROR_TEXT = {
     "400": "The request was malformed or failed schema validation",
     "401": "Missing or invalid authentication",
@@ -29,16 +32,18 @@ STATUSES = {
     "update": ("200", ["400", "401", "403", "404", "409", "429", "500"]),
     "delete": ("204", ["401", "403", "404", "409", "429", "500"]),
 }
-ERROR_SCHEMA = {
-    "type": "object", "required": ["error"],
-    "properties": {"error": {
-        "type": "object", "required": ["code", "message", "requestId"],
-        "properties": {
-            "code": {"type": "string", "enum": ["unauthorized", "forbidden", "not_found", "invalid_request",
-                                               "rate_limited", "conflict", "internal_error"]},
-            "message": {"type": "string"}, "requestId": {"type": "string"},
-            "details": {"type": "object", "additionalProperties": {}}}}},
-}
+def error_schema(codes: tuple[str, ...]) -> dict[str, Any]:
+    """``ApiError``: the envelope every error uses, with the codes of the document's revision."""
+    return {
+        "type": "object", "required": ["error"],
+        "properties": {"error": {
+            "type": "object", "required": ["code", "message", "requestId"],
+            "properties": {
+                "code": {"type": "string", "enum": list(codes)},
+                "message": {"type": "string"}, "requestId": {"type": "string"},
+                "details": {"type": "object", "additionalProperties": {}}}}},
+    }
+ERROR_SCHEMA = error_schema(ERROR_CODES)  # the first revision's (the admin API's errors use it too)
 PAGINATION_SCHEMA = {
     "type": "object", "required": ["page", "pageSize", "total", "totalPages", "hasMore"],
     "properties": {"page": {"type": "integer", "minimum": 1}, "pageSize": {"type": "integer", "minimum": 1},
@@ -79,7 +84,7 @@ def _clean(node: Any, names: bool = False) -> Any:
     return node
 
 
-def component_schemas(resources: dict[str, Resource]) -> dict[str, Any]:
+def component_schemas(resources: dict[str, Resource], error_codes: tuple[str, ...]) -> dict[str, Any]:
     models: list[tuple[type[BaseModel], str]] = []
     for resource in resources.values():
         models.append((resource.model, "serialization"))
@@ -88,7 +93,7 @@ def component_schemas(resources: dict[str, Resource]) -> dict[str, Any]:
                 models.append((input_model, "validation"))
     _, top = models_json_schema(models, ref_template=REF, schema_generator=JsonSchema)
     schemas = {name: _clean(s) for name, s in top.get("$defs", {}).items()}
-    schemas["ApiError"] = ERROR_SCHEMA
+    schemas["ApiError"] = error_schema(error_codes)
     schemas["PaginationMeta"] = PAGINATION_SCHEMA
     for resource in resources.values():
         name = resource.model.__name__
@@ -140,7 +145,9 @@ def _operation(resource: Resource, op: str) -> dict[str, Any]:
     return operation
 
 
-def build_document(resources: dict[str, Resource], server_url: str | None = None) -> dict[str, Any]:
+def build_document(resources: dict[str, Resource], server_url: str | None = None, *,
+                   revision: str = DEFAULT_REVISION, error_codes: tuple[str, ...] = ERROR_CODES) -> dict[str, Any]:
+    """The document of one API revision: ``resources`` and ``error_codes`` are that revision's."""
     paths: dict[str, dict[str, Any]] = {}
     methods = {"list": "get", "create": "post", "get": "get", "update": "patch", "delete": "delete"}
     for resource in resources.values():
@@ -149,11 +156,15 @@ def build_document(resources: dict[str, Resource], server_url: str | None = None
             paths.setdefault(path, {})[methods[op]] = _operation(resource, op)
     document = {
         "openapi": "3.1.0",
+        # The contract names every revision 1.0.0 (the revisions are dated inside v1); the served
+        # revision is in the description and in x-api-revision.
         "info": {"title": "ClientCasa API (mockcasa sandbox)", "version": "1.0.0",
-                 "description": f"Served by mockcasa {__version__}, generated from its own models."},
+                 "description": f"API revision {revision}. Served by mockcasa {__version__}, generated from "
+                                f"its own models.",
+                 "x-api-revision": revision},
         "paths": paths,
         "components": {
-            "schemas": component_schemas(resources),
+            "schemas": component_schemas(resources, error_codes),
             "securitySchemes": {"apiKey": {"type": "apiKey", "in": "header", "name": "x-api-key"},
                                 "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
         },

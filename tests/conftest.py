@@ -14,16 +14,19 @@ from tests.support.admin import Admin
 from tests.support.api import Api
 
 
-def _find_contract() -> Path | None:
+def _find_contract(name: str = "clientcasa-openapi-v1.yaml") -> Path | None:
     """``../shared/contract/`` beside the checkout (or beside any folder above it)."""
     for parent in Path(__file__).resolve().parents:
-        candidate = parent / "shared" / "contract" / "clientcasa-openapi-v1.yaml"
+        candidate = parent / "shared" / "contract" / name
         if candidate.exists():
             return candidate
     return None
 
 
 CONTRACT = _find_contract()
+# API revision 2026-06-30 (the spec behind SDK 0.6.3); tests of that revision skip without it.
+CONTRACT_2026 = _find_contract("clientcasa-openapi-v1-2026-06-30.yaml")
+CONTRACTS = {"1.0.0": CONTRACT, "2026-06-30": CONTRACT_2026}
 
 
 @pytest.fixture

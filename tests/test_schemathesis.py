@@ -1,4 +1,7 @@
-"""Property-based conformance: schemathesis drives every operation of the published contract.
+"""Property-based conformance: schemathesis drives every operation of each published contract.
+
+Both API revisions run: the 1.0.0 contract against an organization served 1.0.0, and the
+2026-06-30 contract against one served 2026-06-30 (each skips when its file is absent).
 
 The contract (``../shared/contract/``) generates the requests; the running app must answer with
 no 5xx, with bodies matching the declared schemas, with ``application/json``, and with status
@@ -13,7 +16,7 @@ import threading
 
 import pytest
 
-from tests.conftest import CONTRACT
+from tests.conftest import CONTRACTS
 
 schemathesis = pytest.importorskip("schemathesis")
 hypothesis = pytest.importorskip("hypothesis")
@@ -27,7 +30,8 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
 )
 
-pytestmark = pytest.mark.skipif(CONTRACT is None, reason="contract not present at ../shared/contract")
+# Operations per revision: every one of its contract.
+OPERATIONS = {"1.0.0": 71, "2026-06-30": 95}
 
 # Conventions beyond the statuses the contract lists (documented in the README).
 EXTRA_STATUSES = {"409"}
@@ -37,7 +41,7 @@ EXAMPLES = 12
 class LiveServer:
     """The app on a free loopback port, served from its own thread and event loop."""
 
-    def __init__(self) -> None:
+    def __init__(self, revision: str) -> None:
         from aiohttp import web
 
         from mockcasa import create_app
@@ -46,7 +50,8 @@ class LiveServer:
 
         self.app = create_app(Settings(rate_limit=10**9))
         sandbox = self.app[SANDBOX]
-        self.org = sandbox.create_organization()
+        self.org = sandbox.create_organization(api_revision=revision)
+        self.revision = revision
         self.key = sandbox.issue_key(self.org).key
         self.loop = asyncio.new_event_loop()
         self.runner = web.AppRunner(self.app, access_log=None)
@@ -72,15 +77,17 @@ class LiveServer:
         self.thread.join(10)
 
 
-@pytest.fixture(scope="module")
-def live():
-    server = LiveServer()
+@pytest.fixture(scope="module", params=list(CONTRACTS))
+def live(request):
+    if CONTRACTS[request.param] is None:
+        pytest.skip(f"contract of revision {request.param} not present at ../shared/contract")
+    server = LiveServer(request.param)
     yield server
     server.stop()
 
 
-def _operations():
-    schema = schemathesis.openapi.from_path(str(CONTRACT))
+def _operations(revision: str):
+    schema = schemathesis.openapi.from_path(str(CONTRACTS[revision]))
     return [result.ok() for result in schema.get_all_operations()]
 
 
@@ -114,8 +121,8 @@ def _run(live: LiveServer, operation, mode: GenerationMode, path_parameters=None
 
 
 def test_every_operation_conforms_on_valid_input(live):
-    operations = _operations()
-    assert len(operations) == 71
+    operations = _operations(live.revision)
+    assert len(operations) == OPERATIONS[live.revision]
     served = {op.label for op in operations}
     for operation in operations:
         _run(live, operation, GenerationMode.POSITIVE)
@@ -127,5 +134,5 @@ def test_every_operation_conforms_on_valid_input(live):
 
 
 def test_every_operation_rejects_invalid_input(live):
-    for operation in _operations():
+    for operation in _operations(live.revision):
         _run(live, operation, GenerationMode.NEGATIVE)

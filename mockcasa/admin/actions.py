@@ -11,7 +11,7 @@ is the record as the API would show it.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from aiohttp import web
@@ -24,13 +24,24 @@ from mockcasa.errors import Invalid, NotFound
 from mockcasa.keys import SANDBOX
 
 
-async def list_actions(request: web.Request) -> web.Response:
-    resources = request.config_dict[SANDBOX].resources
-    return reply({
+def actions_of(resources: Mapping[str, Resource]) -> dict[str, dict[str, list[str]]]:
+    """The dashboard actions of ``resources`` (one revision's), per resource name."""
+    return {
         "actions": {name: sorted(resource.actions) for name, resource in resources.items() if resource.actions},
         "collectionActions": {name: sorted(resource.collection_actions)
                               for name, resource in resources.items() if resource.collection_actions},
-    })
+    }
+
+
+async def list_actions(request: web.Request) -> web.Response:
+    """Every revision's actions together (each organization runs those of its own revision)."""
+    merged: dict[str, dict[str, set[str]]] = {"actions": {}, "collectionActions": {}}
+    for resources in request.config_dict[SANDBOX].revisions.values():
+        for kind, per_resource in actions_of(resources).items():
+            for name, actions in per_resource.items():
+                merged[kind].setdefault(name, set()).update(actions)
+    return reply({kind: {name: sorted(actions) for name, actions in per_resource.items()}
+                  for kind, per_resource in merged.items()})
 
 
 async def _params(request: web.Request) -> dict:
@@ -48,7 +59,7 @@ async def _params(request: web.Request) -> dict:
 
 
 def _resource(request: web.Request) -> Resource:
-    resources = request.config_dict[SANDBOX].resources
+    resources = organization(request).resources
     resource = resources.get(request.match_info["resource"])
     if resource is None:
         raise NotFound(f"No resource named {request.match_info['resource']!r}; known: {', '.join(resources)}.")

@@ -12,7 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
-from mockcasa.admin.actions import list_actions
+from mockcasa.admin.actions import actions_of
 from mockcasa.admin.common import describe_organization
 from mockcasa.console import records as rec
 from mockcasa.console.activity import ACTIVITY
@@ -33,7 +33,7 @@ def org_of(request: web.Request):
 
 def resource_of(request: web.Request) -> str:
     resource = request.match_info["resource"]
-    if resource not in request.config_dict[SANDBOX].resources:
+    if resource not in org_of(request).resources:
         raise NotFound(f"No resource named {resource!r}.")
     return resource
 
@@ -48,7 +48,7 @@ def shown_organization(request: web.Request, org) -> dict[str, Any]:
 
 
 async def _actions(request: web.Request) -> dict[str, dict[str, list[str]]]:
-    return json.loads((await list_actions(request)).body)
+    return actions_of(org_of(request).resources)
 
 
 @page("organizations.html")
@@ -63,7 +63,7 @@ async def organization(request: web.Request) -> dict[str, Any]:
     actions = await _actions(request)
     collection_actions = [(resource, name, action_params(resource, name))
                           for resource, names in actions["collectionActions"].items() for name in names]
-    return {"org": shown_organization(request, org), "resources": list(request.config_dict[SANDBOX].resources),
+    return {"org": shown_organization(request, org), "resources": list(org.resources),
             "collection_actions": collection_actions, "activity": request.config_dict[ACTIVITY].last}
 
 
@@ -104,7 +104,7 @@ async def org_events(request: web.Request) -> web.Response:
 def _cell(sandbox, org, resource: str, data: dict[str, Any], column: str) -> dict[str, Any]:
     """One table cell: text, and a link when the column holds another record's id."""
     value = data.get(column)
-    target = rec.references(sandbox, resource).get(column, (None, False))[0]
+    target = rec.references(org, resource).get(column, (None, False))[0]
     if target and isinstance(value, str):
         return {"text": rec.label(org, target, value), "href": f"{PREFIX}/orgs/{org.id}/{target}/{value}"}
     if isinstance(value, bool):
@@ -116,7 +116,7 @@ def _cell(sandbox, org, resource: str, data: dict[str, Any], column: str) -> dic
 async def records(request: web.Request) -> dict[str, Any] | web.StreamResponse:
     org, resource = org_of(request), resource_of(request)
     sandbox = request.config_dict[SANDBOX]
-    spec = sandbox.resources[resource]
+    spec = org.resources[resource]
     text = request.query.get("q", "").strip()
     if rec.DOCUMENT_NUMBER.fullmatch(text):
         found = rec.find_number(org, text)
@@ -152,7 +152,7 @@ async def record(request: web.Request) -> dict[str, Any]:
         _, paid = await rec.api_get(request, org, "payments", {"invoiceId": data["id"], "pageSize": "100"})
         extra["payments"] = paid["data"]
     return {"org": shown_organization(request, org), "resource": resource, "data": data,
-            "singular": sandbox.resources[resource].singular, "json": json.dumps(data, indent=2, ensure_ascii=False),
+            "singular": org.resources[resource].singular, "json": json.dumps(data, indent=2, ensure_ascii=False),
             "referenced": rec.referenced(sandbox, org, resource, data),
             "referencing": rec.referencing(sandbox, org, resource, data["id"]),
             "actions": [(name, action_params(resource, name)) for name in actions],
@@ -167,5 +167,5 @@ async def search(request: web.Request) -> dict[str, Any] | web.StreamResponse:
     found = rec.find_number(org, text) if rec.DOCUMENT_NUMBER.fullmatch(text) else None
     if found:
         raise web.HTTPSeeOther(f"{PREFIX}/orgs/{org.id}/{found[0]}/{found[1]}")
-    matches = rec.search(org, list(request.config_dict[SANDBOX].resources), text)
+    matches = rec.search(org, list(org.resources), text)
     return {"org": shown_organization(request, org), "q": text, "matches": matches}

@@ -58,7 +58,7 @@ async def api_get(request: web.Request, org: Organization, path: str, query: dic
     """
     sandbox = request.config_dict[SANDBOX]
     name, _, record_id = path.strip("/").partition("/")
-    resource = sandbox.resources.get(name)
+    resource = org.resources.get(name)
     if resource is None or "/" in record_id:
         return 404, {"error": {"code": "not_found", "message": f"No API route for /api/v1/{path}."}}
     ctx = Ctx.of(sandbox, org)
@@ -88,16 +88,16 @@ def alias_of(spec, field: str) -> str:
     return spec.model.model_fields[field].alias or field
 
 
-def references(sandbox, resource: str) -> dict[str, tuple[str, bool]]:
+def references(org: Organization, resource: str) -> dict[str, tuple[str, bool]]:
     """The JSON fields of ``resource`` holding ids of other records: alias -> (target, many)."""
-    spec = sandbox.resources[resource]
+    spec = org.resources[resource]
     return {alias_of(spec, ref.field): (ref.target, ref.many) for ref in spec.refs}
 
 
 def referenced(sandbox, org: Organization, resource: str, data: dict[str, Any]) -> list[dict[str, str]]:
     """The records this one points at, as links: field, resource, id, label."""
     links = []
-    refs = dict(references(sandbox, resource))
+    refs = dict(references(org, resource))
     if resource == "milestones" and data.get("parentId"):  # parentType says which resource parentId names
         refs["parentId"] = ({"project": "projects", "proposal": "proposals"}.get(data.get("parentType")), False)
     for alias, (target, many) in refs.items():
@@ -113,7 +113,7 @@ def referenced(sandbox, org: Organization, resource: str, data: dict[str, Any]) 
 def referencing(sandbox, org: Organization, resource: str, record_id: str) -> list[dict[str, Any]]:
     """The records pointing at this one, per resource and field (at most SEARCH_LIMIT each)."""
     found = []
-    for name, spec in sandbox.resources.items():
+    for name, spec in org.resources.items():
         for ref in spec.refs:
             if ref.target != resource:
                 continue

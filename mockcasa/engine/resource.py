@@ -40,8 +40,9 @@ class Ctx:
 
     @classmethod
     def of(cls, sandbox: Sandbox, org: Organization) -> Ctx:
-        """The context for a change to ``org`` (one of ``sandbox``'s organizations)."""
-        return cls(org=org, resources=sandbox.resources, settings=sandbox.settings)
+        """The context for a change to ``org`` (one of ``sandbox``'s organizations): the resources
+        are those of the organization's API revision."""
+        return cls(org=org, resources=org.resources, settings=sandbox.settings)
 
     @property
     def clock(self):
@@ -108,6 +109,11 @@ class Filter:
             return raw.lower()
         return cls(param, field or _snake(param), parse,
                    {"type": "string", "format": "uuid", "description": "UUID v4"})
+
+    @classmethod
+    def text(cls, param: str, field: str | None = None) -> Filter:
+        """Exact match on a string field the contract does not type further (``eventDayId``, ``slug``)."""
+        return cls(param, field or _snake(param), str, {"type": "string"})
 
     @classmethod
     def boolean(cls, param: str, field: str | None = None) -> Filter:
@@ -240,6 +246,9 @@ class Resource:
     # freeze at, reset). Emit time-driven events here (invoice_overdue, proposal_expired) with
     # ctx.emit; they are published like those of a request.
     on_clock_change: OnClockChange | None = None
+    # summarize(ctx, record) -> record: how a record reads in a list when that differs from a GET
+    # (a form submission's answers are left out of lists).
+    summarize: Derive | None = None
 
     @property
     def indexed_fields(self) -> tuple[str, ...]:

@@ -8,7 +8,7 @@ published only after the commit. Resources never see HTTP.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,9 +18,10 @@ from multidict import MultiMapping
 from mockcasa.engine.body import parse_body, parse_int
 from mockcasa.engine.records import create_record, delete_record, dump, publish, render, update_record
 from mockcasa.engine.resource import Ctx, Filter, Resource
-from mockcasa.errors import Invalid
+from mockcasa.errors import ApiError, Gone, Invalid, MethodNotAllowed, NotFound
 from mockcasa.http.auth import principal_of
 from mockcasa.keys import SANDBOX
+from mockcasa.revisions import older
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 JSON = "application/json"
@@ -107,8 +108,10 @@ def render_page(resource: Resource, ctx: Ctx, query: ListQuery) -> bytes:
     pagination = (b'{"page":%d,"pageSize":%d,"total":%d,"totalPages":%d,"hasMore":%s}'
                   % (query.page, query.page_size, total, total_pages,
                      b"true" if query.page < total_pages else b"false"))
-    return b'{"data":[' + b",".join(dump(render(resource, ctx, r)) for r in records) + b'],"pagination":' \
-        + pagination + b"}"
+    shown = (render(resource, ctx, r) for r in records)
+    if resource.summarize is not None:
+        shown = (resource.summarize(ctx, r) for r in shown)
+    return b'{"data":[' + b",".join(dump(r) for r in shown) + b'],"pagination":' + pagination + b"}"
 
 
 def _field_names(model: type | None) -> frozenset[str]:
@@ -163,9 +166,80 @@ def make_handlers(resource: Resource) -> dict[str, Handler]:
     return {op: handlers[op] for op in resource.operations}
 
 
-def add_routes(app: web.Application, resources: dict[str, Resource], prefix: str = API_PREFIX) -> None:
-    for resource in resources.values():
-        for op, handler in make_handlers(resource).items():
-            method, suffix = ROUTES[op]
-            app.router.add_route(method, f"{prefix}/{resource.name}{suffix}", handler,
-                                 name=resource.operation_id(op))
+class RevisionRoute:
+    """One operation's route (method and path) with each revision's handler for it.
+
+    An organization is served its own revision: a route its revision lacks answers as the
+    production API would, 410 ``gone`` when an older revision served it (removed since, and
+    2026-06-30 added ``gone`` to ``ApiError.code`` for exactly that), else 404 ``not_found`` as
+    for any unknown route (the operation does not exist yet in that revision, whose contract
+    has no ``gone``).
+    """
+
+    def __init__(self, method: str, path: str) -> None:
+        self.method, self.path = method, path
+        self.handlers: dict[str, Handler] = {}
+
+    def refusal(self, revision: str) -> ApiError | None:
+        """The error for an organization of ``revision``, or None when it is served."""
+        if revision in self.handlers:
+            return None
+        if any(older(served, revision) for served in self.handlers):
+            return Gone(f"{self.method} {self.path} was removed in API revision {revision}, the revision "
+                        f"this organization is served.", {"apiRevision": revision})
+        return NotFound(f"No route matches {self.method} {self.path} in API revision {revision}, the "
+                        f"revision this organization is served; see /api/v1/openapi.json.")
+
+    def handler(self) -> Handler:
+        """The aiohttp handler of the route (a coroutine function, as aiohttp wants)."""
+        async def handle(request: web.Request) -> web.StreamResponse:
+            revision = principal_of(request).org.api_revision
+            refusal = self.refusal(revision)
+            if refusal is not None:
+                raise refusal
+            return await self.handlers[revision](request)
+        handle.revision_route = self  # type: ignore[attr-defined]
+        return handle
+
+
+async def check_revision(request: web.Request, error: web.HTTPException | None) -> None:
+    """Refuse, before anything else runs, a route the caller's revision does not serve (404/405/410).
+
+    ``error``: aiohttp's own 404/405 for the request, which knows every revision's methods; a 405
+    is narrowed to the methods the caller's revision serves on that path.
+    """
+    handler = getattr(request.match_info.handler, "revision_route", None)
+    if handler is not None:
+        refusal = handler.refusal(principal_of(request).org.api_revision)
+        if refusal is not None:
+            raise refusal
+        return
+    if not isinstance(error, web.HTTPMethodNotAllowed) or not request.path.startswith(API_PREFIX + "/"):
+        return
+    revision = principal_of(request).org.api_revision
+    routes = []  # every operation on this path (aiohttp keeps one resource per route name)
+    for resource in request.app.router.resources():
+        match, allowed = await resource.resolve(request)
+        if match is None and allowed:
+            routes += [r.handler.revision_route for r in resource if hasattr(r.handler, "revision_route")]
+    served = sorted(r.method for r in routes if r.refusal(revision) is None)
+    if served:
+        raise MethodNotAllowed(request.method, served)
+    refusals = [r.refusal(revision) for r in routes]
+    raise next((e for e in refusals if isinstance(e, Gone)), refusals[0] if refusals else error)
+
+
+def add_routes(app: web.Application, revisions: Mapping[str, Mapping[str, Resource]],
+               prefix: str = API_PREFIX) -> None:
+    """Every revision's operations, one route each; the caller's revision picks the handler."""
+    routes: dict[tuple[str, str], RevisionRoute] = {}
+    names: dict[tuple[str, str], str] = {}
+    for revision, resources in revisions.items():
+        for resource in resources.values():
+            for op, handler in make_handlers(resource).items():
+                method, suffix = ROUTES[op]
+                key = (method, f"{prefix}/{resource.name}{suffix}")
+                routes.setdefault(key, RevisionRoute(*key)).handlers[revision] = handler
+                names.setdefault(key, resource.operation_id(op))
+    for (method, path), route in routes.items():
+        app.router.add_route(method, path, route.handler(), name=names[(method, path)])

@@ -127,6 +127,23 @@ def patch_model(create: type[InputModel], name: str, *, only: Iterable[str] | No
                         **{field: (annotation, None) for field, annotation in fields.items()})
 
 
+def revise(model: type[ApiModel], *, drop: Iterable[str] = (), base: type[ApiModel] | None = None,
+           **fields: Any) -> type[ApiModel]:
+    """``model`` as a later API revision has it, under the same name (its schema's name in the document).
+
+    Every field keeps its type, limits and default, in order, except those in ``drop``; ``fields``
+    adds fields or gives others a new annotation (``name=Annotation`` for a required field,
+    ``name=(Annotation, default)`` otherwise). ``base``: the class it derives from (default: the
+    ``Record``/``InputModel``/``ApiModel`` it already is), for properties a revision adds.
+    """
+    base = base or next(b for b in (Record, InputModel, ApiModel) if issubclass(model, b))
+    kept = {name: (info.annotation, info) for name, info in model.model_fields.items()
+            if name not in set(drop) | set(base.model_fields)}
+    for name, spec in fields.items():
+        kept[name] = spec if isinstance(spec, tuple) else (spec, ...)
+    return create_model(model.__name__, __base__=base, __module__=model.__module__, **kept)
+
+
 class Record(ApiModel):
     """A stored resource as the API returns it; every resource has these three."""
 

@@ -112,6 +112,8 @@ def seed_through_create(resource: Resource, ctx: Ctx, values: dict[str, Any],
     values may use camelCase or snake_case names and JSON-style strings for dates and timestamps;
     computed fields it carries are ignored, and so are nulls.
     """
+    # The declaration of the organization's API revision (a resource's hooks name the first one's).
+    resource = ctx.resources.get(resource.name, resource)
     # null is "not given" (a record copied from a GET carries nulls the create body would refuse).
     values = {k: v for k, v in _snake_keys(resource, values).items() if v is not None}
     system = {k: values.pop(k) for k in (*RECORD_FIELDS, *system_fields) if k in values}

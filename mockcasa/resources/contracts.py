@@ -63,13 +63,13 @@ def link_proposal(ctx: Ctx, proposal_id: str | None, contract_id: str, at: datet
 
 
 def after_create(ctx: Ctx, contract: Contract) -> None:
-    link_proposal(ctx, contract.proposal_id, contract.id, ctx.now())
+    link_proposal(ctx, getattr(contract, "proposal_id", None), contract.id, ctx.now())  # none from 2026-06-30
 
 
 def on_delete(ctx: Ctx, contract: Contract) -> None:
     """Drafts only; a proposal linking this contract links the next one made from it, else none."""
     delete_drafts_only("contract", contract.contract_number, contract.status, "Void or archive it instead.")
-    proposal = find_optional(ctx, "proposals", contract.proposal_id)
+    proposal = find_optional(ctx, "proposals", getattr(contract, "proposal_id", None))
     if proposal is not None and proposal.linked_contract_id == contract.id:
         others = [c.id for c in ctx.org["contracts"].where("proposal_id", proposal.id) if c.id != contract.id]
         successor = others[-1] if others else None  # where() is newest first

@@ -18,13 +18,15 @@ from pydantic import ValidationError
 from pydantic.alias_generators import to_camel, to_snake
 
 from mockcasa.engine.body import describe, validation_details
+from mockcasa.engine.records import create_record
 from mockcasa.engine.resource import Ctx, Filter, Ref, Resource
 from mockcasa.errors import Conflict, Invalid
 from mockcasa.models.billing import Invoice, InvoiceCreate, InvoiceLineItemInput, InvoiceStatus, InvoiceUpdate
 from mockcasa.models.common import derived_id, new_id
 from mockcasa.resources._dates import crossed
-from mockcasa.resources._ledger import OPEN_STATUSES, settle, status_events
+from mockcasa.resources._ledger import OPEN_STATUSES, reads, settle, status_events
 from mockcasa.resources._util import claim_number, delete_drafts_only, money
+from mockcasa.resources._system import system_update
 from mockcasa.resources.payments import record_stripe_payment
 
 PAYMENT_TERM = timedelta(days=30)
@@ -61,6 +63,14 @@ def price(tax_rate: float, lines: list[Any]) -> dict[str, Any]:
             "total": total, "amount_paid": 0, "balance_due": total}
 
 
+def tax_rate(ctx: Ctx, client_id: str | None) -> float:
+    """The organization's tax rate, or the client's own (2026-06-30 ``taxSettings.overrideTaxRate``, a percent)."""
+    settings = getattr(ctx.org["clients"].get(client_id or ""), "tax_settings", None)
+    if settings is not None and settings.override_tax_rate and settings.tax_rate is not None:
+        return settings.tax_rate / 100
+    return ctx.org.tax_rate
+
+
 def _day(value: Any, field: str) -> date:
     if isinstance(value, str):  # seeds may write dates as text
         try:
@@ -77,7 +87,7 @@ def _dates(ctx: Ctx, values: dict[str, Any]) -> None:
 
 
 def on_create(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
-    values = {**values, **price(ctx.org.tax_rate, values["line_items"])}
+    values = {**values, **price(tax_rate(ctx, values["client_id"]), values["line_items"])}
     values["project_ids"] = values.get("project_ids") or []
     _dates(ctx, values)
     values["currency"] = ctx.org.currency
@@ -100,9 +110,9 @@ def on_update(ctx: Ctx, invoice: Invoice, changes: dict[str, Any]) -> dict[str, 
     status = changes.get("status")
     if status is None:
         return changes
-    if invoice.status == "void":
-        raise Conflict(f"Invoice {invoice.invoice_number} is void; void is terminal and its status cannot "
-                       f"change.")
+    if invoice.status in ("void", "written_off"):
+        raise Conflict(f"Invoice {invoice.invoice_number} is {invoice.status}; {invoice.status} is terminal and "
+                       f"its status cannot change.")
     if status == "sent" and invoice.status in OPEN_STATUSES:
         # Already sent: its status is derived (partial, paid, overdue), so this is a no-op.
         return {k: v for k, v in changes.items() if k != "status"}
@@ -123,14 +133,14 @@ def after_update(ctx: Ctx, invoice: Invoice, before: Invoice) -> None:
     shown = settle(ctx, invoice)
     if before.status == "draft" and invoice.status == "sent":
         ctx.emit("invoice_sent", "invoices", shown)
-    status_events(ctx, before.status, shown)
+    status_events(ctx, reads(before), shown)
 
 
 def on_clock_change(ctx: Ctx, before: datetime, after: datetime) -> None:
     """``invoice_overdue`` for each invoice the clock made overdue: only those due in [before, after)."""
     for invoice in crossed(ctx.org["invoices"], "due_date", before, after):
         shown = settle(ctx, invoice)
-        if shown.status == "overdue":
+        if reads(shown) == "overdue":
             ctx.emit("invoice_overdue", "invoices", shown)
 
 
@@ -169,13 +179,51 @@ def on_seed(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
     """
     values = dict(values)
     if values.get("line_items"):
-        values.update(price(ctx.org.tax_rate, _seed_lines(values["line_items"], values.get("id"))))
+        values.update(price(tax_rate(ctx, values.get("client_id")), _seed_lines(values["line_items"], values.get("id"))))
     values["project_ids"] = values.get("project_ids") or []
     _dates(ctx, values)
     values.setdefault("currency", ctx.org.currency)
     if values.get("status") in ("partial", "paid", "overdue"):
         values["status"] = "sent"
     values["invoice_number"] = claim_number(ctx.org, "INV", values.get("invoice_number"))
+    return values
+
+
+# --- API revision 2026-06-30 -----------------------------------------------------------------
+
+def write_off(ctx: Ctx, invoice: Any, params: dict[str, Any]) -> Any:
+    """Admin action (2026-06-30): write off what an open invoice still owes; ``written_off`` is terminal.
+
+    Only a sent invoice with a balance can be written off (409 otherwise); what was paid stays paid.
+    """
+    if invoice.status != "sent" or invoice.balance_due <= 0:
+        raise Conflict(f"Invoice {invoice.invoice_number} is {invoice.status} with {invoice.balance_due:.2f} "
+                       f"{invoice.currency} due; only a sent invoice with a balance can be written off.",
+                       {"status": invoice.status, "balanceDue": invoice.balance_due})
+    return system_update(ctx, "invoices", invoice, status="written_off")
+
+
+def reissue(ctx: Ctx, invoice: Any, params: dict[str, Any]) -> Any:
+    """Admin action (2026-06-30): void & reissue; a void invoice's correction, a new draft that
+    ``supersedesInvoice`` it, with the same client, contact, projects, terms and line items."""
+    if invoice.status != "void":
+        raise Conflict(f"Invoice {invoice.invoice_number} is {invoice.status}; void it before reissuing it.",
+                       {"status": invoice.status})
+    lines = [{k: v for k, v in line.model_dump(by_alias=False).items() if k not in ("id", "total")}
+             for line in invoice.line_items]
+    return create_record(ctx.resources["invoices"], ctx, {
+        "client_id": invoice.client_id, "billing_contact_id": invoice.billing_contact_id,
+        "project_ids": invoice.project_ids, "status": "draft", "subject": invoice.subject,
+        "payment_terms": invoice.payment_terms, "notes": invoice.notes, "line_items": lines,
+        "supersedes_invoice": invoice.id})
+
+
+def on_seed_revised(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
+    """2026-06-30 seeds: as 1.0.0's, and an invoice may supersede (correct) a void one."""
+    values = on_seed(ctx, {k: v for k, v in values.items() if k != "overdue"})  # overdue is derived
+    superseded = ctx.org["invoices"].get(values.get("supersedes_invoice") or "")
+    if superseded is not None and superseded.status != "void":
+        raise Invalid(field="supersedesInvoice", reason="must name a void invoice (void & reissue)")
     return values
 
 

@@ -1,4 +1,5 @@
-"""Milestones: dated steps under a project or a proposal (``parentType`` + ``parentId``).
+"""Milestones: dated steps under a project or a proposal (``parentType`` + ``parentId``); from API
+revision 2026-06-30 under a project or a client document.
 
 The parent is fixed at creation. ``sortOrder`` defaults to the end of the parent's list.
 ``completedAt`` is set from the mock clock when the status becomes ``completed`` and cleared
@@ -13,7 +14,7 @@ from mockcasa.engine.resource import Ctx, Filter, Ref, Resource
 from mockcasa.models.work import Milestone, MilestoneCreate, MilestoneParent, MilestoneStatus, MilestoneUpdate
 from mockcasa.resources._rules import lookup_optional, require_member, seed_through_create
 
-PARENT_SINGULAR = {"projects": "project", "proposals": "proposal"}
+PARENT_SINGULAR = {"projects": "project", "proposals": "proposal", "client-documents": "client document"}
 
 
 def _next_sort_order(ctx: Ctx, parent_id: str) -> int:

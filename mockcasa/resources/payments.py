@@ -100,7 +100,7 @@ def _inherit_from_original(ctx: Ctx, values: dict[str, Any]) -> None:
 
 def _check_invoice(ctx: Ctx, values: dict[str, Any]) -> None:
     invoice = settle(ctx, ctx.org["invoices"].get(values["invoice_id"]))  # its client: Ref.same
-    if invoice.status in ("draft", "void"):
+    if invoice.status in ("draft", "void", "written_off"):
         raise Invalid(field="invoiceId", reason=f"is a {invoice.status} invoice ({invoice.invoice_number}); "
                                                 f"payments can only be recorded against sent invoices")
     if values.get("currency") is not None and values["currency"] != invoice.currency:
@@ -196,7 +196,7 @@ def record_stripe_payment(ctx: Ctx, invoice: Any, params: dict[str, Any]) -> Any
     Params: ``amount``, ``fee``, ``receivedDate``, ``reference``. Emits ``payment_received`` and,
     when it settles the invoice, ``invoice_paid``. Returns the invoice.
     """
-    if invoice.status in ("draft", "void", "paid"):
+    if invoice.status in ("draft", "void", "written_off", "paid"):
         raise Conflict(f"Invoice {invoice.invoice_number} is {invoice.status}; only sent, partial or overdue "
                        f"invoices can be paid.")
     amount = _number(params, "amount", invoice.balance_due)

@@ -74,6 +74,8 @@ class OrganizationContent(SeedModel):
 
 class OrganizationSeed(OrganizationContent):
     id: str | None = None
+    # The API revision it is served for life ("1.0.0", "2026-06-30" or "latest"); default: the server's.
+    api_revision: str | None = None
     name: Annotated[str, Field(min_length=1)] = "Sandbox Studio"
     currency: Annotated[str, Field(min_length=3, max_length=3)] = "USD"
     tax_rate: Annotated[float, Field(ge=0, le=1)] = 0.0

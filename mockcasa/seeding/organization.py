@@ -65,7 +65,7 @@ class OrgBuilder:
         self.doc = doc
         self.loc = loc
         self.random_seed = random_seed
-        self.resources = staging.sandbox.resources
+        self.resources = org.resources  # its revision's
         self.ctx = Ctx.of(staging.sandbox, org)
         self.aliases = AliasTable()
         # Existing content changes the salt, so seeding the same org twice never reuses an id.

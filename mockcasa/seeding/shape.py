@@ -133,7 +133,8 @@ class Shaper:
     def value(self, kind: Kind, value: Any, loc: Loc, target: str | None = None) -> Any:
         if value is None:
             return None
-        if kind.name == "uuid":
+        # A reference the contract types as a plain string (a timeline item's eventDayId) names by alias too.
+        if kind.name == "uuid" or (kind.name == "value" and target is not None and isinstance(value, str)):
             return self.reference(value, loc, target)
         if kind.name in ("date", "datetime") and isinstance(value, str):
             return self.moment(value, loc, kind.name == "date")

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from mockcasa.source_files import Document, Loc, Problem
 from mockcasa.models.common import is_uuid, new_id
+from mockcasa.revisions import resolve as resolve_revision
 from mockcasa.seeding.models import OrganizationContent, OrganizationSeed, SeedFile
 from mockcasa.seeding.organization import OrgBuilder
 from mockcasa.state import ApiKey, Organization
@@ -81,8 +82,16 @@ class Staging:
             if org_id in self.sandbox.organizations or any(o.id == org_id for o in self.created):
                 self.problems.append(doc.problem(loc + ("id",), f"organization {org_id} already exists"))
                 return None
-        return Organization(self.sandbox.resources, id=org_id or new_id(), name=seed.name,
-                            currency=seed.currency.upper(), tax_rate=seed.tax_rate)
+        revision = self.sandbox.settings.api_revision if seed.api_revision is None else seed.api_revision
+        try:
+            revision = resolve_revision(revision)
+            resources = self.sandbox.resources_of(revision)
+        except (ValueError, KeyError) as exc:
+            reason = exc.args[0] if isinstance(exc, ValueError) else f"this server does not serve {revision}"
+            self.problems.append(doc.problem(loc + ("apiRevision",), reason))
+            return None
+        return Organization(resources, id=org_id or new_id(), name=seed.name, currency=seed.currency.upper(),
+                            tax_rate=seed.tax_rate, api_revision=revision)
 
     def key_taken(self, key: str) -> bool:
         return key in self.sandbox.api_keys or key in self.keys

@@ -50,6 +50,8 @@ class Loading:
     problems: list[Problem] = field(default_factory=list)
     organizations: dict[str, Any] = field(default_factory=dict)
     loc: Loc = ()
+    # Each API revision's resources (``resources`` is those of the organization being loaded).
+    revisions: dict[str, Any] = field(default_factory=dict)
 
     def at(self, *loc: str | int) -> Loading:
         return replace(self, loc=self.loc + loc)

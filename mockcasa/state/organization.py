@@ -1,7 +1,7 @@
 """One tenant and every piece of its state, declared.
 
 The pieces, in snapshot order: identity and settings (``id``, ``name``, ``currency``,
-``taxRate``), the mock clock and how far its time-driven rules have run (``observedAt``),
+``taxRate``, ``apiRevision``), the mock clock and how far its time-driven rules have run (``observedAt``),
 members, document counters, records, idempotency keys, rate-limit windows and the webhook
 delivery log. Reset, export, import, copy and adopt walk this list (``mockcasa.state.declare``).
 """
@@ -20,6 +20,8 @@ from pydantic.alias_generators import to_camel
 
 from mockcasa.clock import Clock
 from mockcasa.models.common import new_id
+from mockcasa.revisions import DEFAULT as DEFAULT_REVISION
+from mockcasa.revisions import REVISIONS
 from mockcasa.state.declare import (
     Declared,
     Loading,
@@ -115,6 +117,12 @@ def _load_instant(text: str, loading: Loading) -> datetime | None:
         return None
 
 
+def _load_revision(name: str, loading: Loading) -> str:
+    if name not in REVISIONS:
+        loading.problem((), f"unknown API revision; known: {', '.join(REVISIONS)}")
+    return name
+
+
 def _keep(org: Organization, value: Any) -> None:
     """Adopting never changes an organization's id (it is how everything else finds it)."""
 
@@ -130,6 +138,10 @@ class Organization(Declared):
                           required=True, kept_on_reset=True)
     tax_rate: float = piece("taxRate", float, empty=lambda org: 0.0, dump=same, load=same, copy=same,
                             required=True, kept_on_reset=True)
+    # Which revision of the API it is served (one for its whole life; a snapshot from before
+    # revisions existed names none and is 1.0.0). Its records are that revision's resources.
+    api_revision: str = piece("apiRevision", str, empty=lambda org: DEFAULT_REVISION, dump=same,
+                              load=_load_revision, copy=same, kept_on_reset=True)
     clock: Clock = piece("clock", ClockData, empty=lambda org: Clock(), dump=Clock.state, load=_load_clock,
                          copy=lambda clock: _new_clock(clock.state()), adopt=_adopt_clock)
     # Up to when time-driven rules (invoice overdue, proposal expiry) have been applied.
@@ -154,9 +166,12 @@ class Organization(Declared):
                                             load=DeliveryLog.load, copy=DeliveryLog.copy)
 
     def __init__(self, resources: Mapping[str, RecordKind], *, id: str | None = None, name: str = "Sandbox Studio",
-                 currency: str = "USD", tax_rate: float = 0.0) -> None:
-        self.resources = resources  # what ``records`` holds: one collection per resource
+                 currency: str = "USD", tax_rate: float = 0.0, api_revision: str = DEFAULT_REVISION) -> None:
+        # What ``records`` holds (one collection per resource) and what the API serves it: the
+        # resources of its revision.
+        self.resources = resources
         fill_empty(self)
+        self.api_revision = api_revision
         self.id = id or self.id
         self.name = name
         self.currency = currency
@@ -215,6 +230,7 @@ class Organization(Declared):
 
     def adopt(self, staged: Organization) -> None:
         """Take over a staged copy's state, keeping this object, its id and its clock (others hold them)."""
+        self.resources = staged.resources  # a restored snapshot of another revision brings its resources
         adopt(self, {p.name: getattr(staged, p.name) for p in self.pieces})
 
     def reset(self) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any
@@ -24,6 +24,7 @@ from pydantic.alias_generators import to_camel
 
 from mockcasa.config import Settings
 from mockcasa.models.common import is_uuid, new_id
+from mockcasa.revisions import DEFAULT as DEFAULT_REVISION
 from mockcasa.scenarios.rules import FaultRules, RuleData, dump_rules, load_rules
 from mockcasa.state.declare import (
     Declared,
@@ -69,8 +70,13 @@ def generate_api_key() -> str:
 
 
 def load_organization(data: BaseModel, loading: Loading) -> Organization:
-    """An organization exactly as described (records validated, references checked), not registered."""
-    org = Organization(loading.resources)
+    """An organization exactly as described (records validated, references checked), not registered.
+
+    Its records are loaded as its revision's resources (an unknown revision is reported by the piece).
+    """
+    revision = data.api_revision or DEFAULT_REVISION
+    loading = replace(loading, resources=loading.revisions.get(revision, loading.resources))
+    org = Organization(loading.resources, api_revision=revision)
     org.__dict__.update(load_values(Organization, data, loading, org))
     return org
 
@@ -131,11 +137,16 @@ class Sandbox(Declared):
                                load=load_rules, adopt=lambda sandbox, rules: sandbox.faults.take_over(rules))
 
     def __init__(self, resources: Mapping[str, RecordKind], all_scopes: frozenset[str],
-                 settings: Settings | None = None) -> None:
+                 settings: Settings | None = None, *,
+                 revisions: Mapping[str, Mapping[str, RecordKind]] | None = None) -> None:
+        # Each API revision's resources (``mockcasa.resources.all_revisions``); ``resources`` are
+        # those of organizations that name no revision (``settings.api_revision``).
         self.resources = resources
         self.all_scopes = all_scopes
         # The server's settings, for rules that depend on them (which webhook URLs are accepted).
         self.settings = settings if settings is not None else Settings()
+        self.revisions = dict(revisions or {})
+        self.revisions[self.settings.api_revision] = resources
         # Other credential kinds (OAuth tokens) plug in here: (sandbox, token) -> Principal | None.
         self.authenticators: list[Callable[[Sandbox, str], Any]] = []
         # Called with (organization, [(event, payload), ...]) after each committed change.
@@ -202,7 +213,7 @@ class Sandbox(Declared):
         org.observed_at = after
         self.purge_expired(org)
         events = []
-        for kind in self.resources.values():
+        for kind in org.resources.values():  # its revision's
             events += kind.clock_changed(self, org, before, after)
         if events:
             self.publish(org, events)
@@ -237,15 +248,22 @@ class Sandbox(Declared):
         return org
 
     def create_organization(self, *, id: str | None = None, name: str = "Sandbox Studio",
-                            currency: str = "USD", tax_rate: float = 0.0,
+                            currency: str = "USD", tax_rate: float = 0.0, api_revision: str | None = None,
                             with_member: bool = True) -> Organization:
-        org = Organization(self.resources, id=id, name=name, currency=currency, tax_rate=tax_rate)
+        """A new, empty organization, served ``api_revision`` (default: the server's setting)."""
+        revision = api_revision or self.settings.api_revision
+        org = Organization(self.resources_of(revision), id=id, name=name, currency=currency, tax_rate=tax_rate,
+                           api_revision=revision)
         if org.id in self.organizations:
             raise ValueError(f"organization {org.id} already exists")
         self.add_organization(org)
         if with_member:
             org.add_member("Sandbox Owner", "owner@example.com")
         return org
+
+    def resources_of(self, revision: str) -> Mapping[str, RecordKind]:
+        """The resources an organization of ``revision`` is served; KeyError for one this sandbox lacks."""
+        return self.revisions[revision]
 
     def issue_key(self, org: Organization, *, key: str | None = None, scopes: frozenset[str] | None = None,
                   name: str = "default", rate_limit: int | None = None) -> ApiKey:

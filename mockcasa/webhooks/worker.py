@@ -32,7 +32,7 @@ from mockcasa.engine.resource import Ctx
 from mockcasa.errors import Conflict, NotFound
 from mockcasa.keys import SANDBOX, SETTINGS
 from mockcasa.models.common import new_id
-from mockcasa.webhooks.events import EVENT_NAMES, event_body
+from mockcasa.webhooks.events import KNOWN_EVENTS, event_body
 from mockcasa.webhooks.log import (
     CANCELLED,
     FAILED,
@@ -53,7 +53,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("mockcasa.webhooks")
 USER_AGENT = f"mockcasa-webhooks/{__version__}"
 MAX_RETRY_DELAY = 3600.0
-KNOWN_EVENTS = frozenset(EVENT_NAMES)
 Key = tuple[str, str]  # (organization id, webhook id): one ordered queue each
 
 
@@ -92,7 +91,7 @@ class Deliveries:
             subscribers = [w for w in org["webhooks"].where("events", event) if w.enabled]
             if not subscribers:
                 continue
-            resource = self.sandbox.resources[resource_name]
+            resource = org.resources[resource_name]
             data = dump(render(resource, Ctx.of(self.sandbox, org), record))
             event_id, at = new_id(), org.clock.now()
             body = event_body(event_id=event_id, event=event, at=at, organization_id=org.id, data=data)

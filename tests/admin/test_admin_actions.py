@@ -63,7 +63,8 @@ async def test_list_actions(admin, with_actions):
     assert actions["clients"] == ["archive", "forget", "half_done"]
     assert "accept" in actions["proposals"] and "convert" in actions["inquiries"]
     assert "projects" not in actions
-    assert body["collectionActions"] == {"clients": ["import"], "payouts": ["create"], "calendar-events": ["sync"]}
+    assert body["collectionActions"] == {"clients": ["import"], "payouts": ["create"], "calendar-events": ["sync"],
+                                         "form-submissions": ["receive"]}  # every revision's (2026-06-30)
 
 
 async def test_run_an_action(admin, api, with_actions, events):

@@ -66,6 +66,13 @@ def setting(key: str, value) -> Callable[[World], Awaitable[None]]:
     return lambda w: edit_snapshot(w, lambda data: data["organizations"][0].__setitem__(key, value))
 
 
+async def change_revision(w: World) -> None:
+    """An organization keeps its revision for life; only an import of another one changes it."""
+    def edit(data: dict) -> None:
+        data["organizations"][0].update(apiRevision="2026-06-30", records={}, counters={})
+    await edit_snapshot(w, edit)
+
+
 async def freeze(w: World) -> None:
     assert (await w.admin.post(w.org_path + "/clock/freeze", {"at": "2030-01-01T00:00:00Z"})).status == 200
 
@@ -118,7 +125,7 @@ async def add_fault_rule(w: World) -> None:
 # Declared attribute -> how a partner or a test changes it through the API or the admin API.
 CHANGES: dict[str, Callable[[World], Awaitable[None]]] = {
     "id": new_org_id, "name": setting("name", "Renamed"), "currency": setting("currency", "EUR"),
-    "tax_rate": setting("taxRate", 0.2), "clock": freeze, "observed_at": freeze, "members": add_member,
+    "tax_rate": setting("taxRate", 0.2), "api_revision": change_revision, "clock": freeze, "observed_at": freeze, "members": add_member,
     "counters": number_an_invoice, "collections": add_record, "idempotency_keys": use_a_key,
     "rate_windows": count_a_request, "webhook_deliveries": queue_a_delivery,
     "organizations": add_organization, "api_keys": add_key, "oauth": add_oauth_app, "faults": add_fault_rule,

@@ -4,18 +4,22 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from mockcasa.engine.resource import Resource
-from mockcasa.keys import SANDBOX
-from mockcasa.resources import all_resources, all_scopes
+from mockcasa.resources import all_resources, all_revisions, all_scopes
 from mockcasa.state import Sandbox
-from mockcasa.webhooks.events import CATALOGUE, EVENT_NAMES
+from mockcasa.webhooks.events import CATALOGUE, EVENT_NAMES, KNOWN_EVENTS, events_of
+from tests.conftest import CONTRACT_2026
 
 NOON = datetime(2026, 5, 19, 12, 0, tzinfo=UTC)
 
 
 def test_catalogue_is_the_contracts_enum(contract):
     enum = contract["components"]["schemas"]["Webhook"]["properties"]["events"]["items"]["enum"]
-    assert list(EVENT_NAMES) == enum
-    resources = all_resources()
+    assert list(EVENT_NAMES) == list(events_of("1.0.0")) == enum
+    if CONTRACT_2026 is not None:
+        import yaml
+        revised = yaml.safe_load(CONTRACT_2026.read_text())["components"]["schemas"]["Webhook"]
+        assert list(events_of("2026-06-30")) == revised["properties"]["events"]["items"]["enum"]
+    resources = {name: r for revision in all_revisions().values() for name, r in revision.items()}
     for event in CATALOGUE:
         assert (event.resource is None) == (event.trigger is None), event
         assert event.resource is None or event.resource in resources or event.resource in {
@@ -51,8 +55,7 @@ def test_clock_jumps_run_resource_hooks_and_publish_their_events():
 
 
 async def test_clock_driven_events_are_delivered(app, api, org, receiver, deliveries):
-    sandbox = app[SANDBOX]
-    sandbox.resources = _with_clock_hook(sandbox.resources, [])
+    org.resources = _with_clock_hook(org.resources, [])  # an organization is served its own resources
     await api.create("webhooks", name="t", url=receiver.url(), events=["client_created"])
     org.clock.freeze(NOON)
     client = await api.create("clients", name="Acme")
@@ -71,7 +74,7 @@ def _emitted_in_resources() -> set[str]:
 
     import mockcasa.resources
 
-    names = set(EVENT_NAMES)
+    names = set(KNOWN_EVENTS)
     found = set()
     for path in Path(mockcasa.resources.__file__).parent.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
@@ -90,7 +93,7 @@ def test_the_docs_table_is_the_catalogue():
     import re
     from pathlib import Path
 
-    resources = all_resources()
+    resources = {name: r for revision in all_revisions().values() for name, r in revision.items()}
     text = (Path(__file__).parents[2] / "docs" / "webhooks.md").read_text()
     text = text[text.index("\n## Events\n"):text.index("\n## For resource authors")]
     rows = {}
@@ -99,7 +102,7 @@ def test_the_docs_table_is_the_catalogue():
         for name in re.findall(r"`([a-z_]+)`", cells[0]) if cells else ():
             assert name not in rows, f"{name} is listed twice"
             rows[name] = (cells[1], cells[2])
-    assert set(rows) == set(EVENT_NAMES)
+    assert set(rows) == set(KNOWN_EVENTS)
     for event in CATALOGUE:
         trigger, data = rows[event.name]
         if event.trigger is None:

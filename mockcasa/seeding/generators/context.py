@@ -51,9 +51,11 @@ class Gen:
     # --- existing records -------------------------------------------------------------------
 
     def records(self, resource_name: str) -> list[Any]:
-        """The organization's records of another resource (newest first), as they stand."""
+        """The organization's records of another resource (newest first), as they stand; none when its
+        API revision has no such resource (proposals from 2026-06-30)."""
         if resource_name not in self._pools:
-            self._pools[resource_name] = list(self.org[resource_name])
+            collection = self.org.collections.get(resource_name)
+            self._pools[resource_name] = list(collection) if collection is not None else []
         return self._pools[resource_name]
 
     def made(self, resource_name: str) -> list[Any]:

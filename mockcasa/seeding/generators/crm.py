@@ -22,13 +22,18 @@ PROJECT_KINDS = (
 EVENT_KINDS = {"Event photography", "Wedding photography", "Headshots", "Trade show booth"}
 
 
+# Client statuses by API revision: 2026-06-30 has the lead pipeline instead of "prospect".
+STATUSES = {"1.0.0": {"active": 6, "prospect": 2, "inactive": 2},
+            "2026-06-30": {"active": 6, "new": 1, "contacted": 1, "qualified": 1, "declined": 1, "inactive": 2}}
+
+
 def clients(gen: Gen, count: int) -> Iterator[dict[str, Any]]:
     fake = gen.fake
     for _ in range(count):
         created = gen.past(days=365)
         yield {
             "name": fake.company() if gen.chance(0.75) else fake.name(),
-            "status": gen.weighted({"active": 6, "prospect": 2, "inactive": 2}),
+            "status": gen.weighted(STATUSES.get(gen.org.api_revision, STATUSES["1.0.0"])),
             "notes": gen.rng.choice(CLIENT_NOTES) if gen.chance(0.35) else None,
             "created_at": created,
             "updated_at": created if gen.chance(0.5) else gen.between(created),

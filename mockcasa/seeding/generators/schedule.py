@@ -45,6 +45,9 @@ def milestones(gen: Gen, count: int) -> Iterator[dict[str, Any]]:
     """Runs of steps, in date order, under projects (mostly) and proposals still in play."""
     parents = [("projects", p) for p in gen.records("projects")]
     parents += [("proposals", p) for p in gen.records("proposals") if p.status in ("draft", "sent", "accepted")]
+    # 2026-06-30: smart files (client documents) in play instead of proposals.
+    parents += [("client-documents", d) for d in gen.records("client-documents")
+                if not d.is_template and d.status in ("draft", "sent", "viewed", "in_progress", "accepted")]
     if not parents:
         raise GenerationError("needs projects or proposals to plan milestones for: add some under records or generate")
     gen.rng.shuffle(parents)

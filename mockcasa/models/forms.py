@@ -1,0 +1,37 @@
+"""Forms (inquiry forms and questionnaires) and their submissions, read-only (API revision 2026-06-30)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from mockcasa.models.common import ApiModel, Day, Record, Uuid
+
+FormKind = Literal["inquiry", "questionnaire"]
+SubmissionStatus = Literal["in_progress", "submitted"]
+
+
+class Form(Record):
+    name: str
+    title: str | None = None
+    description: str | None = None
+    kind: FormKind = "inquiry"
+    slug: str | None = None
+    enabled: bool = True
+    is_default: bool = False
+
+
+class FormSubmissionAnswer(ApiModel):
+    field_id: str
+    question: str
+    answer: str
+
+
+class FormSubmission(Record):
+    form_id: Uuid | None = None
+    kind: FormKind | None = None
+    status: SubmissionStatus = "submitted"
+    contact_id: Uuid | None = None
+    client_id: Uuid | None = None
+    source: str | None = None
+    submitted_at: Day | None = None
+    answers: list[FormSubmissionAnswer] | None = None
