@@ -7,6 +7,7 @@ one process (two pytest tests) share nothing.
 from __future__ import annotations
 
 import copy
+import logging
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -180,12 +181,15 @@ class Sandbox:
         (freeze, set, advance) runs the same hooks at once.
         """
         for org in list(self.organizations.values()):
-            observed = getattr(org, "observed_at", None)
-            now = org.clock.now()
-            if observed is None or org.clock.frozen:
-                org.observed_at = now
-            elif now > observed:
-                self.clock_moved(org, observed, now)
+            try:
+                observed = getattr(org, "observed_at", None)
+                now = org.clock.now()
+                if observed is None or org.clock.frozen:
+                    org.observed_at = now
+                elif now > observed:
+                    self.clock_moved(org, observed, now)
+            except Exception:  # one organization's failing rule must not stop the others' events
+                logging.getLogger("mockcasa").exception("time-driven rules failed for organization %s", org.id)
 
     def add_organization(self, org: Organization) -> Organization:
         """Make a built organization live: the one way in, so every feature's wiring applies to it."""

@@ -19,7 +19,8 @@ from mockcasa.admin.common import (
     parse_model,
     reply,
 )
-from mockcasa.clock import parse_duration
+from mockcasa.clock import ClockRangeError, parse_duration
+from mockcasa.errors import Invalid
 from mockcasa.keys import SANDBOX
 from mockcasa.seeding import SeedError, seed_organization
 from mockcasa.seeding.models import ApiKeySeed, OrganizationSeed, SeedModel
@@ -114,11 +115,18 @@ async def get_clock(request: web.Request) -> web.Response:
     return reply(organization(request).clock.describe())
 
 
+def _move_clock(org, field: str, move, *args) -> web.Response:
+    """Run a clock operation; one that would leave years 0001-9999 is a 400 and changes nothing."""
+    try:
+        move(*args)
+    except ClockRangeError as exc:
+        raise Invalid(field=field, reason=str(exc)) from None
+    return reply(org.clock.describe())
+
+
 async def freeze_clock(request: web.Request) -> web.Response:
     org = organization(request)
-    body = await model_body(request, FreezeClock)
-    org.clock.freeze(body.at)
-    return reply(org.clock.describe())
+    return _move_clock(org, "at", org.clock.freeze, (await model_body(request, FreezeClock)).at)
 
 
 async def unfreeze_clock(request: web.Request) -> web.Response:
@@ -129,14 +137,12 @@ async def unfreeze_clock(request: web.Request) -> web.Response:
 
 async def set_clock(request: web.Request) -> web.Response:
     org = organization(request)
-    org.clock.set((await model_body(request, SetClock)).at)
-    return reply(org.clock.describe())
+    return _move_clock(org, "at", org.clock.set, (await model_body(request, SetClock)).at)
 
 
 async def advance_clock(request: web.Request) -> web.Response:
     org = organization(request)
-    org.clock.advance(parse_duration((await model_body(request, AdvanceClock)).by))
-    return reply(org.clock.describe())
+    return _move_clock(org, "by", org.clock.advance, parse_duration((await model_body(request, AdvanceClock)).by))
 
 
 async def reset_clock(request: web.Request) -> web.Response:
