@@ -7,7 +7,6 @@ bytes up to ``BODY_LIMIT`` and only decoded when someone asks.
 
 from __future__ import annotations
 
-import json
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
+from mockcasa.bounds import loads
 from mockcasa.clock import Clock, format_timestamp
 from mockcasa.config import ADMIN_PREFIX
 from mockcasa.errors import ApiError
@@ -66,7 +66,7 @@ def _body(content_type: str | None, raw: bytes | None) -> dict[str, Any] | None:
     if raw:
         text = raw.decode("utf-8", errors="replace")
         try:
-            out["body"] = json.loads(text) if content_type == "application/json" else text
+            out["body"] = loads(text) if content_type == "application/json" else text
         except ValueError:
             out["body"] = text
     return out
