@@ -35,6 +35,8 @@ def _parser() -> argparse.ArgumentParser:
                             "(env MOCKCASA_ALLOW_LOCAL_WEBHOOKS=1)")
     serve.add_argument("--journal-size", type=int,
                        help="requests kept in the admin journal, 0 to disable (default 1000)")
+    serve.add_argument("--public-url", help="the server's URL as clients reach it, for the OAuth issuer and "
+                                            "endpoints (default: the bound address; env MOCKCASA_PUBLIC_URL)")
     validate = sub.add_parser("validate", help="check seed and scenario files; exit non-zero on errors")
     validate.add_argument("files", nargs="+", type=Path)
     return parser
@@ -48,7 +50,7 @@ def serve(args: argparse.Namespace) -> int:
     settings = Settings.from_env(host=args.host, port=args.port, seeds=args.seeds, scenarios=args.scenarios,
                                  rate_limit=args.rate_limit, rate_limit_window=args.rate_limit_window,
                                  admin_token=args.admin_token, journal_size=args.journal_size,
-                                 allow_local_webhooks=args.allow_local_webhooks)
+                                 allow_local_webhooks=args.allow_local_webhooks, public_url=args.public_url)
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
     try:
         app = create_app(settings, load_default_seed=True)

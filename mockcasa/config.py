@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -32,6 +33,8 @@ class Settings(BaseModel):
     rate_limit: int = Field(1000, ge=1)  # requests per window per credential, unless the key sets its own
     rate_limit_window: int = Field(3600, ge=1)  # seconds of mock-clock time
     allow_local_webhooks: bool = False
+    # The server's URL as clients reach it: the OAuth issuer and endpoints (default: the bound address).
+    public_url: str | None = None
     log_level: str = "info"
     # Webhook deliveries (docs/webhooks.md): total attempts per delivery, first retry delay in
     # seconds (doubling each retry), per-attempt timeout, auto-disable after N consecutive failed
@@ -51,6 +54,16 @@ class Settings(BaseModel):
             except ValueError:
                 raise ValueError(f"{cidr!r} is not a network such as 172.16.0.0/12") from None
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+            raise ValueError(f"{value!r} is not a base URL such as https://sandbox.example.com")
+        return value.strip().rstrip("/")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
