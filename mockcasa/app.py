@@ -24,6 +24,7 @@ from mockcasa.openapi import build_document
 from mockcasa.resources import all_resources, all_scopes
 from mockcasa.scenarios import fault_middleware, setup_faults
 from mockcasa.seeding import load_seed_files
+from mockcasa.serving import read_body_in_time
 from mockcasa.state import Sandbox
 from mockcasa.webhooks.worker import install as install_webhooks
 
@@ -69,7 +70,7 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
     ``settings.seeds`` are loaded in order (a bad file raises ``SeedError`` and nothing is
     served); with no seeds and ``load_default_seed`` the bundled ``seeds/default.yaml`` is used.
     ``settings.scenarios`` are loaded as fault rules (a bad file raises ``ScenarioError``).
-    Layers, outermost first: journal, error envelope, faults, authentication (401, never counted),
+    Layers, outermost first: body read (timeout, size), journal, error envelope, faults, authentication (401, never counted),
     rate limit (429; headers on every authenticated response), idempotency (replay or 409).
     """
     settings = settings or Settings()
@@ -81,8 +82,9 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
     load_seed_files(sandbox, seeds)
 
     limiter = RateLimiter(settings.rate_limit, settings.rate_limit_window)
-    app = web.Application(middlewares=[journal_middleware, envelope_middleware, fault_middleware, auth_middleware,
-                                       rate_limit_middleware(limiter), idempotency_middleware])
+    app = web.Application(middlewares=[read_body_in_time, journal_middleware, envelope_middleware, fault_middleware,
+                                       auth_middleware, rate_limit_middleware(limiter), idempotency_middleware],
+                          client_max_size=settings.max_body_size)
     app[SETTINGS] = settings
     app[RATE_LIMITER] = limiter
     app[SANDBOX] = sandbox

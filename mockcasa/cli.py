@@ -7,8 +7,6 @@ import logging
 import sys
 from pathlib import Path
 
-from aiohttp import web
-
 from mockcasa import __version__
 from mockcasa.config import Settings
 from mockcasa.keys import SANDBOX
@@ -35,6 +33,12 @@ def _parser() -> argparse.ArgumentParser:
                             "(env MOCKCASA_ALLOW_LOCAL_WEBHOOKS=1)")
     serve.add_argument("--journal-size", type=int,
                        help="requests kept in the admin journal, 0 to disable (default 1000)")
+    for flag, kind, what in (("--max-body-size", int, "bytes in a request body (default 1048576)"),
+                             ("--header-timeout", float, "seconds to send a request's line and headers (default 10)"),
+                             ("--body-timeout", float, "seconds to send a request's body (default 30)"),
+                             ("--keepalive-timeout", float, "seconds an idle connection stays open (default 15)"),
+                             ("--max-connections", int, "open connections; beyond, 503 (default 512)")):
+        serve.add_argument(flag, type=kind, help=f"{what}; env MOCKCASA_{flag[2:].upper().replace('-', '_')}")
     serve.add_argument("--public-url", help="the server's URL as clients reach it, for the OAuth issuer and "
                                             "endpoints (default: the bound address; env MOCKCASA_PUBLIC_URL)")
     validate = sub.add_parser("validate", help="check seed and scenario files; exit non-zero on errors")
@@ -45,12 +49,16 @@ def _parser() -> argparse.ArgumentParser:
 def serve(args: argparse.Namespace) -> int:
     from mockcasa.admin import ADMIN_TOKEN
     from mockcasa.app import create_app
+    from mockcasa.serving import serve as run_server
     from mockcasa.source_files import DocumentError
 
     settings = Settings.from_env(host=args.host, port=args.port, seeds=args.seeds, scenarios=args.scenarios,
                                  rate_limit=args.rate_limit, rate_limit_window=args.rate_limit_window,
                                  admin_token=args.admin_token, journal_size=args.journal_size,
-                                 allow_local_webhooks=args.allow_local_webhooks, public_url=args.public_url)
+                                 allow_local_webhooks=args.allow_local_webhooks, public_url=args.public_url,
+                                 max_body_size=args.max_body_size, header_timeout=args.header_timeout,
+                                 body_timeout=args.body_timeout, keepalive_timeout=args.keepalive_timeout,
+                                 max_connections=args.max_connections)
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
     try:
         app = create_app(settings, load_default_seed=True)
@@ -60,7 +68,7 @@ def serve(args: argparse.Namespace) -> int:
     sandbox = app[SANDBOX]
     base = f"http://{settings.host}:{settings.port}"
 
-    def banner(_: str) -> None:  # run_app calls it once the server is listening
+    def banner(_: str) -> None:  # called once the server is listening
         lines = [f"mockcasa {__version__} listening on {base}", f"  API:     {base}/api/v1",
                  f"  OpenAPI: {base}/api/v1/openapi.json"]
         for key in list(sandbox.api_keys.values())[:3]:
@@ -71,9 +79,7 @@ def serve(args: argparse.Namespace) -> int:
         lines.append(f"  try:     curl -H 'x-api-key: {next(iter(sandbox.api_keys), '<key>')}' {base}/api/v1/clients")
         print("\n".join(lines), flush=True)
 
-    # handler_cancellation: a hung fault ends when its client gives up.
-    web.run_app(app, host=settings.host, port=settings.port, print=banner, access_log=None,
-                shutdown_timeout=1.0, handler_cancellation=True)
+    run_server(app, on_ready=lambda: banner(""))
     return 0
 
 

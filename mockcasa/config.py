@@ -35,6 +35,13 @@ class Settings(BaseModel):
     allow_local_webhooks: bool = False
     # The server's URL as clients reach it: the OAuth issuer and endpoints (default: the bound address).
     public_url: str | None = None
+    # What one client may hold (docs/limits.md): body bytes, seconds to send the request line and
+    # headers, then the body, idle seconds before a keep-alive connection closes, open connections.
+    max_body_size: int = Field(1024 * 1024, ge=1)
+    header_timeout: float = Field(10.0, gt=0)
+    body_timeout: float = Field(30.0, gt=0)
+    keepalive_timeout: float = Field(15.0, gt=0)
+    max_connections: int = Field(512, ge=1)
     log_level: str = "info"
     # Webhook deliveries (docs/webhooks.md): total attempts per delivery, first retry delay in
     # seconds (doubling each retry), per-attempt timeout, auto-disable after N consecutive failed
