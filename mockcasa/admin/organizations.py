@@ -19,10 +19,11 @@ from mockcasa.admin.common import (
     parse_model,
     reply,
 )
+from mockcasa.admin.offloop import commit, stage_into, stage_new
 from mockcasa.clock import ClockRangeError, parse_duration
 from mockcasa.errors import Invalid
 from mockcasa.keys import SANDBOX
-from mockcasa.seeding import SeedError, seed_organization
+from mockcasa.seeding import SeedError
 from mockcasa.seeding.models import ApiKeySeed, OrganizationSeed, SeedModel
 from mockcasa.seeding.staging import Staging
 from mockcasa.snapshot import restore_organization
@@ -68,11 +69,11 @@ async def create_organization(request: web.Request) -> web.Response:
     seed = parse_model(doc, NewOrganization)
     fresh = ApiKeySeed(key=generate_api_key(), name="admin", scopes=seed.scopes)
     seed.api_keys.insert(0, fresh)
-    staging = Staging(request.app[SANDBOX])
-    org = staging.add_organization(seed, doc)
-    if staging.problems:
-        raise invalid(SeedError(staging.problems))
-    staging.commit()
+    staging, org = await stage_new(request.app[SANDBOX], Staging.add_organization, seed, doc)
+    try:
+        commit(staging)
+    except SeedError as exc:
+        raise invalid(exc) from None
     return reply({"organization": describe_organization(request, org),
                   "apiKey": describe_key(staging.keys[fresh.key])}, 201)
 
@@ -104,8 +105,9 @@ async def reset_organization(request: web.Request) -> web.Response:
 
 async def seed_into_organization(request: web.Request) -> web.Response:
     org = organization(request)
+    doc = await document_body(request)
     try:
-        seed_organization(request.app[SANDBOX], org, await document_body(request))
+        commit(await stage_into(request.app[SANDBOX], org, doc))
     except SeedError as exc:
         raise invalid(exc) from None
     return reply(describe_organization(request, org))
