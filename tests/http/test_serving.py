@@ -104,6 +104,14 @@ def test_a_body_over_the_size_limit_is_refused(server, key):
     assert status == 400 and error["details"] == {"body": "is too large"}
 
 
+def test_a_malformed_chunked_body_gets_the_envelope(server, key):
+    with connect(server) as sock:
+        sock.sendall(b"POST /api/v1/clients HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"x-api-key: " + key.encode() + b"\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n")
+        status, error, _ = envelope(read_until_closed(sock))
+    assert status == 400 and error["code"] == "invalid_request"
+
+
 def test_idle_keep_alive_connections_close(server, key):
     with connect(server) as sock:
         sock.sendall(b"GET /api/v1/clients HTTP/1.1\r\nHost: x\r\nx-api-key: " + key.encode() + b"\r\n\r\n")
