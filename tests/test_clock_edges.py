@@ -113,3 +113,20 @@ async def test_the_ticker_survives_a_failing_organization_and_logs_it(api, other
     assert (other_api.org.id, "invoice_overdue") in events
     assert (api.org.id, "invoice_overdue") not in events
     assert any(api.org.id in record.getMessage() for record in caplog.records)
+
+
+def test_seeds_near_the_end_of_the_range_are_refused_with_their_location(tmp_path, capsys):
+    from mockcasa.cli import main
+
+    seed = tmp_path / "edge.yaml"
+    seed.write_text("organizations:\n"
+                    "  - name: Edge\n"
+                    "    clock: {freezeAt: 9999-12-31T00:00:00Z}\n"
+                    "    records:\n"
+                    "      clients: [{alias: a, name: A}]\n"
+                    "      projects: [{name: P, clientId: a, startDate: +3d}]\n"
+                    "    generate: {invoices: 3}\n")
+    assert main(["validate", str(seed)]) == 1
+    err = capsys.readouterr().err
+    assert f"{seed}:6: organizations[0].records.projects[0].startDate: '+3d' falls outside the years 0001-9999" in err
+    assert "organizations[0].generate.invoices: cannot generate invoices around 9999-12-31" in err
