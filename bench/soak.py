@@ -53,7 +53,7 @@ def pkce_challenge() -> str:
     return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
 
 
-KINDS = {"creates": range(0, 6), "reads": range(6, 12), "junk": range(12, 17), "authorize": range(17, 20)}
+KINDS = {"creates": range(6), "reads": range(6, 12), "junk": range(12, 17), "authorize": range(17, 20)}
 
 
 async def one(session: aiohttp.ClientSession, base: str, n: int, slots: list[int]) -> None:
@@ -88,7 +88,7 @@ async def drive(base: str, seconds: float, concurrency: int, counts: list[int], 
             while time.monotonic() < deadline:
                 try:
                     await one(session, base, n, slots)
-                except (aiohttp.ClientError, asyncio.TimeoutError):
+                except (aiohttp.ClientError, TimeoutError):
                     counts[1] += 1
                 counts[0] += 1
                 n += concurrency

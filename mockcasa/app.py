@@ -70,8 +70,9 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
     ``settings.seeds`` are loaded in order (a bad file raises ``SeedError`` and nothing is
     served); with no seeds and ``load_default_seed`` the bundled ``seeds/default.yaml`` is used.
     ``settings.scenarios`` are loaded as fault rules (a bad file raises ``ScenarioError``).
-    Layers, outermost first: body read (timeout, size), journal, error envelope, faults, authentication (401, never counted),
-    rate limit (429; headers on every authenticated response), idempotency (replay or 409).
+    Layers, outermost first: body read (timeout, size), journal, error envelope, faults,
+    authentication (401, never counted), rate limit (429; headers on every authenticated response),
+    idempotency (replay or 409).
     """
     settings = settings or Settings()
     resources = all_resources()
@@ -82,9 +83,9 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
     load_seed_files(sandbox, seeds)
 
     limiter = RateLimiter(settings.rate_limit, settings.rate_limit_window)
-    app = web.Application(middlewares=[read_body_in_time, journal_middleware, envelope_middleware, fault_middleware,
-                                       auth_middleware, rate_limit_middleware(limiter), idempotency_middleware],
-                          client_max_size=settings.max_body_size)
+    app = web.Application(middlewares=[read_body_in_time, journal_middleware, envelope_middleware,
+                                       fault_middleware, auth_middleware, rate_limit_middleware(limiter),
+                                       idempotency_middleware], client_max_size=settings.max_body_size)
     app[SETTINGS] = settings
     app[RATE_LIMITER] = limiter
     app[SANDBOX] = sandbox

@@ -33,11 +33,12 @@ def _parser() -> argparse.ArgumentParser:
                             "(env MOCKCASA_ALLOW_LOCAL_WEBHOOKS=1)")
     serve.add_argument("--journal-size", type=int,
                        help="requests kept in the admin journal, 0 to disable (default 1000)")
-    for flag, kind, what in (("--max-body-size", int, "bytes in a request body (default 1048576)"),
-                             ("--header-timeout", float, "seconds to send a request's line and headers (default 10)"),
-                             ("--body-timeout", float, "seconds to send a request's body (default 30)"),
-                             ("--keepalive-timeout", float, "seconds an idle connection stays open (default 15)"),
-                             ("--max-connections", int, "open connections; beyond, 503 (default 512)")):
+    for flag, kind, what in (  # docs/limits.md
+            ("--max-body-size", int, "bytes in a request body (default 1048576)"),
+            ("--header-timeout", float, "seconds to send a request's line and headers (default 10)"),
+            ("--body-timeout", float, "seconds to send a request's body (default 30)"),
+            ("--keepalive-timeout", float, "seconds an idle connection stays open (default 15)"),
+            ("--max-connections", int, "open connections; beyond, 503 (default 512)")):
         serve.add_argument(flag, type=kind, help=f"{what}; env MOCKCASA_{flag[2:].upper().replace('-', '_')}")
     serve.add_argument("--public-url", help="the server's URL as clients reach it, for the OAuth issuer and "
                                             "endpoints (default: the bound address; env MOCKCASA_PUBLIC_URL)")

@@ -48,7 +48,7 @@ class RequestTimeout(ApiError):
 
 
 def raw_response(error: ApiError) -> bytes:
-    """A complete HTTP/1.1 response carrying ``error``'s envelope, for answers outside aiohttp's request cycle."""
+    """A whole HTTP/1.1 response carrying ``error``'s envelope, for answers outside aiohttp's requests."""
     request_id = new_request_id()
     body = json.dumps(error.envelope(request_id)).encode()
     headers = {"Content-Type": "application/json", "Content-Length": str(len(body)), "Connection": "close",
@@ -83,12 +83,13 @@ async def read_body_in_time(request: web.Request, handler) -> web.StreamResponse
         except web.HTTPException as exc:  # larger than max_body_size
             return _refused(request, exc)
         except web.RequestPayloadError as exc:  # bad chunked encoding, body shorter than its length
-            return _refused(request, Invalid(f"The request body is malformed: {exc}.", {"body": "is malformed"}))
+            return _refused(request, Invalid(f"The request body is malformed: {exc}.",
+                                             {"body": "is malformed"}))
     return await handler(request)
 
 
 def _refused(request: web.Request, exc: Exception) -> web.Response:
-    """The envelope for a body that could not be read; the connection closes (the rest is not worth reading)."""
+    """The envelope for a body that could not be read; the connection closes (the rest is not worth it)."""
     request[REQUEST_ID] = new_request_id()
     response = render_error(request, exc)
     response.headers["X-Request-Id"] = request[REQUEST_ID]
@@ -134,7 +135,7 @@ class GuardedHandler(RequestHandler):
         """What aiohttp answers when it cannot hand a request to the app: the envelope, not text."""
         log.debug("refused malformed request from %s: %s", request.remote, message or exc, exc_info=exc)
         if request.writer.output_size > 0:
-            raise ConnectionError("Response is sent already, cannot send another response with the error message")
+            raise ConnectionError("Response is sent already, cannot send another one with the error")
         if status < 500:
             # aiohttp's messages quote the offending bytes over several lines: one line, bounded.
             reason = " ".join((message or "the request could not be parsed").split())[:300]
@@ -192,10 +193,12 @@ class GuardedServer(web.Server):
         limit = self.settings.max_connections
         if len(self._connections) >= limit:
             self.refused += 1
-            error = ServiceError(503, f"The server is at its limit of {limit} open connections; retry shortly.")
+            error = ServiceError(503, f"The server is at its limit of {limit} open connections; "
+                                      f"retry shortly.")
             error.headers = {"Retry-After": "1"}
             return _Refusal(self._loop, raw_response(error))
-        return GuardedHandler(self, loop=self._loop, header_timeout=self.settings.header_timeout, **self._kwargs)
+        return GuardedHandler(self, loop=self._loop, header_timeout=self.settings.header_timeout,
+                              **self._kwargs)
 
 
 class GuardedRunner(web.AppRunner):
@@ -217,7 +220,7 @@ class GuardedRunner(web.AppRunner):
 
 
 def serve(app: web.Application, on_ready: Callable[[], None]) -> None:
-    """Run ``app`` on its settings' host and port until SIGINT/SIGTERM (what ``web.run_app`` does, guarded)."""
+    """Run ``app`` on its settings' host and port until SIGINT/SIGTERM (``web.run_app``, guarded)."""
     settings = app[SETTINGS]
     # Admin jobs (generating, exporting) run on a worker thread that holds the GIL while it computes;
     # the event loop gets it back after at most this long (CPython's default, 5 ms, made a small

@@ -212,8 +212,8 @@ class _Builder:
             at = self.alias_at or loc
             # An alias item's own mark is its anchor's; its sequence's line is where it was used.
             line = self.line_of(at[:-1] if isinstance(at[-1], int) else at)
-            self.problems.append(Problem(format_path(at), f"aliases expand to more than {self.max_expansion:,} "
-                                                          f"values beyond the document's own", line, self.source))
+            reason = f"aliases expand to more than {self.max_expansion:,} values beyond the document's own"
+            self.problems.append(Problem(format_path(at), reason, line, self.source))
             raise _Refused
         if len(loc) > self.max_depth:
             self._fail(loc, node, f"nested more than {self.max_depth} levels deep")

@@ -189,7 +189,8 @@ class Sandbox:
                 elif now > observed:
                     self.clock_moved(org, observed, now)
             except Exception:  # one organization's failing rule must not stop the others' events
-                logging.getLogger("mockcasa").exception("time-driven rules failed for organization %s", org.id)
+                logging.getLogger("mockcasa").exception("time-driven rules failed for organization %s",
+                                                        org.id)
 
     def add_organization(self, org: Organization) -> Organization:
         """Make a built organization live: the one way in, so every feature's wiring applies to it."""

@@ -55,7 +55,8 @@ def commit(staging: Staging) -> None:
         raise SeedError(staging.problems)
     sandbox = staging.sandbox
     taken = [f"organization {o.id}" for o in staging.created if o.id in sandbox.organizations]
-    taken += [f"organization {org_id} (deleted)" for org_id in staging.replaced if org_id not in sandbox.organizations]
+    taken += [f"organization {org_id} (deleted)" for org_id in staging.replaced
+              if org_id not in sandbox.organizations]
     taken += [f"API key {key[:12]}…" for key in staging.keys if key in sandbox.api_keys]
     if taken:
         raise Conflict(f"{', '.join(taken)} changed while the seed was being built; nothing was loaded.")

@@ -144,7 +144,8 @@ async def set_clock(request: web.Request) -> web.Response:
 
 async def advance_clock(request: web.Request) -> web.Response:
     org = organization(request)
-    return _move_clock(org, "by", org.clock.advance, parse_duration((await model_body(request, AdvanceClock)).by))
+    by = parse_duration((await model_body(request, AdvanceClock)).by)
+    return _move_clock(org, "by", org.clock.advance, by)
 
 
 async def reset_clock(request: web.Request) -> web.Response:

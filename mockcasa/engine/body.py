@@ -90,7 +90,8 @@ def parse_int(query: Any, name: str, default: int, low: int, high: int | None) -
         value = None
     # ASCII digits only: int() and isdigit() also take other scripts' digits ("١" reads as 1).
     digits = raw.strip()
-    if value is None or value < low or (high is not None and value > high) or not (digits.isascii() and digits.isdigit()):
+    if value is None or value < low or (high is not None and value > high) \
+            or not (digits.isascii() and digits.isdigit()):
         raise Invalid(f"Query parameter '{name}' must be an integer {bound}; got {raw!r}.",
                       {name: f"must be an integer {bound}"})
     return value

@@ -59,7 +59,7 @@ def header_fault(value: str) -> Fault:
         reason = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors(include_url=False))
         raise Invalid(f"Invalid {FAULT_HEADER} header: {reason}.", {FAULT_HEADER: reason}) from None
     latency = seconds(action.latency) if action.latency is not None else 0.0
-    hang = MAX_HEADER_DELAY if action.hang is True else seconds(action.hang) if action.hang is not False else 0.0
+    hang = 0.0 if action.hang is False else MAX_HEADER_DELAY if action.hang is True else seconds(action.hang)
     for name, delay in (("latency", latency), ("hang", hang)):
         if delay > MAX_HEADER_DELAY:
             reason = f"{name} may be at most {MAX_HEADER_DELAY:g}s when asked for with the header"
