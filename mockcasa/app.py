@@ -29,6 +29,7 @@ from mockcasa.resources import all_revisions, all_scopes, error_codes
 from mockcasa.revisions import resolve as resolve_revision
 from mockcasa.scenarios import fault_middleware, setup_faults
 from mockcasa.seeding import load_seed_files
+from mockcasa.serving import read_body_in_time
 from mockcasa.state import Sandbox
 from mockcasa.webhooks.sink import setup_sinks
 from mockcasa.state_file import setup_state_file
@@ -116,9 +117,10 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
     served); with no seeds and ``load_default_seed`` the bundled ``seeds/default.yaml`` is used.
     ``settings.scenarios`` are loaded as fault rules (a bad file raises ``ScenarioError``).
     ``settings.state_file``, when it exists, then replaces that world (``StateFileError`` if unusable).
-    Layers, outermost first: journal, CORS (answers preflights), error envelope, faults, authentication (401, never counted),
-    rate limit (429; headers on every authenticated response), route resolution (404/405),
-    idempotency (replay or 409). The admin API is a sub-application with its own token layer.
+    Layers, outermost first: body read (timeout, size), journal, CORS (answers preflights), error
+    envelope, faults, authentication (401, never counted), rate limit (429; headers on every
+    authenticated response), route resolution (404/405), idempotency (replay or 409). The admin API
+    and the console are sub-applications with their own layers.
     """
     settings = settings or Settings()
     revisions = all_revisions()
@@ -129,11 +131,13 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
     load_seed_files(sandbox, seeds)
 
     limiter = RateLimiter(settings.rate_limit, settings.rate_limit_window)
-    public = [journal_middleware, cors_middleware, envelope_middleware, fault_middleware, auth_middleware,
-              rate_limit_middleware(limiter), route_middleware, idempotency_middleware]
-    # The envelope applies everywhere (the admin API's errors too); the other layers are public only.
-    app = web.Application(middlewares=[m if m in (envelope_middleware, cors_middleware) else own_routes_only(m)
-                                       for m in public])
+    public = [read_body_in_time, journal_middleware, cors_middleware, envelope_middleware, fault_middleware,
+              auth_middleware, rate_limit_middleware(limiter), route_middleware, idempotency_middleware]
+    # The body read and the envelope apply everywhere (the admin API's errors too); CORS answers
+    # preflights before routing; the other layers are public only.
+    everywhere = (read_body_in_time, envelope_middleware, cors_middleware)
+    app = web.Application(middlewares=[m if m in everywhere else own_routes_only(m) for m in public],
+                          client_max_size=settings.max_body_size)
     app[SETTINGS] = settings
     app[RATE_LIMITER] = limiter
     app[SANDBOX] = sandbox

@@ -7,8 +7,6 @@ import logging
 import sys
 from pathlib import Path
 
-from aiohttp import web
-
 from mockcasa.version import __version__
 from mockcasa.config import Settings
 from mockcasa.keys import SANDBOX
@@ -49,6 +47,15 @@ def _parser() -> argparse.ArgumentParser:
                        help="start from the seeds and overwrite the state file (env MOCKCASA_STATE_FILE_RESET=1)")
     serve.add_argument("--api-revision", help="API revision of organizations that name none: 1.0.0 (default), "
                                               "2026-06-30 or latest (env MOCKCASA_API_REVISION)")
+    for flag, kind, what in (  # docs/limits.md
+            ("--max-body-size", int, "bytes in a request body (default 1048576)"),
+            ("--header-timeout", float, "seconds to send a request's line and headers (default 10)"),
+            ("--body-timeout", float, "seconds to send a request's body (default 30)"),
+            ("--keepalive-timeout", float, "seconds an idle connection stays open (default 15)"),
+            ("--max-connections", int, "open connections; beyond, 503 (default 512)")):
+        serve.add_argument(flag, type=kind, help=f"{what}; env MOCKCASA_{flag[2:].upper().replace('-', '_')}")
+    serve.add_argument("--public-url", help="the server's URL as clients reach it, for the OAuth issuer and "
+                                            "endpoints (default: the bound address; env MOCKCASA_PUBLIC_URL)")
     validate = sub.add_parser("validate", help="check seed and scenario files; exit non-zero on errors")
     validate.add_argument("files", nargs="+", type=Path)
     return parser
@@ -58,8 +65,8 @@ def serve(args: argparse.Namespace) -> int:
     from mockcasa.admin import ADMIN_TOKEN
     from mockcasa.app import create_app
     from mockcasa.console import sign_in_url
+    from mockcasa.serving import serve as run_server
     from mockcasa.source_files import DocumentError
-    from mockcasa.http.access_log import access_log_options
     from mockcasa.state_file import STATE_FILE
 
     settings = Settings.from_env(host=args.host, port=args.port, seeds=args.seeds, scenarios=args.scenarios,
@@ -68,7 +75,10 @@ def serve(args: argparse.Namespace) -> int:
                                  allow_local_webhooks=args.allow_local_webhooks,
                                  journal_max_bytes=args.journal_max_bytes, quiet=args.quiet, console=args.console,
                                  state_file=args.state_file, state_save_interval=args.state_save_interval,
-                                 state_file_reset=args.state_file_reset, api_revision=args.api_revision)
+                                 state_file_reset=args.state_file_reset, api_revision=args.api_revision,
+                                 public_url=args.public_url, max_body_size=args.max_body_size,
+                                 header_timeout=args.header_timeout, body_timeout=args.body_timeout,
+                                 keepalive_timeout=args.keepalive_timeout, max_connections=args.max_connections)
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
     try:
         app = create_app(settings, load_default_seed=True)
@@ -78,7 +88,7 @@ def serve(args: argparse.Namespace) -> int:
     sandbox = app[SANDBOX]
     base = f"http://{settings.host}:{settings.port}"
 
-    def banner(_: str) -> None:  # run_app calls it once the server is listening
+    def banner(_: str) -> None:  # called once the server is listening
         lines = [f"mockcasa {__version__} listening on {base}", f"  API:     {base}/api/v1",
                  f"  OpenAPI: {base}/api/v1/openapi.json"]
         for key in list(sandbox.api_keys.values())[:3]:
@@ -95,9 +105,7 @@ def serve(args: argparse.Namespace) -> int:
         lines.append(f"  try:     curl -H 'x-api-key: {next(iter(sandbox.api_keys), '<key>')}' {base}/api/v1/clients")
         print("\n".join(lines), flush=True)
 
-    # handler_cancellation: a hung fault ends when its client gives up.
-    web.run_app(app, host=settings.host, port=settings.port, print=banner, shutdown_timeout=1.0,
-                handler_cancellation=True, **access_log_options(settings.quiet))
+    run_server(app, on_ready=lambda: banner(""))
     return 0
 
 

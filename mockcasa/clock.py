@@ -9,6 +9,10 @@ admin API freeze, set and advance it::
     org.clock.advance("24h")                   # or timedelta(hours=24), or 86400 (seconds)
     org.clock.set(datetime(2026, 6, 1, tzinfo=UTC))
     org.clock.unfreeze(); org.clock.reset()    # flow again; back to real time
+
+Every instant the clock can show is one the API can write: years 0001 to 9999 in UTC. A jump that
+would leave that range raises ``ClockRangeError`` (a ``ValueError``) and changes nothing; a running
+clock that real time carries past the end stops at the last representable instant.
 """
 
 from __future__ import annotations
@@ -20,6 +24,15 @@ from datetime import UTC, date, datetime, timedelta
 
 Instant = datetime | date | str
 Duration = timedelta | str | float
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+LATEST = datetime.max.replace(tzinfo=UTC)
+# Longer than the whole clock range (10,000 years), so any usable jump or delay fits; beyond it a
+# duration could not be added to any instant, and timedelta itself overflows past ~2.7 million years.
+MAX_DURATION = timedelta(days=3_660_000)
+
+
+class ClockRangeError(ValueError):
+    """A clock operation would move the clock outside years 0001-9999 (UTC); nothing was changed."""
 
 
 def _real_now() -> datetime:
@@ -51,7 +64,10 @@ class Clock:
     def now(self) -> datetime:
         if self._frozen_at is not None:
             return self._frozen_at
-        return self._source() + self._offset
+        try:
+            return self._source() + self._offset
+        except OverflowError:  # real time carried a running clock past an end of the range
+            return LATEST if self._offset > timedelta(0) else EARLIEST
 
     def today(self) -> date:
         return self.now().date()
@@ -61,8 +77,8 @@ class Clock:
         if self._frozen_at is not None:
             return self._frozen_at.timestamp()
         if self._source is _real_now:
-            return time.time() + self._offset.total_seconds()
-        return (self._source() + self._offset).timestamp()
+            return min(max(time.time() + self._offset.total_seconds(), _FIRST_SECOND), _LAST_SECOND)
+        return self.now().timestamp()
 
     @property
     def frozen(self) -> bool:
@@ -84,7 +100,7 @@ class Clock:
     def set(self, at: Instant) -> datetime:
         """Jump to ``at``; a frozen clock stays frozen, a running clock keeps running from there."""
         at = _instant(at)
-        before = self.now()
+        before = self.now()  # _instant refused anything outside the range, so this cannot fail
         if self._frozen_at is not None:
             self._frozen_at = at
         else:
@@ -96,8 +112,13 @@ class Clock:
         if not isinstance(by, timedelta):
             by = parse_duration(by)
         before = self.now()
+        try:
+            after = before + by  # checked before anything changes
+        except OverflowError:
+            raise ClockRangeError(f"advancing by {by} would move the clock from {format_timestamp(before)} "
+                                  f"outside {RANGE_TEXT}") from None
         if self._frozen_at is not None:
-            self._frozen_at += by
+            self._frozen_at = after
         else:
             self._offset += by
         return self._jumped(before)
@@ -124,12 +145,20 @@ class Clock:
                 "offsetSeconds": None if self.frozen else self._offset.total_seconds()}
 
 
+RANGE_TEXT = "0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z"
+_FIRST_SECOND = EARLIEST.timestamp()
+_LAST_SECOND = LATEST.timestamp()
+
+
 def _microseconds(delta: timedelta) -> int:
     return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 def _aware(at: datetime) -> datetime:
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+    try:
+        return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:00:00-05:00 is year 10000 in UTC
+        raise ClockRangeError(f"{at.isoformat()} is outside {RANGE_TEXT}") from None
 
 
 def _instant(at: Instant) -> datetime:
@@ -160,7 +189,7 @@ _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w)?")
 def parse_duration(text: str | float) -> timedelta:
     """Parse ``90``, ``"90s"``, ``"250ms"``, ``"15m"``, ``"24h"``, ``"-30d"``, ``"1d12h"`` into a timedelta."""
     if isinstance(text, (int, float)):
-        return timedelta(seconds=text)
+        return _bounded(text, text)
     s = text.strip().lower()
     sign = -1 if s.startswith("-") else 1
     s = s.lstrip("+-")
@@ -173,4 +202,11 @@ def parse_duration(text: str | float) -> timedelta:
             raise ValueError(f"invalid duration {text!r}: use forms like 250ms, 90s, 15m, 24h, 30d, 1d12h")
         total += float(part.group(1)) * _UNITS[part.group(2) or "s"]
         position = part.end()
-    return timedelta(seconds=sign * total)
+    return _bounded(sign * total, text)
+
+
+def _bounded(seconds: float, text: object) -> timedelta:
+    """A timedelta of ``seconds``; ValueError (never OverflowError) beyond ``MAX_DURATION``."""
+    if not abs(seconds) <= MAX_DURATION.total_seconds():  # also refuses inf and nan
+        raise ValueError(f"duration {text!r} is too long: at most {MAX_DURATION.days:,} days")
+    return timedelta(seconds=seconds)

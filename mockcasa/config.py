@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -47,6 +48,15 @@ class Settings(BaseModel):
     state_save_interval: float = Field(5.0, gt=0)
     state_file_reset: bool = False
     allow_local_webhooks: bool = False
+    # The server's URL as clients reach it: the OAuth issuer and endpoints (default: the bound address).
+    public_url: str | None = None
+    # What one client may hold (docs/limits.md): body bytes, seconds to send the request line and
+    # headers, then the body, idle seconds before a keep-alive connection closes, open connections.
+    max_body_size: int = Field(1024 * 1024, ge=1)
+    header_timeout: float = Field(10.0, gt=0)
+    body_timeout: float = Field(30.0, gt=0)
+    keepalive_timeout: float = Field(15.0, gt=0)
+    max_connections: int = Field(512, ge=1)
     log_level: str = "info"
     # Webhook deliveries (docs/webhooks.md): total attempts per delivery, first retry delay in
     # seconds (doubling each retry), per-attempt timeout, auto-disable after N consecutive failed
@@ -75,6 +85,16 @@ class Settings(BaseModel):
             except ValueError:
                 raise ValueError(f"{cidr!r} is not a network such as 172.16.0.0/12") from None
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+            raise ValueError(f"{value!r} is not a base URL such as https://sandbox.example.com")
+        return value.strip().rstrip("/")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:

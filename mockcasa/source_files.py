@@ -3,11 +3,15 @@
 Seed and scenario files are read through here so that every problem can be reported as
 ``file:line: path: reason``. The YAML is composed into nodes (which carry line marks) and
 constructed by hand, recording the line of every mapping key and sequence item.
+
+Documents are bounded before they can cost much: at most ``MAX_DEPTH`` levels of nesting (deeper
+ones would exhaust the interpreter's recursion later, when they are validated or rendered), and a
+YAML document may build at most ``MAX_EXPANSION`` values through aliases beyond its own nodes (a
+405-byte "billion laughs" file would otherwise build billions). JSON goes through ``bounds.loads``.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,10 +21,12 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic.alias_generators import to_camel
 
+from mockcasa.bounds import MAX_DEPTH, MAX_EXPANSION, TooDeep, loads
 from mockcasa.engine.body import field_path
 
 Loc = tuple[str | int, ...]
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
 
@@ -111,7 +117,8 @@ def _reason(error: dict) -> str:
     return error["msg"].removeprefix("Value error, ")
 
 
-def parse_yaml(text: str, source: str) -> Document:
+def parse_yaml(text: str, source: str, *, max_depth: int = MAX_DEPTH,
+               max_expansion: int = MAX_EXPANSION) -> Document:
     """Parse YAML (JSON is YAML too) keeping line numbers; syntax errors become a ``DocumentError``."""
     try:
         root = yaml.compose(text, Loader=_Loader)
@@ -120,16 +127,21 @@ def parse_yaml(text: str, source: str) -> Document:
         reason = " ".join(str(x) for x in (getattr(exc, "context", None), getattr(exc, "problem", None)) if x)
         raise DocumentError([Problem("(document)", f"not valid YAML: {reason or exc}",
                                      None if mark is None else mark.line + 1, source)]) from None
-    builder = _Builder(source)
-    data = None if root is None else builder.build(root, ())
+    builder = _Builder(source, max_depth, max_expansion)
+    try:
+        data = None if root is None else builder.build(root, ())
+    except _Refused:
+        data = None
     if builder.problems:
         raise DocumentError(builder.problems)
     return Document(source, data, builder.lines)
 
 
-def parse_json(text: str | bytes, source: str) -> Document:
+def parse_json(text: str | bytes, source: str, *, max_depth: int = MAX_DEPTH) -> Document:
     try:
-        return Document(source, json.loads(text))
+        return Document(source, loads(text, max_depth))
+    except TooDeep as exc:
+        raise DocumentError([Problem("(document)", str(exc), None, source)]) from None
     except ValueError as exc:
         line = getattr(exc, "lineno", None)
         raise DocumentError([Problem("(document)", f"not valid JSON: {exc}", line, source)]) from None
@@ -162,16 +174,55 @@ def read_each(paths: Iterable[Path | str], read: Callable[[Path | str], T],
     return results
 
 
+class _Refused(Exception):
+    """The document broke a bound; building stops (the problem is already recorded)."""
+
+
 class _Builder:
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, max_depth: int = MAX_DEPTH, max_expansion: int = MAX_EXPANSION) -> None:
         self.source = source
         self.lines: dict[Loc, int] = {}
         self.problems: list[Problem] = []
         self.constructor = yaml.constructor.SafeConstructor()
         self.active: set[int] = set()
+        self.max_depth = max_depth
+        # Values built beyond the document's own nodes, i.e. through aliases, may not exceed this.
+        self.max_expansion = max_expansion
+        self.built = 0
+        self.nodes: set[int] = set()
+        self.alias_at: Loc | None = None
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
         self.lines.setdefault(loc, node.start_mark.line + 1)
+        # A node seen before is reached again through an alias: problems point at where that began.
+        entering_alias = self.alias_at is None and id(node) in self.nodes
+        if entering_alias:
+            self.alias_at = loc
+        try:
+            self._check_bounds(node, loc)
+            return self._build(node, loc)
+        finally:
+            if entering_alias:
+                self.alias_at = None
+
+    def _check_bounds(self, node: yaml.Node, loc: Loc) -> None:
+        self.built += 1
+        self.nodes.add(id(node))
+        if self.built - len(self.nodes) > self.max_expansion:
+            at = self.alias_at or loc
+            # An alias item's own mark is its anchor's; its sequence's line is where it was used.
+            line = self.line_of(at[:-1] if isinstance(at[-1], int) else at)
+            reason = f"aliases expand to more than {self.max_expansion:,} values beyond the document's own"
+            self.problems.append(Problem(format_path(at), reason, line, self.source))
+            raise _Refused
+        if len(loc) > self.max_depth:
+            self._fail(loc, node, f"nested more than {self.max_depth} levels deep")
+            raise _Refused
+
+    def line_of(self, loc: Loc) -> int | None:
+        return Document(self.source, None, self.lines).line(loc)
+
+    def _build(self, node: yaml.Node, loc: Loc) -> Any:
         if id(node) in self.active:
             self._fail(loc, node, "an alias refers to itself (recursive structure)")
             return None

@@ -10,13 +10,13 @@ is the record as the API would show it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from aiohttp import web
 
 from mockcasa.admin.common import AdminRoute, organization, reply
+from mockcasa.bounds import loads
 from mockcasa.engine.records import dump, publish, render
 from mockcasa.engine.routes import json_response
 from mockcasa.engine.resource import Ctx, Resource
@@ -49,7 +49,7 @@ async def _params(request: web.Request) -> dict:
     if not raw.strip():
         return {}
     try:
-        params = json.loads(raw)
+        params = loads(raw)
     except ValueError as exc:
         raise Invalid(f"The action parameters are not valid JSON: {exc}.", {"body": "must be a JSON object"}) \
             from None

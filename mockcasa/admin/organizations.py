@@ -19,9 +19,11 @@ from mockcasa.admin.common import (
     parse_model,
     reply,
 )
-from mockcasa.clock import parse_duration
+from mockcasa.admin.offloop import commit, stage_into, stage_new
+from mockcasa.clock import ClockRangeError, parse_duration
+from mockcasa.errors import Invalid
 from mockcasa.keys import SANDBOX
-from mockcasa.seeding import SeedError, seed_organization
+from mockcasa.seeding import SeedError
 from mockcasa.seeding.models import ApiKeySeed, OrganizationSeed, SeedModel
 from mockcasa.seeding.staging import Staging
 from mockcasa.snapshot import restore_organization
@@ -67,11 +69,11 @@ async def create_organization(request: web.Request) -> web.Response:
     seed = parse_model(doc, NewOrganization)
     fresh = ApiKeySeed(key=generate_api_key(), name="admin", scopes=seed.scopes)
     seed.api_keys.insert(0, fresh)
-    staging = Staging(request.config_dict[SANDBOX])
-    org = staging.add_organization(seed, doc)
-    if staging.problems:
-        raise invalid(SeedError(staging.problems))
-    staging.commit()
+    staging, org = await stage_new(request.config_dict[SANDBOX], Staging.add_organization, seed, doc)
+    try:
+        commit(staging)
+    except SeedError as exc:
+        raise invalid(exc) from None
     return reply({"organization": describe_organization(request, org),
                   "apiKey": describe_key(staging.keys[fresh.key])}, 201)
 
@@ -100,8 +102,9 @@ async def reset_organization(request: web.Request) -> web.Response:
 
 async def seed_into_organization(request: web.Request) -> web.Response:
     org = organization(request)
+    doc = await document_body(request)
     try:
-        seed_organization(request.config_dict[SANDBOX], org, await document_body(request))
+        commit(await stage_into(request.config_dict[SANDBOX], org, doc))
     except SeedError as exc:
         raise invalid(exc) from None
     return reply(describe_organization(request, org))
@@ -111,11 +114,18 @@ async def get_clock(request: web.Request) -> web.Response:
     return reply(organization(request).clock.describe())
 
 
+def _move_clock(org, field: str, move, *args) -> web.Response:
+    """Run a clock operation; one that would leave years 0001-9999 is a 400 and changes nothing."""
+    try:
+        move(*args)
+    except ClockRangeError as exc:
+        raise Invalid(field=field, reason=str(exc)) from None
+    return reply(org.clock.describe())
+
+
 async def freeze_clock(request: web.Request) -> web.Response:
     org = organization(request)
-    body = await model_body(request, FreezeClock)
-    org.clock.freeze(body.at)
-    return reply(org.clock.describe())
+    return _move_clock(org, "at", org.clock.freeze, (await model_body(request, FreezeClock)).at)
 
 
 async def unfreeze_clock(request: web.Request) -> web.Response:
@@ -126,14 +136,13 @@ async def unfreeze_clock(request: web.Request) -> web.Response:
 
 async def set_clock(request: web.Request) -> web.Response:
     org = organization(request)
-    org.clock.set((await model_body(request, SetClock)).at)
-    return reply(org.clock.describe())
+    return _move_clock(org, "at", org.clock.set, (await model_body(request, SetClock)).at)
 
 
 async def advance_clock(request: web.Request) -> web.Response:
     org = organization(request)
-    org.clock.advance(parse_duration((await model_body(request, AdvanceClock)).by))
-    return reply(org.clock.describe())
+    by = parse_duration((await model_body(request, AdvanceClock)).by)
+    return _move_clock(org, "by", org.clock.advance, by)
 
 
 async def reset_clock(request: web.Request) -> web.Response:

@@ -6,11 +6,14 @@ from aiohttp import web
 
 from mockcasa.version import __version__
 from mockcasa.admin.common import STARTUP, AdminRoute, describe_organization, document_body, invalid, reply
+from mockcasa.admin.offloop import commit, stage_new
+from mockcasa.admin.offloop import export_snapshot as snapshot_off_loop
 from mockcasa.source_files import Document
 from mockcasa.http.journal import JOURNAL
 from mockcasa.keys import SANDBOX
-from mockcasa.seeding import SeedError, load_seed_documents
-from mockcasa.snapshot import SnapshotError, dump, export_state, import_state
+from mockcasa.seeding import SeedError
+from mockcasa.seeding.staging import Staging
+from mockcasa.snapshot import SnapshotError, import_state
 from mockcasa.state_file import STATE_FILE
 
 API_VERSION = "1.0.0"
@@ -39,15 +42,16 @@ async def reset_everything(request: web.Request) -> web.Response:
 
 
 async def load_seed(request: web.Request) -> web.Response:
+    staging, orgs = await stage_new(request.config_dict[SANDBOX], Staging.add_seed, await document_body(request))
     try:
-        orgs = load_seed_documents(request.config_dict[SANDBOX], [await document_body(request)])
+        commit(staging)
     except SeedError as exc:
         raise invalid(exc) from None
     return reply({"organizations": [describe_organization(request, org) for org in orgs]}, 201)
 
 
 async def export_snapshot(request: web.Request) -> web.Response:
-    return web.Response(body=dump(export_state(request.config_dict[SANDBOX])), content_type="application/json")
+    return web.Response(body=await snapshot_off_loop(request.config_dict[SANDBOX]), content_type="application/json")
 
 
 async def import_snapshot(request: web.Request) -> web.Response:

@@ -7,6 +7,7 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
+from mockcasa.bounds import TooDeep, check_depth
 from mockcasa.errors import Invalid
 
 
@@ -68,6 +69,10 @@ async def parse_body(request: web.Request, model: type[BaseModel],
                      read_only: frozenset[str] = frozenset()) -> BaseModel:
     raw = await read_json_bytes(request)
     try:
+        check_depth(raw)
+    except TooDeep as exc:
+        raise Invalid(f"The request body is {exc}.", {"body": str(exc)}) from None
+    try:
         return model.model_validate_json(raw)
     except ValidationError as exc:
         details = validation_details(exc, read_only)
@@ -83,7 +88,10 @@ def parse_int(query: Any, name: str, default: int, low: int, high: int | None) -
         value = int(raw)
     except ValueError:
         value = None
-    if value is None or value < low or (high is not None and value > high) or not raw.strip().isdigit():
+    # ASCII digits only: int() and isdigit() also take other scripts' digits ("١" reads as 1).
+    digits = raw.strip()
+    if value is None or value < low or (high is not None and value > high) \
+            or not (digits.isascii() and digits.isdigit()):
         raise Invalid(f"Query parameter '{name}' must be an integer {bound}; got {raw!r}.",
                       {name: f"must be an integer {bound}"})
     return value

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
+from pydantic.alias_generators import to_camel
+
+from mockcasa.engine.body import describe, validation_details
 from mockcasa.engine.resource import Ctx, Resource
 from mockcasa.errors import Conflict, Invalid
 from mockcasa.models.common import new_id
@@ -38,7 +42,18 @@ def build_record(resource: Resource, ctx: Ctx, values: dict[str, Any]) -> Any:
     values.setdefault("id", new_id())
     values.setdefault("created_at", now)
     values.setdefault("updated_at", now)
-    return resource.model.model_validate(values)
+    return validate_record(resource, values)
+
+
+def validate_record(resource: Resource, values: dict[str, Any]) -> Any:
+    """The stored shape of ``values``; 400 naming the fields (camelCase) when a rule computed a value
+    the API cannot hold (a total beyond ±1e12), instead of a 500 or a record nobody can read back."""
+    try:
+        return resource.model.model_validate(values)
+    except ValidationError as exc:
+        details = {".".join(to_camel(part) for part in path.split(".")): reason
+                   for path, reason in validation_details(exc).items()}
+        raise Invalid(describe(details), details) from None
 
 
 def check_refs(resource: Resource, ctx: Ctx, values: dict[str, Any], record: Any = None) -> None:
@@ -148,7 +163,7 @@ def update_record(resource: Resource, ctx: Ctx, record: Any, changes: dict[str, 
     # Changes apply to the stored record: derived fields (an invoice's overdue, a proposal's expired)
     # are computed on read and never written back by an update.
     stored = ctx.org[resource.name].get(record.id) or record
-    updated = resource.model.model_validate({**dict(stored), **changes, "updated_at": ctx.now()})
+    updated = validate_record(resource, {**dict(stored), **changes, "updated_at": ctx.now()})
     ctx.org[resource.name].replace(updated)
     keep_in_step(resource, ctx, stored, updated)
     if resource.after_update:

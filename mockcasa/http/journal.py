@@ -10,7 +10,6 @@ masked (``mockcasa.http.masking``), only when someone reads an entry.
 
 from __future__ import annotations
 
-import json
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from typing import Any
 
 from aiohttp import web
 
+from mockcasa.bounds import loads
 from mockcasa.clock import Clock, format_timestamp
 from mockcasa.errors import ApiError
 from mockcasa.http.auth import principal_of
@@ -100,7 +100,7 @@ def _message(content_type: str | None, raw: bytes, size: int, headers: Headers) 
 def _decoded(content_type: str | None, text: str, *, secrets: bool) -> Any:
     if content_type == "application/json":
         try:
-            value = json.loads(text)
+            value = loads(text)  # bounded depth: a deeply nested body never breaks the journal
         except (ValueError, RecursionError):
             return mask_text(text) if secrets else text
         return mask_json(value) if secrets else value

@@ -12,7 +12,7 @@ import math
 import re
 import uuid
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from pydantic import (
@@ -62,9 +62,29 @@ def _check_email(value: str) -> str:
     return value
 
 
+# The largest amount (or quantity) the API accepts, either sign. Far beyond any real invoice, yet
+# small enough that sums of many such amounts stay exact to the cent in a float.
+MAX_NUMBER = 1e12
+TIMESTAMP_RANGE = "between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z once converted to UTC"
+
+
 def _check_finite(value: float) -> float:
     if not math.isfinite(value):
         raise ValueError("must be a finite number")
+    if abs(value) > MAX_NUMBER:
+        raise ValueError("must be between -1e12 and 1e12")
+    return value
+
+
+def _check_representable(value: datetime) -> datetime:
+    """Refuse instants that exist only in their own zone (9999-12-31T23:59:59-14:00 is year 10000 in UTC).
+
+    They would be stored, then fail every time they are formatted as UTC: a write the API cannot read back.
+    """
+    try:
+        value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"must be {TIMESTAMP_RANGE}") from None
     return value
 
 
@@ -74,7 +94,7 @@ Uuid = Annotated[str, AfterValidator(_check_uuid),
 Email = Annotated[str, AfterValidator(_check_email), WithJsonSchema({"type": "string", "format": "email"})]
 # Formatted only at the JSON edge: in Python (hook values, PATCH no-op checks) a timestamp stays a
 # datetime, and an unset optional timestamp of a request body stays None.
-Timestamp = Annotated[AwareDatetime,
+Timestamp = Annotated[AwareDatetime, AfterValidator(_check_representable),
                       PlainSerializer(format_timestamp, return_type=str, when_used="json-unless-none"),
                       WithJsonSchema({"type": "string", "format": "date-time",
                                       "description": "ISO 8601 timestamp (UTC)"})]
@@ -161,4 +181,4 @@ def parse_timestamp(value: str) -> datetime:
     at = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
     if at.tzinfo is None:
         raise ValueError("must carry a time zone, e.g. 2026-05-19T10:00:00.000Z")
-    return at
+    return _check_representable(at)

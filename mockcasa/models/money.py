@@ -1,4 +1,4 @@
-"""Amounts of money: any finite number in, rounded to cents (half up) as the API stores it."""
+"""Amounts of money: any number within ±1e12 (``Number``) in, rounded to cents (half up) as stored."""
 
 from __future__ import annotations
 

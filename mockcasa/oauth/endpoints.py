@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlencode
 from aiohttp import web
 from multidict import MultiMapping
 
-from mockcasa.keys import SANDBOX
+from mockcasa.keys import SANDBOX, SETTINGS
 from mockcasa.oauth.consent import consent_page
 from mockcasa.oauth.errors import NO_STORE, OAuthError, invalid_client, invalid_request
 from mockcasa.oauth.server import OAuthServer, oauth_of
@@ -45,8 +45,21 @@ def server_of(request: web.Request) -> OAuthServer:
 
 
 def issuer_of(request: web.Request) -> str:
-    """The issuer is wherever the client reached us (so discovery works behind any port mapping)."""
-    return str(request.url.origin())
+    """``--public-url`` when set, else the address the connection reached (the socket, not its ``Host``).
+
+    Never the ``Host`` header: any client may send ``Host: evil.example`` and would otherwise get
+    tokens and metadata naming that issuer. Behind a port mapping or a proxy, set the public URL.
+    """
+    configured = request.app[SETTINGS].public_url
+    if configured:
+        return configured
+    sockname = request.transport.get_extra_info("sockname") if request.transport is not None else None
+    if isinstance(sockname, tuple) and len(sockname) >= 2:
+        host, port = sockname[:2]
+    else:
+        host, port = request.app[SETTINGS].host, request.app[SETTINGS].port
+    host = f"[{host}]" if ":" in host else host
+    return f"{request.scheme}://{host}:{port}"
 
 
 def single_values(params: MultiMapping[str], names: tuple[str, ...] | None = None) -> dict[str, str]:

@@ -2,7 +2,8 @@
 
 It sits inside the error envelope (so injected errors look like real ones) and before
 authentication (an outage does not care who is calling). Resources never see it. A request
-may also ask for one fault itself with the ``X-Mockcasa-Fault`` header.
+may also ask for one fault itself with the ``X-Mockcasa-Fault`` header; delays asked for that way
+(latency, hang) need a valid credential and last at most ``MAX_HEADER_DELAY``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from mockcasa.scenarios.rules import Fault, FaultRules, RequestView
 
 FAULT_HEADER = "X-Mockcasa-Fault"
 MAX_HANG = 300.0  # seconds a "hang: true" waits for the client to give up before dropping
+# A delay any caller can ask for with the header: at most this long, and only with a valid credential,
+# so an anonymous client cannot hold connections for minutes (scenario rules, set by the admin, may).
+MAX_HEADER_DELAY = 30.0
 FAULTS: web.AppKey[FaultRules] = web.AppKey("faults", FaultRules)
 SHUTDOWN: web.AppKey[asyncio.Event] = web.AppKey("shutdown", asyncio.Event)
 FAULT: web.RequestKey[Fault] = web.RequestKey("fault", Fault)
@@ -54,6 +58,13 @@ def header_fault(value: str) -> Fault:
         reason = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors(include_url=False))
         raise Invalid(f"Invalid {FAULT_HEADER} header: {reason}.", {FAULT_HEADER: reason}) from None
     latency = seconds(action.latency) if action.latency is not None else 0.0
+    hang = 0.0 if action.hang is False else MAX_HEADER_DELAY if action.hang is True else seconds(action.hang)
+    for name, delay in (("latency", latency), ("hang", hang)):
+        if delay > MAX_HEADER_DELAY:
+            reason = f"{name} may be at most {MAX_HEADER_DELAY:g}s when asked for with the header"
+            raise Invalid(f"Invalid {FAULT_HEADER} header: {reason}.", {FAULT_HEADER: reason})
+    if action.hang is True:  # "until the client gives up", within the header's bound
+        action = action.model_copy(update={"hang": MAX_HEADER_DELAY})
     return Fault(latency, action if action.terminal else None, [FAULT_HEADER])
 
 
@@ -75,6 +86,8 @@ async def fault_middleware(request: web.Request, handler) -> web.StreamResponse:
     raw = request.headers.get(FAULT_HEADER)
     if raw is not None:
         fault = header_fault(raw)
+        if fault.latency or (fault.ending is not None and fault.ending.hang is not False):
+            principal_of(request)  # a delay costs the server a connection: 401 without a valid credential
     else:
         rules = request.app[FAULTS]
         fault = rules.select(view_of(request)) if rules.rules else None

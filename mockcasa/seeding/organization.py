@@ -219,6 +219,9 @@ class OrgBuilder:
                     made[name].append(record)
             except GenerationError as exc:
                 self.report(loc, str(exc))
+            except OverflowError:  # generated dates around a clock near year 1 or 9999
+                self.report(loc, f"cannot generate {name} around {self.ctx.now().date()}: their dates "
+                                 f"would fall outside the years 0001-9999")
 
     def insert(self, resource: Resource, values: dict[str, Any], loc: Loc) -> Any | None:
         """Normalise (``on_seed``), validate and store one record; None (and a report) if it cannot be."""

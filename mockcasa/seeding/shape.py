@@ -172,5 +172,9 @@ class Shaper:
             except ValueError as exc:
                 self.report(loc, str(exc))
                 return text
-        at = anchor + offset
+        try:
+            at = anchor + offset
+        except OverflowError:  # the organization's clock near an end of the range, a long offset
+            self.report(loc, f"{text!r} falls outside the years 0001-9999")
+            return text
         return at.date() if as_date else at

@@ -11,6 +11,7 @@ Nothing here is module-level: a ``Sandbox`` lives on one aiohttp app, so two app
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
@@ -229,13 +230,16 @@ class Sandbox(Declared):
         (freeze, set, advance) runs the same hooks at once.
         """
         for org in list(self.organizations.values()):
-            observed = org.observed_at
-            now = org.clock.now()
-            if observed is None or org.clock.frozen:
-                org.observed_at = now
-                self.purge_expired(org)
-            elif now > observed:
-                self.clock_moved(org, observed, now)
+            try:
+                observed = org.observed_at
+                now = org.clock.now()
+                if observed is None or org.clock.frozen:
+                    org.observed_at = now
+                    self.purge_expired(org)
+                elif now > observed:
+                    self.clock_moved(org, observed, now)
+            except Exception:  # one organization's failing rule must not stop the others' events
+                logging.getLogger("mockcasa").exception("time-driven rules failed for organization %s", org.id)
 
     # -- organizations and keys
 

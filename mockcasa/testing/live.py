@@ -19,6 +19,7 @@ from aiohttp import web
 from mockcasa.admin import ADMIN_TOKEN
 from mockcasa.config import Settings
 from mockcasa.keys import SANDBOX
+from mockcasa.serving import GuardedRunner
 from mockcasa.testing.admin import AdminClient
 from mockcasa.testing.control import ClockControl
 from mockcasa.testing.deliveries import LiveDeliveries
@@ -75,7 +76,7 @@ class LiveServer:
 
     def _serve(self, started: concurrent.futures.Future) -> None:
         loop = self._loop = asyncio.new_event_loop()
-        runner = web.AppRunner(self.app, handle_signals=False, access_log=None, shutdown_timeout=1.0)
+        runner = GuardedRunner(self.app, handle_signals=False, access_log=None, shutdown_timeout=1.0)
         try:
             loop.run_until_complete(runner.setup())
             site = web.TCPSite(runner, self.settings.host, self.settings.port)

@@ -4,7 +4,8 @@ The contract demands HTTPS URLs. A sandbox also needs local receivers, so with
 ``allow_local_webhooks`` loopback targets (``http://127.0.0.1``, ``http://localhost``) are
 accepted too. Whatever the URL says, every address a delivery connects to is checked first:
 public addresses are fine, loopback only with ``allow_local_webhooks``, and other private,
-link-local or reserved addresses only inside ``webhook_allowed_networks``. Host names are
+link-local or reserved addresses only inside ``webhook_allowed_networks``; an IPv6 address that
+carries an IPv4 one (``::ffff:…``, ``::7f00:1``, NAT64, 6to4) counts as that IPv4 address. Host names are
 resolved by ``GuardedResolver``, which hands aiohttp only the addresses it checked, so a name
 cannot be re-pointed between the check and the connection.
 
@@ -40,14 +41,32 @@ class BlockedTarget(OSError):
     """A delivery that policy forbids; never retried (the address will not become allowed)."""
 
 
+# IPv6 forms whose packets end up at an IPv4 address they carry: IPv4-compatible (::/96, deprecated
+# but still routed by some stacks: ::7f00:1 is 127.0.0.1), NAT64 (RFC 6052) and 6to4 (2002::/16).
+# ipaddress calls most of them global, so they are judged by the IPv4 address instead.
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+# Local-use NAT64 (RFC 8215) may embed an IPv4 address at several positions: never assumed public.
+_LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")
+
+
 def _ip(host: str) -> Address | None:
+    """The address a literal names, as the IPv4 address it embeds when it is an IPv4-carrying IPv6 form."""
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
         return None
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        return _embedded_ipv4(address) or address
     return address
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address in _NAT64 or (address in _IPV4_COMPATIBLE and int(address) > 1):  # not :: and ::1
+        return ipaddress.IPv4Address(int(address) & 0xFFFF_FFFF)
+    return address.sixtofour
 
 
 def _is_local_name(host: str) -> bool:
@@ -88,7 +107,7 @@ class TargetPolicy:
         if address.is_loopback:
             return None if self.allow_local else (
                 f"{address} is a loopback address; local receivers need MOCKCASA_ALLOW_LOCAL_WEBHOOKS=1")
-        if not address.is_global or address.is_multicast:
+        if not address.is_global or address.is_multicast or address in _LOCAL_NAT64:
             return (f"{address} is a private, link-local or reserved address; list its network in "
                     f"MOCKCASA_WEBHOOK_ALLOWED_NETWORKS to deliver there")
         return None

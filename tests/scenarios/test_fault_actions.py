@@ -168,3 +168,30 @@ async def test_bad_fault_header_is_a_400(value, api):
     reply = await api.get("clients", headers={"X-Mockcasa-Fault": value})
     assert reply.status == 400 and reply.error["code"] == "invalid_request"
     assert "X-Mockcasa-Fault" in reply.error["details"]
+
+
+@pytest.mark.parametrize("value", ["latency=200ms", "hang", "hang=5ms", "latency=1s,503"])
+async def test_fault_header_delays_need_a_valid_credential(value, http, sleeps):
+    """Issue 13 §3: anyone could hold a connection for 300 s with ``hang`` and no credential."""
+    for headers in ({}, {"x-api-key": "cc_test_not_a_key"}):
+        reply = await http.get("/api/v1/clients", headers={"X-Mockcasa-Fault": value, **headers})
+        assert reply.status == 401 and (await reply.json())["error"]["code"] == "unauthorized"
+    assert sleeps == []
+
+
+async def test_fault_header_statuses_still_work_without_credentials(http):
+    assert (await http.get("/api/v1/clients", headers={"X-Mockcasa-Fault": "503"})).status == 503
+
+
+@pytest.mark.parametrize("value", ["latency=31s", "hang=1m", "latency=1d", "latency=99999999999999999999d"])
+async def test_fault_header_delays_are_capped(value, api, sleeps):
+    reply = await api.get("clients", headers={"X-Mockcasa-Fault": value})
+    assert reply.status == 400 and "X-Mockcasa-Fault" in reply.error["details"], reply
+    assert sleeps == []
+
+
+def test_a_header_hang_until_the_client_gives_up_is_bounded_too():
+    from mockcasa.scenarios.layer import MAX_HEADER_DELAY, header_fault
+
+    assert header_fault("hang").ending.hang == MAX_HEADER_DELAY == 30
+    assert header_fault("latency=30s").latency == 30

@@ -95,3 +95,27 @@ async def test_auto_disable_after_consecutive_failures(build, receiver):
     await api.create("clients", name="Three")
     await deliveries.drain()
     assert len(receiver.requests) == 4
+
+
+@pytest.mark.parametrize("address, embedded", [
+    ("::ffff:127.0.0.1", "127.0.0.1"), ("::7f00:1", "127.0.0.1"), ("::a00:1", "10.0.0.1"),
+    ("64:ff9b::7f00:1", "127.0.0.1"), ("64:ff9b::a9fe:a9fe", "169.254.169.254"), ("2002:7f00:1::", "127.0.0.1"),
+    ("2002:a00:1::1", "10.0.0.1"), ("64:ff9b::5db8:d822", "93.184.216.34"), ("2002:5db8:d822::1", "93.184.216.34"),
+])
+def test_ipv6_forms_embedding_an_ipv4_address_are_judged_by_it(address, embedded):
+    """Issue 13 §6: ``::7f00:1``, NAT64 and 6to4 reach the IPv4 address they carry."""
+    for policy in (TargetPolicy(), TargetPolicy(allow_local=True), TargetPolicy(allowed_networks=(
+            ipaddress.ip_network("10.0.0.0/8"),))):
+        expected = policy.address_problem(ipaddress.ip_address(embedded)) is None
+        url = f"https://[{address}]/hook"
+        try:
+            policy.check_url(url)
+            allowed = True
+        except OSError:
+            allowed = False
+        assert allowed is expected, (address, policy)
+
+
+def test_local_use_nat64_is_never_assumed_public():
+    assert TargetPolicy().address_problem(ipaddress.ip_address("64:ff9b:1::7f00:1")) is not None
+    assert TargetPolicy().address_problem(ipaddress.ip_address("::1")) is not None
