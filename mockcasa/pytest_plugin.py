@@ -9,7 +9,7 @@ fresh organization with its own all-scope key::
 
 Choose seeds, scenarios and other settings per test or module with the marker::
 
-    @pytest.mark.mockcasa(seed="seeds/demo.yaml", org="Northwind Creative Studio", rate_limit=5)
+    @pytest.mark.mockcasa(seed="demo", org="Northwind Creative Studio", rate_limit=5)
 
 Beside the client: ``mockcasa_clock``, ``mockcasa_events``, ``mockcasa_faults``,
 ``mockcasa_journal`` and ``mockcasa_deliveries``. Code that needs a URL outside the test's event
@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import pytest
 from pydantic import ValidationError
 
-from mockcasa.config import Settings, default_seed
+from mockcasa.config import Settings, is_name, shipped
 from mockcasa.keys import SANDBOX
 from mockcasa.testing import (
     Client,
@@ -58,8 +58,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         f"{MARKER}(seed=None, scenario=None, org=None, **settings): the mockcasa world of this test: seed "
-        "and scenario files (a path or a list; relative to the rootdir or the test file; seed='default' "
-        "is the bundled default seed), which seeded organization mockcasa_org is (id or name; default "
+        "and scenario files (a path or a list; relative to the rootdir or the test file; or a shipped "
+        "one by name: seed='demo', scenario='flaky'), which seeded organization mockcasa_org is (id or name; default "
         "the first), and any other Settings field (rate_limit=5, ...).")
 
 
@@ -79,17 +79,20 @@ def marker_options(request: pytest.FixtureRequest) -> dict[str, Any]:
 
 
 def resolve_file(request: pytest.FixtureRequest, name: str | Path, option: str) -> Path:
-    """An absolute path, or relative to the rootdir, or to the test file's folder."""
-    if option == "seed" and str(name) == "default" and default_seed() is not None:
-        return default_seed()
+    """An absolute path, or relative to the rootdir, or to the test file's folder; else a shipped
+    seed or scenario named by its bare name (``seed="demo"``), which works from an installed wheel."""
     path = Path(name)
     candidates = [path] if path.is_absolute() else list(
         dict.fromkeys([request.config.rootpath / path, request.path.parent / path]))
     for candidate in candidates:
         if candidate.is_file():
             return candidate
+    found = shipped(option)
+    if is_name(name) and str(name) in found:
+        return found[str(name)]
     fail(f"@pytest.mark.{MARKER}({option}={str(name)!r}): no such file; looked at "
-         + ", ".join(str(c) for c in candidates))
+         + ", ".join(str(c) for c in candidates)
+         + f". Shipped {option}s, by name: {', '.join(repr(n) for n in found) or 'none'}")
 
 
 def settings_from_marker(request: pytest.FixtureRequest) -> Settings:
