@@ -37,6 +37,7 @@ from mockcasa.testing import (
     LiveOrg,
     LiveServer,
 )
+from mockcasa.testing.worlds import Worlds
 
 try:
     from pytest_asyncio import fixture as async_fixture
@@ -52,6 +53,13 @@ MARKER = "mockcasa"
 # Marker keys that are not Settings fields.
 PATH_OPTIONS = {"seed": "seeds", "scenario": "scenarios"}
 ORG_OPTION = "org"
+FREEZE_GC_OPTION = "mockcasa_freeze_gc"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(FREEZE_GC_OPTION, type="bool", default=True,
+                  help="mockcasa: gc.freeze() what lives for the session (imports, seeded worlds) so the "
+                       "garbage collector stops walking it on every test (default true)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -124,15 +132,21 @@ def mockcasa_settings(request: pytest.FixtureRequest) -> Settings:
     return settings_from_marker(request)
 
 
+@pytest.fixture(scope="session")
+def mockcasa_worlds(pytestconfig: pytest.Config) -> Worlds:
+    """The session's seeded worlds: each distinct seed is generated once, and copied for every test."""
+    return Worlds(freeze_gc=pytestconfig.getini(FREEZE_GC_OPTION))
+
+
 @pytest.fixture
-def mockcasa_app(mockcasa_settings: Settings) -> web.Application:
-    """A fresh in-process mockcasa app for this test (seeds and scenarios from the settings)."""
-    from mockcasa.app import create_app
+def mockcasa_app(mockcasa_settings: Settings, mockcasa_worlds: Worlds) -> web.Application:
+    """A fresh in-process mockcasa app for this test: a private copy of the seeded world (built once
+    per session), the scenarios loaded."""
     from mockcasa.scenarios import ScenarioError
     from mockcasa.seeding import SeedError
 
     try:
-        return create_app(mockcasa_settings)
+        return mockcasa_worlds.app(mockcasa_settings)
     except SeedError as exc:
         fail(f"mockcasa could not load this test's seed:\n{exc}")
     except ScenarioError as exc:
