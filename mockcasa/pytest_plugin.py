@@ -34,7 +34,9 @@ from mockcasa.testing import (
     InProcessDeliveries,
     InProcessFaults,
     InProcessJournal,
+    InProcessReceiver,
     LiveOrg,
+    LiveReceiver,
     LiveServer,
 )
 from mockcasa.testing.worlds import Worlds
@@ -244,6 +246,14 @@ def mockcasa_deliveries(mockcasa_app: web.Application, mockcasa_org: Organizatio
     return InProcessDeliveries(mockcasa_app[DELIVERIES], mockcasa_org)
 
 
+@pytest.fixture
+def mockcasa_receiver(mockcasa_api: Client, mockcasa_app: web.Application, mockcasa_deliveries: InProcessDeliveries,
+                      mockcasa_clock: ClockControl) -> InProcessReceiver:
+    """A webhook receiver: ``await subscribe(events)``, then ``await events("client_created")``, each
+    delivery's signature verified (on the built-in sink: no port, no ``allow_local_webhooks``)."""
+    return InProcessReceiver(mockcasa_api, mockcasa_app, mockcasa_deliveries, mockcasa_clock)
+
+
 # ---------------------------------------------------------- live server, one per session
 
 @pytest.fixture(scope="session")
@@ -267,6 +277,12 @@ def mockcasa_live_org(mockcasa_server: LiveServer):
     yield org
     org.faults.clear()
     mockcasa_server.remove_org(org.organization_id)
+
+
+@pytest.fixture
+def mockcasa_live_receiver(mockcasa_live_org: LiveOrg, mockcasa_server: LiveServer) -> LiveReceiver:
+    """``mockcasa_receiver`` for the live server (synchronous): ``subscribe(events)``, ``events(name)``."""
+    return LiveReceiver(mockcasa_live_org, mockcasa_server.admin)
 
 
 @async_fixture
