@@ -56,12 +56,20 @@ MARKER = "mockcasa"
 PATH_OPTIONS = {"seed": "seeds", "scenario": "scenarios"}
 ORG_OPTION = "org"
 FREEZE_GC_OPTION = "mockcasa_freeze_gc"
+BLOCKED_LOOP_OPTION = "mockcasa_blocked_loop_timeout"
+# The fixtures of one app per test; mixing them with mockcasa_live_org would give two worlds.
+IN_PROCESS_FIXTURES = {"mockcasa_app", "mockcasa_api", "mockcasa_url", "mockcasa_org", "mockcasa_sandbox",
+                       "mockcasa_http", "mockcasa_faults", "mockcasa_journal", "mockcasa_deliveries",
+                       "mockcasa_receiver", "mockcasa_make_api", "mockcasa_events", "mockcasa_clock"}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(FREEZE_GC_OPTION, type="bool", default=True,
                   help="mockcasa: gc.freeze() what lives for the session (imports, seeded worlds) so the "
                        "garbage collector stops walking it on every test (default true)")
+    parser.addini(BLOCKED_LOOP_OPTION, default="1.0",
+                  help="mockcasa: seconds a request to mockcasa_url may wait on a blocked event loop (a "
+                       "synchronous client) before it is answered 500 and the test fails (default 1)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -167,10 +175,26 @@ async def mockcasa_http(aiohttp_client, mockcasa_app):
     return await aiohttp_client(mockcasa_app)
 
 
-@pytest.fixture
-def mockcasa_url(mockcasa_http) -> str:
-    """The in-process server's base URL (``http://127.0.0.1:PORT``) for async code that takes a URL."""
-    return str(mockcasa_http.make_url("")).rstrip("/")
+@async_fixture
+async def mockcasa_url(request: pytest.FixtureRequest, mockcasa_http):
+    """The in-process server's base URL (``http://127.0.0.1:PORT``) for async code that takes a URL.
+
+    Synchronous code cannot use it (the server runs on the test's loop, which it would block): a
+    guard answers such a request 500 after ``mockcasa_blocked_loop_timeout`` seconds (default 1)
+    and fails the test, pointing at ``mockcasa_live_org``."""
+    import asyncio
+
+    from mockcasa.testing.misuse import BlockedLoopGuard
+
+    sockets = [sock for site in mockcasa_http.server.runner.sites
+               for sock in (getattr(getattr(site, "_server", None), "sockets", None) or ())]
+    timeout = float(request.config.getini(BLOCKED_LOOP_OPTION))
+    guard = BlockedLoopGuard(asyncio.get_running_loop(), sockets, timeout).start() if sockets else None
+    yield str(mockcasa_http.make_url("")).rstrip("/")
+    if guard is not None:
+        guard.stop()
+        if guard.misuses:
+            fail(guard.misuses[0])
 
 
 @pytest.fixture
@@ -239,19 +263,33 @@ def mockcasa_journal(mockcasa_app: web.Application) -> InProcessJournal:
 
 
 @pytest.fixture
-def mockcasa_deliveries(mockcasa_app: web.Application, mockcasa_org: Organization) -> InProcessDeliveries:
+def mockcasa_not_awaited():
+    """Coroutines the test was handed and must await; one left un-awaited fails the test."""
+    from mockcasa.testing.misuse import NotAwaited
+
+    tracker = NotAwaited()
+    yield tracker
+    problems = tracker.problems()
+    if problems:
+        fail("\n".join(problems))
+
+
+@pytest.fixture
+def mockcasa_deliveries(mockcasa_app: web.Application, mockcasa_org: Organization,
+                        mockcasa_not_awaited) -> InProcessDeliveries:
     """``mockcasa_org``'s webhook deliveries: ``await drain()``, then ``list(event=)``, ``get``, ``redeliver``."""
     from mockcasa.keys import DELIVERIES
 
-    return InProcessDeliveries(mockcasa_app[DELIVERIES], mockcasa_org)
+    return InProcessDeliveries(mockcasa_app[DELIVERIES], mockcasa_org, mockcasa_not_awaited)
 
 
 @pytest.fixture
 def mockcasa_receiver(mockcasa_api: Client, mockcasa_app: web.Application, mockcasa_deliveries: InProcessDeliveries,
-                      mockcasa_clock: ClockControl) -> InProcessReceiver:
+                      mockcasa_clock: ClockControl, mockcasa_not_awaited) -> InProcessReceiver:
     """A webhook receiver: ``await subscribe(events)``, then ``await events("client_created")``, each
     delivery's signature verified (on the built-in sink: no port, no ``allow_local_webhooks``)."""
-    return InProcessReceiver(mockcasa_api, mockcasa_app, mockcasa_deliveries, mockcasa_clock)
+    return InProcessReceiver(mockcasa_api, mockcasa_app, mockcasa_deliveries, mockcasa_clock,
+                             not_awaited=mockcasa_not_awaited)
 
 
 # ---------------------------------------------------------- live server, one per session
@@ -270,9 +308,16 @@ def mockcasa_server(mockcasa_live_settings: Settings):
 
 
 @pytest.fixture
-def mockcasa_live_org(mockcasa_server: LiveServer):
+def mockcasa_live_org(request: pytest.FixtureRequest, mockcasa_server: LiveServer):
     """A fresh organization on the live server: ``.url``, ``.api_url``, ``.key``, ``.headers``, ``.clock``,
     and ``.faults``, ``.journal``, ``.deliveries`` through the server's admin API."""
+    mixed = sorted(set(request.fixturenames) & IN_PROCESS_FIXTURES)
+    if mixed:
+        fail(f"this test asks for mockcasa_live_org and for {', '.join(mixed)}: those are two separate "
+             "servers with two separate worlds (what one does, the other never sees). Use the in-process "
+             "fixtures (mockcasa_api, mockcasa_url, mockcasa_faults, ...) for async code, or the live ones "
+             "(mockcasa_live_org, mockcasa_live_api, .faults, .journal, .deliveries, mockcasa_live_receiver) "
+             "for sync code and subprocesses; see 'Which fixture do I need' in docs/pytest.md.")
     org = mockcasa_server.new_org()
     yield org
     org.faults.clear()

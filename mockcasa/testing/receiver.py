@@ -17,7 +17,7 @@ import hmac
 import json
 import secrets
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Coroutine, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from mockcasa.testing.client import Client
     from mockcasa.testing.deliveries import InProcessDeliveries
     from mockcasa.testing.live import LiveOrg
+    from mockcasa.testing.misuse import NotAwaited
 
 SIGNATURE_HEADER = "x-signature"
 TIMESTAMP_HEADER = "x-webhook-timestamp"
@@ -120,12 +121,21 @@ class InProcessReceiver(_Receiver):
     """``await subscribe(["client_created"])``, run your code, then ``await events("client_created")``."""
 
     def __init__(self, client: Client, app: Any, deliveries: InProcessDeliveries, clock: Any, *,
-                 name: str | None = None, tolerance: float | None = DEFAULT_TOLERANCE) -> None:
+                 name: str | None = None, tolerance: float | None = DEFAULT_TOLERANCE,
+                 not_awaited: NotAwaited | None = None) -> None:
         super().__init__(name, tolerance)
         self._client, self._app, self._deliveries, self._clock = client, app, deliveries, clock
+        self._not_awaited = not_awaited
 
-    async def subscribe(self, events: list[str] | None = None, *, name: str = "pytest receiver") -> dict[str, Any]:
-        """Create the subscription (every event unless ``events``) through the public API."""
+    def subscribe(self, events: list[str] | None = None, *,
+                  name: str = "pytest receiver") -> Coroutine[Any, Any, dict[str, Any]]:
+        """Create the subscription (every event unless ``events``) through the public API (await it)."""
+        coro = self._subscribe(events, name)
+        if self._not_awaited is not None:
+            self._not_awaited.track(coro, "mockcasa_receiver.subscribe()")
+        return coro
+
+    async def _subscribe(self, events: list[str] | None, name: str) -> dict[str, Any]:
         reply = await self._client.post("webhooks", _subscription(name, self.sink, events, self.secret))
         if reply.status != 201:
             raise AssertionError(f"POST webhooks: expected 201, got {reply!r}")
