@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from mockcasa.engine.resource import Ctx, Resource
 from mockcasa.errors import ApiError
 from mockcasa.models.common import derived_id, is_uuid
-from mockcasa.seeding.models import ApiKeySeed, ClockSeed, MemberSeed, OAuthAppSeed, OrganizationContent
+from mockcasa.seeding.models import ApiKeySeed, ClockSeed, OAuthAppSeed, OrganizationContent
 from mockcasa.seeding.shape import AliasTable, Shaper
 from mockcasa.state import ApiKey
 from mockcasa.state.records import dangling_references
@@ -61,7 +61,7 @@ class OrgBuilder:
         self.added: list[tuple[Resource, Any, Loc]] = []
 
     def report(self, loc: Loc, reason: str) -> None:
-        self.staging.problems.append(self.doc.problem(self.loc + loc, reason))
+        self.staging.problems.append(self.doc.problem(self.loc + loc, self.aliases.name_ids(reason)))
 
     def new_id(self, kind: str, key: object) -> str:
         return seeded_id(*self.salt, kind, key)
@@ -69,11 +69,11 @@ class OrgBuilder:
     def build(self, content: OrganizationContent, *, new: bool) -> None:
         if content.clock is not None:
             self.clock(content.clock)
-        self.members(content.members, add_default=new)
+        self.members(content, add_default=new)
         for i, key in enumerate(content.api_keys):
-            self.api_key(key, ("apiKeys", i))
+            self.api_key(key, ("apiKeys", content.position("apiKeys", i)))
         for i, app in enumerate(getattr(content, "oauth_apps", ())):
-            self.oauth_app(app, ("oauthApps", i))
+            self.oauth_app(app, ("oauthApps", content.position("oauthApps", i)))
         self.records(content.records)
         if content.generate:
             self.generate(content.generate)
@@ -86,11 +86,12 @@ class OrgBuilder:
             self.org.clock.reset()
             self.org.clock.set(seed.start_at)
 
-    def members(self, members: list[MemberSeed], *, add_default: bool) -> None:
+    def members(self, content: OrganizationContent, *, add_default: bool) -> None:
+        members = content.members
         if not members and add_default:
             self.org.add_member("Sandbox Owner", "owner@example.com", id=self.new_id("members", "default"))
         for i, member in enumerate(members):
-            loc = ("members", i)
+            loc = ("members", content.position("members", i))
             member_id = member.id or self.new_id("members", member.alias or i)
             if not is_uuid(member_id):
                 self.report(loc + ("id",), "must be a UUID")
@@ -238,4 +239,7 @@ class OrgBuilder:
         """Every id a seeded record holds must name a record of this organization (no dangling ids)."""
         for resource, record, loc in self.added:
             for where, reason in dangling_references(self.resources, self.org, resource, record):
-                self.report(loc + where, reason)
+                named = self.aliases.name_ids(reason)
+                if named != reason:  # an alias that was given, to a record that could not be loaded
+                    named += " (that record was not loaded: see its own problem)"
+                self.report(loc + where, named)
