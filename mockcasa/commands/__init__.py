@@ -2,18 +2,18 @@
 
 Each module declares its subcommands with ``add(sub)``: a parser per command whose defaults carry
 ``run`` (the function ``main`` calls with the parsed arguments). ``shipped`` lists the seeds and
-scenarios that ship with mockcasa.
+scenarios that ship with mockcasa; ``remote`` drives a running server through its admin API.
 """
 
 from __future__ import annotations
 
 import argparse
 
-from mockcasa.commands import shipped
+from mockcasa.commands import remote, shipped
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    for module in (shipped,):
+    for module in (shipped, remote):
         module.add(sub)
 
 

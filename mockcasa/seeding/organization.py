@@ -28,6 +28,22 @@ if TYPE_CHECKING:
 
 
 seeded_id = derived_id  # seeds load with the same ids every time
+SEED_ALIASES = "seed_aliases"
+
+
+def remember_aliases(org: Organization, entries: dict[str, tuple[str, str]]) -> None:
+    """Keep the seed's aliases on the organization (``org.seed_aliases``: alias -> (resource, id)),
+    so the admin API and the CLI accept ``acme`` where they take a record id.
+
+    A lookup aid, not state: it is not reset, exported or imported (an alias naming a record that
+    is gone finds nothing), and a copy of the organization shares it.
+    """
+    if entries:
+        setattr(org, SEED_ALIASES, {**aliases_of(org), **entries})
+
+
+def aliases_of(org: Organization) -> dict[str, tuple[str, str]]:
+    return getattr(org, SEED_ALIASES, {})
 
 
 def split_path(path: str) -> Loc:
@@ -78,6 +94,7 @@ class OrgBuilder:
         if content.generate:
             self.generate(content.generate)
         self.check_references()
+        remember_aliases(self.org, self.aliases.entries())
 
     def clock(self, seed: ClockSeed) -> None:
         if seed.freeze_at is not None:

@@ -104,6 +104,10 @@ class AliasTable:
     def kind_of(self, alias: str) -> str:
         return self._entries[alias][0]
 
+    def entries(self) -> dict[str, tuple[str, str]]:
+        """alias -> (resource or ``members``, id)."""
+        return dict(self._entries)
+
     def name_ids(self, reason: str) -> str:
         """``reason`` with every id a seed gave an alias to written as that alias: a seed's author
         knows ``acme``, not the UUID generated for it."""

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from mockcasa.source_files import Document, Loc, Problem
 from mockcasa.models.common import is_uuid, new_id
 from mockcasa.seeding.models import OrganizationContent, OrganizationSeed, SeedFile
-from mockcasa.seeding.organization import OrgBuilder
+from mockcasa.seeding.organization import OrgBuilder, aliases_of, remember_aliases
 from mockcasa.state import ApiKey, Organization
 
 if TYPE_CHECKING:
@@ -151,7 +151,9 @@ class Staging:
         for org in self.created:
             self.sandbox.add_organization(org)
         for org_id, staged in self.replaced.items():
-            self.sandbox.organizations[org_id].adopt(staged)
+            live = self.sandbox.organizations[org_id]
+            live.adopt(staged)
+            remember_aliases(live, aliases_of(staged))
         self.sandbox.api_keys.update(self.keys)
         if self.oauth_apps:
             from mockcasa.oauth.seeds import register_app
