@@ -56,3 +56,15 @@ async def test_the_admin_api_lists_and_loads_shipped_seeds_and_scenarios(admin, 
     assert added.status == 201 and [r["source"] for r in added.body["rules"]] == ["outage"]
     missing = await admin.post("/scenarios/nope")
     assert missing.status == 404 and "flaky" in missing.body["error"]["message"]
+
+
+def test_what_the_docs_say_of_the_sdk_and_retries_is_the_per_call_option_for_creates():
+    """SDK 0.3.0 retries only GET/PATCH/DELETE by default: wherever the docs speak of the SDK and
+    retrying, they say that a create needs the per-call ``retries`` option."""
+    root = Path(__file__).resolve().parents[1]
+    for path in [root / "README.md", *(root / "docs").glob("*.md"), *(root / "scenarios").glob("*.yaml")]:
+        text = " ".join(path.read_text().split())
+        for sentence in text.split(". "):
+            if "SDK" in sentence and "retr" in sentence.lower() and "resends" not in sentence:
+                assert "per-call `retries`" in text and "POST" in text, (path.name, sentence)
+    assert "per-call `retries` option" in " ".join(shipped_scenarios()["rate-limited"].read_text().split())
