@@ -39,3 +39,21 @@ def test_ci_runs_the_readme_test_command_then_the_package_and_the_image():
     lines = [line for line in run.splitlines() if line and not line.startswith("#")]
     assert lines.index(README_TEST_COMMAND) < lines.index("bash .ci/package-smoke") < lines.index("bash .ci/docker-smoke")
     assert "apt-get install -y -qq chromium" in run
+
+
+def test_the_build_context_keeps_everything_the_dockerfile_copies():
+    """`COPY docs /src/docs` once met a .dockerignore that left docs/ out: the image could not build."""
+    from fnmatch import fnmatch
+
+    ignored = [line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines()
+               if line.strip() and not line.startswith("#")]
+    sources = [part for line in (ROOT / "Dockerfile").read_text().splitlines()
+               if line.startswith("COPY ") and "--from" not in line for part in line.split()[1:-1]]
+    assert "docs" in sources and "seeds" in sources
+    for source in sources:
+        assert (ROOT / source).exists(), source
+        assert not any(fnmatch(source, pattern) for pattern in ignored), (source, ignored)
+        if (ROOT / source).is_dir():
+            kept = [p for p in (ROOT / source).rglob("*") if p.is_file()
+                    and not any(fnmatch(str(p.relative_to(ROOT)), pattern) for pattern in ignored)]
+            assert kept, f"{source}: every file is ignored"
