@@ -58,9 +58,10 @@ ORG_OPTION = "org"
 FREEZE_GC_OPTION = "mockcasa_freeze_gc"
 BLOCKED_LOOP_OPTION = "mockcasa_blocked_loop_timeout"
 # The fixtures of one app per test; mixing them with mockcasa_live_org would give two worlds.
-IN_PROCESS_FIXTURES = {"mockcasa_app", "mockcasa_api", "mockcasa_url", "mockcasa_org", "mockcasa_sandbox",
-                       "mockcasa_http", "mockcasa_faults", "mockcasa_journal", "mockcasa_deliveries",
-                       "mockcasa_receiver", "mockcasa_make_api", "mockcasa_events", "mockcasa_clock"}
+IN_PROCESS_FIXTURES = frozenset({
+    "mockcasa_app", "mockcasa_api", "mockcasa_url", "mockcasa_org", "mockcasa_sandbox", "mockcasa_http",
+    "mockcasa_faults", "mockcasa_journal", "mockcasa_deliveries", "mockcasa_receiver", "mockcasa_make_api",
+    "mockcasa_events", "mockcasa_clock"})
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

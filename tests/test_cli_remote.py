@@ -108,7 +108,7 @@ def test_reset_one_organization_or_everything(server, studio, capsys):
 
 
 def test_help_shows_an_example_and_a_missing_token_or_server_says_what_to_do(capsys, monkeypatch):
-    for command in remote.COMMANDS:
+    for command, *_ in remote.COMMANDS:
         with pytest.raises(SystemExit):
             main([command, "--help"])
         assert "example:\n  mockcasa " + command in capsys.readouterr().out

@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from mockcasa.state import Sandbox
 
 # Settings that only describe how the app serves (not what the seeds build) stay out of the key.
-SERVING_ONLY = {"host", "port", "scenarios", "admin_token", "quiet", "console", "journal_size", "journal_max_bytes",
-                "log_level", "clock_tick_seconds"}
+SERVING_ONLY = frozenset({"host", "port", "scenarios", "admin_token", "quiet", "console", "journal_size",
+                          "journal_max_bytes", "log_level", "clock_tick_seconds"})
 
 
 @dataclass
