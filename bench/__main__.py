@@ -20,7 +20,7 @@ from bench.load import Load, wrk_path
 from bench.report import Report
 from bench.startup import cold_start
 
-SECTIONS = ("http", "cold", "org", "memory", "list")
+SECTIONS = ("http", "cold", "org", "pytest", "memory", "list")
 
 
 def find_contract() -> Path | None:
@@ -75,6 +75,15 @@ def inprocess(*args: str) -> dict:
         if line.startswith("BENCH_JSON "):
             return json.loads(line.removeprefix("BENCH_JSON "))
     raise RuntimeError(f"bench.inprocess {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+
+
+def pytest_setup() -> dict:
+    done = subprocess.run([sys.executable, "-m", "bench.pytest_setup"], check=False, cwd=ROOT,
+                          capture_output=True, text=True)
+    for line in done.stdout.splitlines():
+        if line.startswith("BENCH_JSON "):
+            return json.loads(line.removeprefix("BENCH_JSON "))["pytest_setup"]
+    raise RuntimeError(f"bench.pytest_setup failed:\n{done.stdout}\n{done.stderr}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -138,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         "http": http,
         "cold": lambda: report.cold(cold_start(log_dir)),
         "org": lambda: report.org(inprocess("org")),
+        "pytest": lambda: report.pytest_setup(pytest_setup()),
         "memory": lambda: report.memory(inprocess("memory", "--records", str(args.memory_records))),
         "list": lists,
     }

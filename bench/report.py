@@ -110,6 +110,22 @@ class Report:
         self.target("fresh organization < 1 ms", f"{figures['create_p99_us']:.0f} µs p99",
                     figures["create_p99_us"] < 1000)
 
+    def pytest_setup(self, figures: dict) -> None:
+        self.data["pytest_setup"] = figures
+        self.lines += ["### Per-test setup in a partner's pytest suite (bench/pytest_setup.py)", "",
+                       "| test | first test ms | median ms | mean ms | p90 ms | CPU median ms | CPU mean ms | tests |",
+                       "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        for kind, f in figures.items():
+            self.lines.append(f"| {kind.partition('_')[2]} | {f['first_ms']:.1f} | {f['median_ms']:.2f} | "
+                              f"{f['mean_ms']:.2f} | {f['p90_ms']:.2f} | {f['cpu']['median_ms']:.2f} | "
+                              f"{f['cpu']['mean_ms']:.2f} | {f['tests']} |")
+        self.lines.append("")
+        empty, demo = figures["b_empty"], figures["c_demo"]
+        self.target("pytest: empty org < 2 ms per test", f"{empty['median_ms']:.2f} ms median "
+                    f"({empty['cpu']['median_ms']:.2f} ms CPU)", empty["median_ms"] < 2)
+        self.target("pytest: demo world < 20 ms per test", f"{demo['median_ms']:.2f} ms median "
+                    f"({demo['cpu']['median_ms']:.2f} ms CPU)", demo["median_ms"] < 20)
+
     def memory(self, figures: dict) -> None:
         self.data["memory"] = figures
         self.lines += [f"### Memory per stored record ({figures['records']:,} records in one organization)", "",

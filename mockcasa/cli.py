@@ -1,4 +1,4 @@
-"""``mockcasa serve`` and ``mockcasa validate``."""
+"""``mockcasa serve`` and ``mockcasa validate``; the other subcommands are in ``mockcasa.commands``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ import logging
 import sys
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from mockcasa.commands import add_commands
 from mockcasa.version import __version__
 from mockcasa.config import Settings
 from mockcasa.keys import SANDBOX
@@ -20,9 +23,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="interface to bind (default 127.0.0.1; env MOCKCASA_HOST)")
     serve.add_argument("--port", type=int, help="port (default 8080; env MOCKCASA_PORT)")
     serve.add_argument("--seed", action="append", type=Path, dest="seeds",
-                       help="seed YAML to load; repeatable (default seeds/default.yaml; env MOCKCASA_SEED)")
+                       help="seed to load: a YAML file or a shipped seed's name (default, demo); repeatable "
+                            "(default: default; env MOCKCASA_SEED)")
     serve.add_argument("--scenario", action="append", type=Path, dest="scenarios",
-                       help="fault scenario YAML to load; repeatable (env MOCKCASA_SCENARIO)")
+                       help="fault scenario: a YAML file or a shipped scenario's name (flaky, rate-limited, outage, "
+                            "slow); repeatable (env MOCKCASA_SCENARIO)")
     serve.add_argument("--rate-limit", type=int,
                        help="requests per window per credential (default 1000; env MOCKCASA_RATE_LIMIT)")
     serve.add_argument("--rate-limit-window", type=int,
@@ -58,7 +63,14 @@ def _parser() -> argparse.ArgumentParser:
                                             "endpoints (default: the bound address; env MOCKCASA_PUBLIC_URL)")
     validate = sub.add_parser("validate", help="check seed and scenario files; exit non-zero on errors")
     validate.add_argument("files", nargs="+", type=Path)
+    add_commands(sub)
     return parser
+
+
+def settings_problems(exc: ValidationError) -> str:
+    """``seeds.0: no seed named 'x': shipped seeds are default, demo ...`` for each bad setting."""
+    return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
+                     for e in exc.errors(include_url=False))
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -69,16 +81,20 @@ def serve(args: argparse.Namespace) -> int:
     from mockcasa.source_files import DocumentError
     from mockcasa.state_file import STATE_FILE
 
-    settings = Settings.from_env(host=args.host, port=args.port, seeds=args.seeds, scenarios=args.scenarios,
-                                 rate_limit=args.rate_limit, rate_limit_window=args.rate_limit_window,
-                                 admin_token=args.admin_token, journal_size=args.journal_size,
-                                 allow_local_webhooks=args.allow_local_webhooks,
-                                 journal_max_bytes=args.journal_max_bytes, quiet=args.quiet, console=args.console,
-                                 state_file=args.state_file, state_save_interval=args.state_save_interval,
-                                 state_file_reset=args.state_file_reset, api_revision=args.api_revision,
-                                 public_url=args.public_url, max_body_size=args.max_body_size,
-                                 header_timeout=args.header_timeout, body_timeout=args.body_timeout,
-                                 keepalive_timeout=args.keepalive_timeout, max_connections=args.max_connections)
+    try:
+        settings = Settings.from_env(host=args.host, port=args.port, seeds=args.seeds, scenarios=args.scenarios,
+                                     rate_limit=args.rate_limit, rate_limit_window=args.rate_limit_window,
+                                     admin_token=args.admin_token, journal_size=args.journal_size,
+                                     allow_local_webhooks=args.allow_local_webhooks,
+                                     journal_max_bytes=args.journal_max_bytes, quiet=args.quiet, console=args.console,
+                                     state_file=args.state_file, state_save_interval=args.state_save_interval,
+                                     state_file_reset=args.state_file_reset, api_revision=args.api_revision,
+                                     public_url=args.public_url, max_body_size=args.max_body_size,
+                                     header_timeout=args.header_timeout, body_timeout=args.body_timeout,
+                                     keepalive_timeout=args.keepalive_timeout, max_connections=args.max_connections)
+    except ValidationError as exc:
+        print(f"mockcasa: refusing to start: {settings_problems(exc)}", file=sys.stderr)
+        return 2
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
     try:
         app = create_app(settings, load_default_seed=True)
@@ -139,4 +155,6 @@ def validate(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if hasattr(args, "run"):
+        return args.run(args)
     return {"serve": serve, "validate": validate}[args.command](args)

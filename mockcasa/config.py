@@ -18,10 +18,61 @@ ADMIN_PREFIX = "/_mockcasa/"  # the admin API: a sub-application the public laye
 
 def default_seed() -> Path | None:
     """``seeds/default.yaml`` next to the package (a checkout) or inside it (an installed wheel)."""
-    for candidate in (PACKAGE_ROOT.parent / "seeds" / "default.yaml", PACKAGE_ROOT / "data" / "default.yaml"):
-        if candidate.exists():
-            return candidate
-    return None
+    return shipped_seeds().get("default")
+
+
+def _shipped(*folders: Path) -> dict[str, Path]:
+    for folder in folders:
+        if folder.is_dir():
+            return {p.stem: p for p in sorted(folder.glob("*.yaml"), key=lambda p: p.stem)}
+    return {}
+
+
+def shipped_seeds() -> dict[str, Path]:
+    """The seeds that ship with mockcasa, by name (``default``, ``demo``): ``seeds/`` beside the
+    package in a checkout, ``mockcasa/data/`` inside an installed wheel. A name works wherever a
+    seed file does, so a partner who installed a wheel can say ``seed="demo"``."""
+    return _shipped(PACKAGE_ROOT.parent / "seeds", PACKAGE_ROOT / "data")
+
+
+def shipped_scenarios() -> dict[str, Path]:
+    """The shipped fault scenarios by name (``flaky``, ``rate-limited``, ``outage``, ``slow``)."""
+    return _shipped(PACKAGE_ROOT.parent / "scenarios", PACKAGE_ROOT / "data" / "scenarios")
+
+
+def summary(path: Path) -> str:
+    """The file's opening comment line: every shipped file starts by saying what it is."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") and line.strip("# "):
+            return line.strip("# ")
+        if line.strip() and not line.startswith("#"):
+            break
+    return ""
+
+
+def shipped(kind: str) -> dict[str, Path]:
+    """The shipped seeds (``kind="seed"``) or scenarios (``"scenario"``) by name."""
+    return shipped_seeds() if kind == "seed" else shipped_scenarios()
+
+
+def is_name(value: str | Path) -> bool:
+    """A bare name (``demo``), as opposed to a path (``seeds/demo.yaml``, ``demo.yaml``)."""
+    text = str(value)
+    return bool(text) and "/" not in text and "\\" not in text and "." not in text
+
+
+def resolve_shipped(value: str | Path, kind: str) -> Path:
+    """``value`` as a file: an existing path wins; otherwise a bare name is a shipped ``kind``
+    ("seed" or "scenario"). A bare name that is neither raises ``ValueError`` listing the shipped
+    names; any other path is returned as is (the loader reports a missing file with its path)."""
+    path = Path(value)
+    if path.exists() or not is_name(value):
+        return path
+    found = shipped(kind)
+    if str(value) in found:
+        return found[str(value)]
+    raise ValueError(f"no {kind} named {str(value)!r}: shipped {kind}s are {', '.join(found) or 'none'} "
+                     f"(or give a path to a YAML file)")
 
 
 class Settings(BaseModel):
@@ -75,6 +126,16 @@ class Settings(BaseModel):
     @classmethod
     def _revision(cls, value: str) -> str:
         return resolve_revision(value)
+
+    @field_validator("seeds")
+    @classmethod
+    def _seeds(cls, value: list[Path]) -> list[Path]:
+        return [resolve_shipped(p, "seed") for p in value]
+
+    @field_validator("scenarios")
+    @classmethod
+    def _scenarios(cls, value: list[Path]) -> list[Path]:
+        return [resolve_shipped(p, "scenario") for p in value]
 
     @field_validator("webhook_allowed_networks")
     @classmethod

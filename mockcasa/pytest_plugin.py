@@ -9,7 +9,7 @@ fresh organization with its own all-scope key::
 
 Choose seeds, scenarios and other settings per test or module with the marker::
 
-    @pytest.mark.mockcasa(seed="seeds/demo.yaml", org="Northwind Creative Studio", rate_limit=5)
+    @pytest.mark.mockcasa(seed="demo", org="Northwind Creative Studio", rate_limit=5)
 
 Beside the client: ``mockcasa_clock``, ``mockcasa_events``, ``mockcasa_faults``,
 ``mockcasa_journal`` and ``mockcasa_deliveries``. Code that needs a URL outside the test's event
@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import pytest
 from pydantic import ValidationError
 
-from mockcasa.config import Settings, default_seed
+from mockcasa.config import Settings, is_name, shipped
 from mockcasa.keys import SANDBOX
 from mockcasa.testing import (
     Client,
@@ -34,9 +34,12 @@ from mockcasa.testing import (
     InProcessDeliveries,
     InProcessFaults,
     InProcessJournal,
+    InProcessReceiver,
     LiveOrg,
+    LiveReceiver,
     LiveServer,
 )
+from mockcasa.testing.worlds import Worlds
 
 try:
     from pytest_asyncio import fixture as async_fixture
@@ -52,14 +55,30 @@ MARKER = "mockcasa"
 # Marker keys that are not Settings fields.
 PATH_OPTIONS = {"seed": "seeds", "scenario": "scenarios"}
 ORG_OPTION = "org"
+FREEZE_GC_OPTION = "mockcasa_freeze_gc"
+BLOCKED_LOOP_OPTION = "mockcasa_blocked_loop_timeout"
+# The fixtures of one app per test; mixing them with mockcasa_live_org would give two worlds.
+IN_PROCESS_FIXTURES = frozenset({
+    "mockcasa_app", "mockcasa_api", "mockcasa_url", "mockcasa_org", "mockcasa_sandbox", "mockcasa_http",
+    "mockcasa_faults", "mockcasa_journal", "mockcasa_deliveries", "mockcasa_receiver", "mockcasa_make_api",
+    "mockcasa_events", "mockcasa_clock"})
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(FREEZE_GC_OPTION, type="bool", default=True,
+                  help="mockcasa: gc.freeze() what lives for the session (imports, seeded worlds) so the "
+                       "garbage collector stops walking it on every test (default true)")
+    parser.addini(BLOCKED_LOOP_OPTION, default="1.0",
+                  help="mockcasa: seconds a request to mockcasa_url may wait on a blocked event loop (a "
+                       "synchronous client) before it is answered 500 and the test fails (default 1)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         f"{MARKER}(seed=None, scenario=None, org=None, **settings): the mockcasa world of this test: seed "
-        "and scenario files (a path or a list; relative to the rootdir or the test file; seed='default' "
-        "is the bundled default seed), which seeded organization mockcasa_org is (id or name; default "
+        "and scenario files (a path or a list; relative to the rootdir or the test file; or a shipped "
+        "one by name: seed='demo', scenario='flaky'), which seeded organization mockcasa_org is (id or name; default "
         "the first), and any other Settings field (rate_limit=5, ...).")
 
 
@@ -79,17 +98,20 @@ def marker_options(request: pytest.FixtureRequest) -> dict[str, Any]:
 
 
 def resolve_file(request: pytest.FixtureRequest, name: str | Path, option: str) -> Path:
-    """An absolute path, or relative to the rootdir, or to the test file's folder."""
-    if option == "seed" and str(name) == "default" and default_seed() is not None:
-        return default_seed()
+    """An absolute path, or relative to the rootdir, or to the test file's folder; else a shipped
+    seed or scenario named by its bare name (``seed="demo"``), which works from an installed wheel."""
     path = Path(name)
     candidates = [path] if path.is_absolute() else list(
         dict.fromkeys([request.config.rootpath / path, request.path.parent / path]))
     for candidate in candidates:
         if candidate.is_file():
             return candidate
+    found = shipped(option)
+    if is_name(name) and str(name) in found:
+        return found[str(name)]
     fail(f"@pytest.mark.{MARKER}({option}={str(name)!r}): no such file; looked at "
-         + ", ".join(str(c) for c in candidates))
+         + ", ".join(str(c) for c in candidates)
+         + f". Shipped {option}s, by name: {', '.join(repr(n) for n in found) or 'none'}")
 
 
 def settings_from_marker(request: pytest.FixtureRequest) -> Settings:
@@ -121,15 +143,21 @@ def mockcasa_settings(request: pytest.FixtureRequest) -> Settings:
     return settings_from_marker(request)
 
 
+@pytest.fixture(scope="session")
+def mockcasa_worlds(pytestconfig: pytest.Config) -> Worlds:
+    """The session's seeded worlds: each distinct seed is generated once, and copied for every test."""
+    return Worlds(freeze_gc=pytestconfig.getini(FREEZE_GC_OPTION))
+
+
 @pytest.fixture
-def mockcasa_app(mockcasa_settings: Settings) -> web.Application:
-    """A fresh in-process mockcasa app for this test (seeds and scenarios from the settings)."""
-    from mockcasa.app import create_app
+def mockcasa_app(mockcasa_settings: Settings, mockcasa_worlds: Worlds) -> web.Application:
+    """A fresh in-process mockcasa app for this test: a private copy of the seeded world (built once
+    per session), the scenarios loaded."""
     from mockcasa.scenarios import ScenarioError
     from mockcasa.seeding import SeedError
 
     try:
-        return create_app(mockcasa_settings)
+        return mockcasa_worlds.app(mockcasa_settings)
     except SeedError as exc:
         fail(f"mockcasa could not load this test's seed:\n{exc}")
     except ScenarioError as exc:
@@ -148,10 +176,26 @@ async def mockcasa_http(aiohttp_client, mockcasa_app):
     return await aiohttp_client(mockcasa_app)
 
 
-@pytest.fixture
-def mockcasa_url(mockcasa_http) -> str:
-    """The in-process server's base URL (``http://127.0.0.1:PORT``) for async code that takes a URL."""
-    return str(mockcasa_http.make_url("")).rstrip("/")
+@async_fixture
+async def mockcasa_url(request: pytest.FixtureRequest, mockcasa_http):
+    """The in-process server's base URL (``http://127.0.0.1:PORT``) for async code that takes a URL.
+
+    Synchronous code cannot use it (the server runs on the test's loop, which it would block): a
+    guard answers such a request 500 after ``mockcasa_blocked_loop_timeout`` seconds (default 1)
+    and fails the test, pointing at ``mockcasa_live_org``."""
+    import asyncio
+
+    from mockcasa.testing.misuse import BlockedLoopGuard
+
+    sockets = [sock for site in mockcasa_http.server.runner.sites
+               for sock in (getattr(getattr(site, "_server", None), "sockets", None) or ())]
+    timeout = float(request.config.getini(BLOCKED_LOOP_OPTION))
+    guard = BlockedLoopGuard(asyncio.get_running_loop(), sockets, timeout).start() if sockets else None
+    yield str(mockcasa_http.make_url("")).rstrip("/")
+    if guard is not None:
+        guard.stop()
+        if guard.misuses:
+            fail(guard.misuses[0])
 
 
 @pytest.fixture
@@ -220,11 +264,33 @@ def mockcasa_journal(mockcasa_app: web.Application) -> InProcessJournal:
 
 
 @pytest.fixture
-def mockcasa_deliveries(mockcasa_app: web.Application, mockcasa_org: Organization) -> InProcessDeliveries:
+def mockcasa_not_awaited():
+    """Coroutines the test was handed and must await; one left un-awaited fails the test."""
+    from mockcasa.testing.misuse import NotAwaited
+
+    tracker = NotAwaited()
+    yield tracker
+    problems = tracker.problems()
+    if problems:
+        fail("\n".join(problems))
+
+
+@pytest.fixture
+def mockcasa_deliveries(mockcasa_app: web.Application, mockcasa_org: Organization,
+                        mockcasa_not_awaited) -> InProcessDeliveries:
     """``mockcasa_org``'s webhook deliveries: ``await drain()``, then ``list(event=)``, ``get``, ``redeliver``."""
     from mockcasa.webhooks.worker import DELIVERIES
 
-    return InProcessDeliveries(mockcasa_app[DELIVERIES], mockcasa_org)
+    return InProcessDeliveries(mockcasa_app[DELIVERIES], mockcasa_org, mockcasa_not_awaited)
+
+
+@pytest.fixture
+def mockcasa_receiver(mockcasa_api: Client, mockcasa_app: web.Application, mockcasa_deliveries: InProcessDeliveries,
+                      mockcasa_clock: ClockControl, mockcasa_not_awaited) -> InProcessReceiver:
+    """A webhook receiver: ``await subscribe(events)``, then ``await events("client_created")``, each
+    delivery's signature verified (on the built-in sink: no port, no ``allow_local_webhooks``)."""
+    return InProcessReceiver(mockcasa_api, mockcasa_app, mockcasa_deliveries, mockcasa_clock,
+                             not_awaited=mockcasa_not_awaited)
 
 
 # ---------------------------------------------------------- live server, one per session
@@ -243,13 +309,26 @@ def mockcasa_server(mockcasa_live_settings: Settings):
 
 
 @pytest.fixture
-def mockcasa_live_org(mockcasa_server: LiveServer):
+def mockcasa_live_org(request: pytest.FixtureRequest, mockcasa_server: LiveServer):
     """A fresh organization on the live server: ``.url``, ``.api_url``, ``.key``, ``.headers``, ``.clock``,
     and ``.faults``, ``.journal``, ``.deliveries`` through the server's admin API."""
+    mixed = sorted(set(request.fixturenames) & IN_PROCESS_FIXTURES)
+    if mixed:
+        fail(f"this test asks for mockcasa_live_org and for {', '.join(mixed)}: those are two separate "
+             "servers with two separate worlds (what one does, the other never sees). Use the in-process "
+             "fixtures (mockcasa_api, mockcasa_url, mockcasa_faults, ...) for async code, or the live ones "
+             "(mockcasa_live_org, mockcasa_live_api, .faults, .journal, .deliveries, mockcasa_live_receiver) "
+             "for sync code and subprocesses; see 'Which fixture do I need' in docs/pytest.md.")
     org = mockcasa_server.new_org()
     yield org
     org.faults.clear()
     mockcasa_server.remove_org(org.organization_id)
+
+
+@pytest.fixture
+def mockcasa_live_receiver(mockcasa_live_org: LiveOrg, mockcasa_server: LiveServer) -> LiveReceiver:
+    """``mockcasa_receiver`` for the live server (synchronous): ``subscribe(events)``, ``events(name)``."""
+    return LiveReceiver(mockcasa_live_org, mockcasa_server.admin)
 
 
 @async_fixture

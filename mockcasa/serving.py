@@ -72,7 +72,7 @@ async def read_body_in_time(request: web.Request, handler) -> web.StreamResponse
     that stalls is a 408 and the connection is closed, instead of a handler waiting forever.
     """
     if request.body_exists:
-        timeout = request.app[SETTINGS].body_timeout
+        timeout = request.config_dict[SETTINGS].body_timeout
         try:
             if request.content.is_eof():  # the whole body came with the headers: no timer needed
                 await request.read()

@@ -52,10 +52,17 @@ class Problem:
         return f"{where}: {self.path}: {self.reason}"
 
 
+def in_file_order(problems: list[Problem]) -> list[Problem]:
+    """Problems file by file (in the order the files came), each file's from top to bottom."""
+    files = {p.source: i for i, p in reversed(list(enumerate(problems)))}
+    return sorted(problems, key=lambda p: (files[p.source], p.line if p.line is not None else 0))
+
+
 class DocumentError(Exception):
-    """A document that cannot be loaded; carries every problem found, each with its location."""
+    """A document that cannot be loaded; carries every problem found (in file order), each with its location."""
 
     def __init__(self, problems: list[Problem]) -> None:
+        problems = in_file_order(problems)
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
@@ -240,7 +247,11 @@ class _Builder:
                 self.active.discard(id(node))
         try:
             return self.constructor.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError) as exc:  # ValueError: a timestamp such as 2026-02-30
+        except ValueError:
+            # A timestamp such as 2026-02-30: kept as the text written, so whatever reads the field
+            # reports it with the field's own reasons, together with every other problem.
+            return node.value
+        except yaml.YAMLError as exc:
             self._fail(loc, node, f"invalid value: {getattr(exc, 'problem', exc)}")
             return None
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from aiohttp import web
 
-from mockcasa.admin import actions, faults, organizations, system
+from mockcasa.admin import actions, faults, organizations, shipped, system
 from mockcasa.admin.common import ADMIN_TOKEN, STARTUP, AdminRoute, Handler, check_token
 from mockcasa.admin.openapi import build_admin_document
 from mockcasa.config import ADMIN_PREFIX, Settings
@@ -31,7 +31,7 @@ def all_routes() -> list[AdminRoute]:
     from mockcasa.webhooks import admin as webhook_admin
     from mockcasa.webhooks import sink
 
-    for module in (system, organizations, faults, actions, webhook_admin, sink, oauth_admin):
+    for module in (system, shipped, organizations, faults, actions, webhook_admin, sink, oauth_admin):
         routes += module.ROUTES
     return routes
 

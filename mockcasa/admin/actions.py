@@ -16,6 +16,7 @@ from typing import Any
 from aiohttp import web
 
 from mockcasa.admin.common import AdminRoute, organization, reply
+from mockcasa.admin.lookup import find_record
 from mockcasa.bounds import loads
 from mockcasa.engine.records import dump, publish, render
 from mockcasa.engine.routes import json_response
@@ -91,7 +92,7 @@ async def run_action(request: web.Request) -> web.Response:
     action = _action(resource, resource.actions, request.match_info["action"], "action")
 
     def run(ctx: Ctx, params: dict) -> Any:
-        record = ctx.find(resource.name, request.match_info["id"])
+        record = find_record(ctx, resource, request.match_info["id"])  # an id, INV-0001 or a seed alias
         result = action(ctx, render(resource, ctx, record), params)
         return result if result is not None else ctx.org[resource.name].get(record.id)
 

@@ -12,7 +12,7 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from mockcasa.source_files import Document, DocumentError, parse_json, parse_yaml
-from mockcasa.errors import Invalid, NotFound, Unauthorized
+from mockcasa.errors import Invalid, Unauthorized
 from mockcasa.keys import SANDBOX
 from mockcasa.state import ApiKey, Organization
 
@@ -90,11 +90,10 @@ async def model_body(request: web.Request, model: type[BaseModel]) -> Any:
 
 
 def organization(request: web.Request) -> Organization:
-    org_id = request.match_info["orgId"]
-    org = request.config_dict[SANDBOX].organizations.get(org_id.lower())
-    if org is None:
-        raise NotFound(f"No organization with id {org_id!r}.")
-    return org
+    """The ``{orgId}`` of the path: an organization's id, or its name (``mockcasa.admin.lookup``)."""
+    from mockcasa.admin.lookup import find_organization
+
+    return find_organization(request.config_dict[SANDBOX], request.match_info["orgId"])
 
 
 def describe_key(key: ApiKey) -> dict[str, Any]:

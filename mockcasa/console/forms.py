@@ -8,9 +8,10 @@ here still gets a button, with a free JSON field for its parameters.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-from mockcasa.config import PACKAGE_ROOT
+from mockcasa.config import shipped_scenarios, shipped_seeds
+
+__all__ = ["ACTION_PARAMS", "Param", "action_params", "shipped_scenarios", "shipped_seeds"]
 
 
 @dataclass(frozen=True)
@@ -54,17 +55,3 @@ def action_params(resource: str, action: str) -> tuple[Param, ...]:
     return ACTION_PARAMS.get((resource, action), FREE_FORM)
 
 
-def _shipped(*folders: Path, suffix: str = ".yaml") -> dict[str, Path]:
-    for folder in folders:
-        if folder.is_dir():
-            return {p.stem: p for p in sorted(folder.glob("*" + suffix))}
-    return {}
-
-
-def shipped_seeds() -> dict[str, Path]:
-    """``seeds/`` beside the package (a checkout) or bundled inside it (an installed wheel)."""
-    return _shipped(PACKAGE_ROOT.parent / "seeds", PACKAGE_ROOT / "data")
-
-
-def shipped_scenarios() -> dict[str, Path]:
-    return _shipped(PACKAGE_ROOT.parent / "scenarios", PACKAGE_ROOT / "data" / "scenarios")

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from mockcasa.errors import ApiError, Invalid, RateLimited, ServiceError
 from mockcasa.http.auth import credential_of, principal_of
 from mockcasa.keys import SETTINGS
-from mockcasa.scenarios.models import Action, seconds
+from mockcasa.scenarios.models import Step, seconds
 from mockcasa.scenarios.rules import Fault, FaultRules, RequestView
 
 FAULT_HEADER = "X-Mockcasa-Fault"
@@ -53,7 +53,7 @@ def header_fault(value: str) -> Fault:
             raise Invalid(f"Unknown {FAULT_HEADER} value {part!r}: use a status (429, 500, 502, 503, 504), "
                           f"latency=200ms, drop, hang or hang=50ms.", {FAULT_HEADER: f"unknown fault {part!r}"})
     try:
-        action = Action.model_validate(fields)
+        action = Step.model_validate(fields)
     except ValidationError as exc:
         reason = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors(include_url=False))
         raise Invalid(f"Invalid {FAULT_HEADER} header: {reason}.", {FAULT_HEADER: reason}) from None
@@ -123,7 +123,7 @@ async def inject(request: web.Request, handler, fault: Fault) -> web.StreamRespo
     raise error_for(request, ending, fault.label)
 
 
-def error_for(request: web.Request, action: Action, label: str) -> ApiError:
+def error_for(request: web.Request, action: Step, label: str) -> ApiError:
     headers = {FAULT_HEADER: label}
     if action.status == 429:
         retry = 1 if action.retry_after is None else action.retry_after

@@ -98,8 +98,8 @@ class LatencyRange(ScenarioModel):
         return self
 
 
-class Action(ScenarioModel):
-    """What happens to a matching request: an error status, a delay, a dropped or hung connection."""
+class Step(ScenarioModel):
+    """What happens to one matching request: an error status, a delay, a dropped or hung connection."""
 
     status: Literal[429, 500, 502, 503, 504] | None = None
     latency: Latency = None  # a duration, or a range {min, max}
@@ -109,17 +109,67 @@ class Action(ScenarioModel):
     message: str | None = None
 
     @model_validator(mode="after")
-    def _coherent(self) -> Action:
+    def _coherent(self) -> Step:
         endings = [x for x in ("status", "drop", "hang") if getattr(self, x) not in (None, False)]
         if len(endings) > 1:
             raise ValueError(f"choose one of status, drop or hang (got {' and '.join(endings)})")
-        if not endings and self.latency is None:
-            raise ValueError("give at least one of status, latency, drop or hang")
+        if not endings and self.latency is None and not getattr(self, "responses", None):
+            raise ValueError("give at least one of status, latency, drop or hang (or responses: a sequence)")
         return self
 
     @property
     def terminal(self) -> bool:
         return self.status is not None or self.drop or self.hang is not False
+
+
+def _step(value: Any) -> Any:
+    """A sequence step as written: ``pass``, a status (``429``) or an action mapping."""
+    if value == "pass" or isinstance(value, Step):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value not in FAULT_STATUSES:
+            raise ValueError(f"a status step must be one of {', '.join(map(str, FAULT_STATUSES))} (or pass)")
+        return value
+    if isinstance(value, dict):
+        try:
+            return Step.model_validate(value)
+        except ValidationError as exc:
+            raise ValueError("; ".join(f"{'.'.join(map(str, e['loc'])) or 'step'}: "
+                                       f"{e['msg'].removeprefix('Value error, ')}"
+                                       for e in exc.errors(include_url=False))) from None
+    raise ValueError("each step is pass, a status (429, 500, 502, 503, 504) or an action such as {latency: 1s}")
+
+
+SequenceStep = Annotated[Any, AfterValidator(_step), WithJsonSchema(
+    {"oneOf": [{"const": "pass"}, {"enum": list(FAULT_STATUSES)}, {"type": "object"}]})]
+
+
+class Action(Step):
+    """A step, or ``responses``: a sequence of steps, one per matching request the schedule lets
+    through (``[429, 500, pass]``: 429, then 500, then through to the API), as respx's
+    ``side_effect`` list or WireMock's scenario states; once it is used up, requests pass."""
+
+    responses: Annotated[list[SequenceStep], Field(min_length=1)] | None = None
+
+    @model_validator(mode="after")
+    def _sequence_alone(self) -> Action:
+        if self.responses is not None:
+            others = [x for x in ("status", "latency", "retry_after", "message")
+                      if getattr(self, x) is not None] + [x for x in ("drop", "hang") if getattr(self, x) is not False]
+            if others:
+                raise ValueError(f"responses is a whole sequence: put {', '.join(others)} inside its steps")
+        return self
+
+    def step(self, index: int) -> Step | None:
+        """The action for the ``index``-th request of a sequence (None: let it pass)."""
+        if self.responses is None:
+            return self
+        if index >= len(self.responses):
+            return None
+        step = self.responses[index]
+        if step == "pass":
+            return None
+        return Step(status=step) if isinstance(step, int) else step
 
 
 class Window(ScenarioModel):

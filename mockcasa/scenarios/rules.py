@@ -1,8 +1,10 @@
 """Fault rules at run time: matching requests, keeping schedule counts, deciding what to inject.
 
-Rules are checked in order. A rule whose action is only latency adds its delay and lets the
-next rules have their say; the first rule with a status, drop or hang that fires decides the
-request's fate. Randomness comes from a generator per rule (and per organization or key when
+Rules are checked in order, and every rule that matches a request counts it, whatever an
+earlier rule did to it (so ``after: 1`` means "after the first matching request", faulted or
+not). A rule whose action (or sequence step) is only latency, or ``pass``, lets the next rules
+have their say; the first rule with a status, drop or hang that fires decides the request's
+fate, and the rules after it only count the request (they neither fire nor draw a random number). Randomness comes from a generator per rule (and per organization or key when
 the schedule says ``per``), seeded from the scenario's ``randomSeed``, so a run reproduces.
 
 The rules and their counts are declared state of the sandbox (``Sandbox.faults``): a snapshot
@@ -23,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.alias_generators import to_camel
 
 from mockcasa.clock import Clock, parse_duration
-from mockcasa.scenarios.models import Action, LatencyRange, RuleSpec, ScenarioFile, seconds
+from mockcasa.scenarios.models import LatencyRange, RuleSpec, ScenarioFile, Step, seconds
 
 if TYPE_CHECKING:
     from mockcasa.state.organization import Organization
@@ -62,7 +64,7 @@ class Fault:
     """What to do to one request: a total delay, then maybe an ending (status, drop, hang)."""
 
     latency: float = 0.0
-    ending: Action | None = None
+    ending: Step | None = None
     rules: list[str] = field(default_factory=list)
     dropped: bool = False  # set once the connection has been dropped (for the journal)
 
@@ -96,6 +98,7 @@ class Rule:
         self._keys = set(_listed(m.api_key) or ())
         self.seen: dict[str, int] = {}
         self.fired: dict[str, int] = {}
+        self.steps: dict[str, int] = {}  # how far each scope is through a ``responses`` sequence
         self._anchors: dict[str, datetime] = {}
         self._rngs: dict[str, random.Random] = {}
         self._draws: dict[str, int] = {}  # numbers drawn per generator: how a snapshot restores them
@@ -117,26 +120,37 @@ class Rule:
                 return False
         return True
 
-    def fires(self, view: RequestView, fallback_clock: Clock) -> bool:
-        """Count a matching request and decide whether the schedule injects the fault into it."""
-        s = self.spec.schedule
+    def count(self, view: RequestView, fallback_clock: Clock) -> tuple[str, int]:
+        """Count a matching request (and anchor a window on it): ``(scope, how many so far)``."""
         scope = self._scope(view)
-        in_window = s.window is None or self._in_window(view, fallback_clock)  # anchors on the first match
+        if self.spec.schedule.window is not None:
+            self._anchor(view, fallback_clock)
         n = self.seen[scope] = self.seen.get(scope, 0) + 1
+        return scope, n
+
+    def fires(self, view: RequestView, fallback_clock: Clock) -> Step | None:
+        """Count a matching request and return what to do to it: the action, the sequence's next
+        step, or None (the schedule says no, or the step is ``pass``)."""
+        s = self.spec.schedule
+        scope, n = self.count(view, fallback_clock)
         if s.first is not None and n > s.first:
-            return False
+            return None
         if s.every is not None and n % s.every:
-            return False
+            return None
         if s.after is not None and n <= s.after:
-            return False
+            return None
         if s.times is not None and self.fired.get(scope, 0) >= s.times:
-            return False
-        if not in_window:
-            return False
+            return None
+        if s.window is not None and not self._in_window(view, fallback_clock):
+            return None
         if s.probability is not None and self.draw(scope) >= s.probability:
-            return False
-        self.fired[scope] = self.fired.get(scope, 0) + 1
-        return True
+            return None
+        step = self.spec.action.step(self.steps.get(scope, 0))
+        if self.spec.action.responses is not None:
+            self.steps[scope] = self.steps.get(scope, 0) + 1
+        if step is not None:
+            self.fired[scope] = self.fired.get(scope, 0) + 1
+        return step
 
     def _scope(self, view: RequestView) -> str:
         """Whose counts a request adds to. Only a credential that authenticated gets its own counts
@@ -158,9 +172,13 @@ class Rule:
         self._draws[scope] = self._draws.get(scope, 0) + 1
         return self.rng(scope).random()
 
+    def _anchor(self, view: RequestView, fallback_clock: Clock) -> datetime:
+        now = (view.org.clock if view.org else fallback_clock).now()
+        return self._anchors.setdefault(view.org.id if view.org else "-", now)
+
     def _in_window(self, view: RequestView, fallback_clock: Clock) -> bool:
         now = (view.org.clock if view.org else fallback_clock).now()
-        anchor = self._anchors.setdefault(view.org.id if view.org else "-", now)
+        anchor = self._anchor(view, fallback_clock)
         window = self.spec.schedule.window
 
         def instant(bound: datetime | str) -> datetime:
@@ -169,8 +187,8 @@ class Rule:
             return False
         return window.end is None or now < instant(window.end)
 
-    def latency(self, view: RequestView) -> float:
-        latency = self.spec.action.latency
+    def latency(self, view: RequestView, step: Step) -> float:
+        latency = step.latency
         if latency is None:
             return 0.0
         if isinstance(latency, LatencyRange):
@@ -215,13 +233,18 @@ class FaultRules:
     def select(self, view: RequestView) -> Fault | None:
         fault = Fault()
         for rule in self.rules:
-            if not rule.matches(view) or not rule.fires(view, self.clock):
+            if not rule.matches(view):
                 continue
-            fault.latency += rule.latency(view)
+            if fault.ending is not None:
+                rule.count(view, self.clock)  # decided already: later rules only count the request
+                continue
+            step = rule.fires(view, self.clock)
+            if step is None:
+                continue
+            fault.latency += rule.latency(view, step)
             fault.rules.append(rule.name)
-            if rule.spec.action.terminal:
-                fault.ending = rule.spec.action
-                break
+            if step.terminal:
+                fault.ending = step
         return fault if fault.rules else None
 
 
@@ -235,6 +258,7 @@ class RuleData(BaseModel):
     spec: dict[str, Any]
     seen: dict[str, int] = Field(default_factory=dict)
     fired: dict[str, int] = Field(default_factory=dict)
+    steps: dict[str, int] = Field(default_factory=dict)
     anchors: dict[str, datetime] = Field(default_factory=dict)
     draws: dict[str, int] = Field(default_factory=dict)
 
@@ -242,7 +266,7 @@ class RuleData(BaseModel):
 def dump_rules(rules: FaultRules) -> list[dict[str, Any]]:
     return [{"id": r.id, "source": r.source, "randomSeed": r.random_seed,
              "spec": r.spec.model_dump(mode="json", by_alias=True, exclude_unset=True),
-             "seen": dict(r.seen), "fired": dict(r.fired),
+             "seen": dict(r.seen), "fired": dict(r.fired), **({"steps": dict(r.steps)} if r.steps else {}),
              "anchors": {scope: at.isoformat() for scope, at in r._anchors.items()}, "draws": dict(r._draws)}
             for r in rules.rules]
 
@@ -262,6 +286,7 @@ def load_rules(data: list[RuleData], loading: Loading) -> FaultRules:
             continue
         rule.id, rule.name = item.id, spec.name or item.id
         rule.seen, rule.fired, rule._anchors = dict(item.seen), dict(item.fired), dict(item.anchors)
+        rule.steps = dict(item.steps)
         for scope, n in item.draws.items():
             for _ in range(n):
                 rule.draw(scope)

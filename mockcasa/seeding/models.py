@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 from pydantic.alias_generators import to_camel
 
 MAX_GENERATED = 100_000
@@ -70,6 +70,14 @@ class OrganizationContent(SeedModel):
     # resource name -> how many realistic records to generate
     generate: dict[str, Annotated[int, Field(ge=0, le=MAX_GENERATED)]] = Field(default_factory=dict)
     random_seed: int | str | None = None
+    # Where each member, key and OAuth app was in the file, when bad ones were left out to check
+    # the rest (``seeding.staging``): field -> original index of each item kept.
+    _positions: dict[str, list[int]] = PrivateAttr(default_factory=dict)
+
+    def position(self, field: str, index: int) -> int:
+        """The index in the file of the ``index``-th item of ``field`` (members, apiKeys, oauthApps)."""
+        kept = self._positions.get(field)
+        return index if kept is None else kept[index]
 
 
 class OrganizationSeed(OrganizationContent):

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from mockcasa.engine.resource import Ctx, Resource
 from mockcasa.errors import ApiError
 from mockcasa.models.common import derived_id, is_uuid
-from mockcasa.seeding.models import ApiKeySeed, ClockSeed, MemberSeed, OAuthAppSeed, OrganizationContent
+from mockcasa.seeding.models import ApiKeySeed, ClockSeed, OAuthAppSeed, OrganizationContent
 from mockcasa.seeding.shape import AliasTable, Shaper
 from mockcasa.state import ApiKey
 from mockcasa.state.records import dangling_references
@@ -40,6 +40,22 @@ class Staging(Protocol):
 
 
 seeded_id = derived_id  # seeds load with the same ids every time
+SEED_ALIASES = "seed_aliases"
+
+
+def remember_aliases(org: Organization, entries: dict[str, tuple[str, str]]) -> None:
+    """Keep the seed's aliases on the organization (``org.seed_aliases``: alias -> (resource, id)),
+    so the admin API and the CLI accept ``acme`` where they take a record id.
+
+    A lookup aid, not state: it is not reset, exported or imported (an alias naming a record that
+    is gone finds nothing), and a copy of the organization shares it.
+    """
+    if entries:
+        setattr(org, SEED_ALIASES, {**aliases_of(org), **entries})
+
+
+def aliases_of(org: Organization) -> dict[str, tuple[str, str]]:
+    return getattr(org, SEED_ALIASES, {})
 
 
 def split_path(path: str) -> Loc:
@@ -73,7 +89,7 @@ class OrgBuilder:
         self.added: list[tuple[Resource, Any, Loc]] = []
 
     def report(self, loc: Loc, reason: str) -> None:
-        self.staging.problems.append(self.doc.problem(self.loc + loc, reason))
+        self.staging.problems.append(self.doc.problem(self.loc + loc, self.aliases.name_ids(reason)))
 
     def new_id(self, kind: str, key: object) -> str:
         return seeded_id(*self.salt, kind, key)
@@ -81,15 +97,16 @@ class OrgBuilder:
     def build(self, content: OrganizationContent, *, new: bool) -> None:
         if content.clock is not None:
             self.clock(content.clock)
-        self.members(content.members, add_default=new)
+        self.members(content, add_default=new)
         for i, key in enumerate(content.api_keys):
-            self.api_key(key, ("apiKeys", i))
+            self.api_key(key, ("apiKeys", content.position("apiKeys", i)))
         for i, app in enumerate(getattr(content, "oauth_apps", ())):
-            self.oauth_app(app, ("oauthApps", i))
+            self.oauth_app(app, ("oauthApps", content.position("oauthApps", i)))
         self.records(content.records)
         if content.generate:
             self.generate(content.generate)
         self.check_references()
+        remember_aliases(self.org, self.aliases.entries())
 
     def clock(self, seed: ClockSeed) -> None:
         if seed.freeze_at is not None:
@@ -98,11 +115,12 @@ class OrgBuilder:
             self.org.clock.reset()
             self.org.clock.set(seed.start_at)
 
-    def members(self, members: list[MemberSeed], *, add_default: bool) -> None:
+    def members(self, content: OrganizationContent, *, add_default: bool) -> None:
+        members = content.members
         if not members and add_default:
             self.org.add_member("Sandbox Owner", "owner@example.com", id=self.new_id("members", "default"))
         for i, member in enumerate(members):
-            loc = ("members", i)
+            loc = ("members", content.position("members", i))
             member_id = member.id or self.new_id("members", member.alias or i)
             if not is_uuid(member_id):
                 self.report(loc + ("id",), "must be a UUID")
@@ -253,4 +271,7 @@ class OrgBuilder:
         """Every id a seeded record holds must name a record of this organization (no dangling ids)."""
         for resource, record, loc in self.added:
             for where, reason in dangling_references(self.resources, self.org, resource, record):
-                self.report(loc + where, reason)
+                named = self.aliases.name_ids(reason)
+                if named != reason:  # an alias that was given, to a record that could not be loaded
+                    named += " (that record was not loaded: see its own problem)"
+                self.report(loc + where, named)

@@ -23,6 +23,7 @@ from mockcasa.source_files import Loc
 from mockcasa.models.common import Uuid, is_uuid
 
 _UUID_MARKERS = tuple(id(m) for m in Uuid.__metadata__)
+_UUID_TEXT = re.compile(r"(with id )?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})")
 _RELATIVE = re.compile(r"^(now|today)?\s*([+-].*)?$")
 _OFFSET = re.compile(r"[+-][^+-]*")
 Report = Callable[[Loc, str], None]
@@ -79,6 +80,12 @@ def field_names(model: type[BaseModel]) -> dict[str, str]:
     return names
 
 
+def _is_iso(text: str) -> bool:
+    """Whether ``text`` is meant as an ISO 8601 date or instant (validation says what is wrong with
+    ``2026-02-30``; ``yesterday`` gets the list of accepted forms instead)."""
+    return bool(re.match(r"\s*\d{4}-\d", text))
+
+
 class AliasTable:
     """Local names for records and members of one organization, unique across kinds."""
 
@@ -96,6 +103,22 @@ class AliasTable:
 
     def kind_of(self, alias: str) -> str:
         return self._entries[alias][0]
+
+    def entries(self) -> dict[str, tuple[str, str]]:
+        """alias -> (resource or ``members``, id)."""
+        return dict(self._entries)
+
+    def name_ids(self, reason: str) -> str:
+        """``reason`` with every id a seed gave an alias to written as that alias: a seed's author
+        knows ``acme``, not the UUID generated for it."""
+        if not self._entries or not _UUID_TEXT.search(reason):
+            return reason
+        aliases = {record_id: alias for alias, (_, record_id) in self._entries.items()}
+
+        def named(match: re.Match) -> str:
+            alias = aliases.get(match.group(2).lower())
+            return match.group(0) if alias is None else repr(alias)  # "no client with id X" -> "no client 'acme'"
+        return _UUID_TEXT.sub(named, reason)
 
     def describe(self, kind: str | None) -> str:
         known = sorted(a for a, (k, _) in self._entries.items() if kind is None or k == kind)
@@ -160,6 +183,11 @@ class Shaper:
         """``now``, ``today``, ``-30d``, ``+2w``, ``today+1d``, ``today-2d+15h``; anything else is left for validation."""
         match = _RELATIVE.match(text.strip().lower())
         if match is None or not (match.group(1) or match.group(2)):
+            if not _is_iso(text):
+                self.report(loc, f"{text!r} is not a date this seed understands: use an ISO 8601 date or "
+                                 f"instant (2026-05-19, 2026-05-19T10:00:00Z), now, today, or an offset "
+                                 f"from them such as -30d, +2w, today+1d, now-90m, today-2d+15h "
+                                 f"(units ms, s, m, h, d, w)")
             return text
         anchor = self.now
         if match.group(1) == "today":

@@ -7,6 +7,7 @@ from mockcasa.testing.deliveries import InProcessDeliveries, LiveDeliveries
 from mockcasa.testing.faults import Faults, InProcessFaults, LiveFaults
 from mockcasa.testing.journal import InProcessJournal, LiveJournal
 from mockcasa.testing.live import LiveOrg, LiveServer
+from mockcasa.testing.receiver import InProcessReceiver, LiveReceiver, Received, SignatureError, verify_signature
 
 __all__ = [
     "FAULT_HEADER",
@@ -22,7 +23,12 @@ __all__ = [
     "LiveDeliveries",
     "LiveFaults",
     "LiveJournal",
+    "InProcessReceiver",
     "LiveOrg",
+    "LiveReceiver",
     "LiveServer",
+    "Received",
     "Reply",
+    "SignatureError",
+    "verify_signature",
 ]

@@ -9,6 +9,7 @@ and timing.
 
 from __future__ import annotations
 
+from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
 from mockcasa.testing.admin import AdminClient
@@ -16,6 +17,7 @@ from mockcasa.webhooks.log import log_of
 
 if TYPE_CHECKING:
     from mockcasa.state import Organization
+    from mockcasa.testing.misuse import NotAwaited
     from mockcasa.webhooks.worker import Deliveries
 
 Delivery = dict[str, Any]
@@ -24,13 +26,19 @@ Delivery = dict[str, Any]
 class InProcessDeliveries:
     """One organization's deliveries in an in-process app. ``await drain()``; the rest is synchronous."""
 
-    def __init__(self, deliveries: Deliveries, org: Organization) -> None:
+    def __init__(self, deliveries: Deliveries, org: Organization, not_awaited: NotAwaited | None = None) -> None:
         self._deliveries = deliveries
         self._org = org
+        self._not_awaited = not_awaited
 
-    async def drain(self, timeout: float = 30.0) -> int:
-        """Wait until nothing is pending (or ``timeout`` seconds); returns how many still are."""
-        return await self._deliveries.drain(self._org.id, timeout)
+    def drain(self, timeout: float = 30.0) -> Coroutine[Any, Any, int]:
+        """Wait until nothing is pending (or ``timeout`` seconds); returns how many still are.
+
+        A coroutine to await; the pytest fixture fails the test if it never was."""
+        coro = self._deliveries.drain(self._org.id, timeout)
+        if self._not_awaited is not None:
+            self._not_awaited.track(coro, "mockcasa_deliveries.drain()")
+        return coro
 
     def list(self, *, webhook_id: str | None = None, event: str | None = None, event_id: str | None = None,
              status: str | None = None) -> list[Delivery]:

@@ -38,11 +38,14 @@ def test_async_fixtures_work_in_strict_mode(project):
 
         @pytest.mark.asyncio
         @pytest.mark.mockcasa(seed="default")
-        async def test_strict(mockcasa_api, mockcasa_live_api):
+        async def test_strict(mockcasa_api, mockcasa_url):
             assert (await mockcasa_api.get("clients")).status == 200
+
+        @pytest.mark.asyncio
+        async def test_strict_live(mockcasa_live_api):
             assert (await mockcasa_live_api.get("clients")).status == 200
     """)
-    project.runpytest_inprocess("--strict-markers").assert_outcomes(passed=1)
+    project.runpytest_inprocess("--strict-markers").assert_outcomes(passed=2)
 
 
 def test_marker_mistakes_are_reported_with_what_was_expected(project):

@@ -64,7 +64,7 @@ CASES = {
                            "organizations[0].records.projects[0].startDate", "invalid duration '+soon'"),
     "bad date": (("organizations:\n  - records:\n      clients: [{alias: a, name: A}]\n"
                  "      projects:\n        - {name: P, clientId: a, startDate: 2026-02-30}\n"), 5,
-                 "organizations[0].records.projects[0].startDate", "day is out of range"),
+                 "organizations[0].records.projects[0].startDate", "day value is outside expected range"),
     "dangling id": (("organizations:\n  - records:\n      projects:\n"
                     "        - {name: P, clientId: 00000000-0000-4000-8000-00000000dead}\n"), 4,
                     "organizations[0].records.projects[0].clientId", "no client with id"),
@@ -217,3 +217,46 @@ def test_validate_accepts_good_files_and_says_what_they_are(tmp_path, capsys):
     assert main(["validate", str(seed), str(scenario)]) == 0
     out = capsys.readouterr().out
     assert f"{seed}: ok (seed)" in out and f"{scenario}: ok (scenario)" in out
+
+
+EVERYTHING_WRONG = """\
+organizations:
+  - name: Lumen
+    clock: {freezeAt: 2026-13-45}
+    taxRate: 3
+    apiKeys: [{key: short}, {key: cc_test_lumen_key, scopes: [clients:fly]}]
+    records:
+      clients: [{alias: acme, name: Acme, colour: red}]
+      projects: [{alias: site, name: Website, clientId: acme, startDate: yesterday}]
+      invoices: [{alias: inv-1, clientId: acme, status: sent, issueDate: -20d,
+                  lineItems: [{description: Design, quantity: 10, unitPrice: 120}]}]
+  - name: Second
+    currency: dollars
+    records:
+      clients: [{name: Fine}]
+      projects: [{name: Orphan, clientId: nobody}]
+"""
+
+
+def test_validate_reports_every_independent_problem_in_one_run(tmp_path, capsys):
+    """A bad clock no longer hides the rest: each organization, field and record is checked."""
+    seed = tmp_path / "seed.yaml"
+    seed.write_text(EVERYTHING_WRONG)
+    assert main(["validate", str(seed)]) == 1
+    lines = [line.removeprefix(f"{seed}:") for line in capsys.readouterr().err.splitlines()]
+    assert [line.split(": ")[0:2] for line in lines] == [
+        ["3", "organizations[0].clock.freezeAt"],
+        ["4", "organizations[0].taxRate"],
+        ["5", "organizations[0].apiKeys[0].key"],
+        ["5", "organizations[0].apiKeys[1].scopes"],  # the file's index, though apiKeys[0] was left out
+        ["7", "organizations[0].records.clients[0].colour"],
+        ["8", "organizations[0].records.projects[0].startDate"],
+        ["9", "organizations[0].records.invoices[0].clientId"],
+        ["12", "organizations[1].currency"],
+        ["15", "organizations[1].records.projects[0].clientId"],
+    ]
+    assert "month value is outside expected range" in lines[0]
+    assert ("'yesterday' is not a date this seed understands: use an ISO 8601 date or instant (2026-05-19, "
+            "2026-05-19T10:00:00Z), now, today, or an offset") in lines[5]
+    assert lines[6].endswith("no client 'acme' in this organization (that record was not loaded: see its own problem)")
+    assert "no record or member has the alias 'nobody'" in lines[8]
