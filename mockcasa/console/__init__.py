@@ -84,6 +84,13 @@ async def not_found(request: web.Request) -> web.Response:
     return render(request, "error.html", {"error": error}, 404)
 
 
+def money(value: object) -> object:
+    """An amount as a person reads it: ``4800.0`` -> ``4,800.00`` (anything else unchanged)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:,.2f}"
+    return value
+
+
 def sign_in_url(app: web.Application, base: str) -> str | None:
     """The printed one-time sign-in link (None when the console is off or the link was used)."""
     sessions = app.get(SESSIONS)
@@ -108,7 +115,8 @@ def setup_console(app: web.Application) -> None:
     costs the API nothing and leaves no trace in the journal it shows.
     """
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
-                         default_helpers=False, filters={"merge": lambda mapping, **more: {**mapping, **more}})
+                         default_helpers=False, filters={"merge": lambda mapping, **more: {**mapping, **more},
+                                                          "money": money})
     app[SESSIONS] = Sessions(app[ADMIN_TOKEN])
     app[SIGN_INS].append(admin_session)  # the page script calls the admin API with cookie + CSRF header
     app[ACTIVITY] = Activity()

@@ -41,7 +41,7 @@ def test_a_stripe_payment_makes_the_invoice_read_paid(page, console_server, fres
     expect(page.locator("[data-status]")).to_have_text("sent")
     page.get_by_role("button", name="record stripe payment").click()
     expect(page.locator("[data-status]")).to_have_text("paid")
-    expect(page.locator("[data-balance]")).to_have_text("0.0")
+    expect(page.locator("[data-balance]")).to_have_text("0.00")
     expect(page.get_by_role("link", name="2026-05-19")).to_be_visible()  # the payment, dated today
 
 
