@@ -210,3 +210,9 @@ def _bounded(seconds: float, text: object) -> timedelta:
     if not abs(seconds) <= MAX_DURATION.total_seconds():  # also refuses inf and nan
         raise ValueError(f"duration {text!r} is too long: at most {MAX_DURATION.days:,} days")
     return timedelta(seconds=seconds)
+
+
+def later(instant: datetime, by: timedelta) -> datetime:
+    """``instant + by``, stopping at the last representable instant instead of overflowing: an
+    expiry computed near the end of the clock's range (a token's lifetime) is simply "never"."""
+    return instant + by if LATEST - instant > by else LATEST

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 import jwt
 
-from mockcasa.clock import format_timestamp
+from mockcasa.clock import format_timestamp, later
 from mockcasa.errors import Unauthorized
 from mockcasa.http.auth import Principal
 from mockcasa.oauth.apps import AppRegistry, OAuthApp
@@ -137,7 +137,7 @@ class OAuthServer:
                                     redirect_uri=request.redirect_uri,
                                     redirect_uri_given=request.redirect_uri_given,
                                     code_challenge=request.code_challenge,
-                                    expires_at=app.organization.clock.now() + CODE_TTL)
+                                    expires_at=later(app.organization.clock.now(), CODE_TTL))
 
     # -- token endpoint (RFC 6749 §3.2.1, §4.1.3, §6)
 
@@ -226,14 +226,14 @@ class OAuthServer:
         org = grant.app.organization
         now = org.clock.now()
         self.tokens.purge(org)
-        access = self.tokens.new_access(grant, scopes, now + ACCESS_TOKEN_TTL)
+        access = self.tokens.new_access(grant, scopes, later(now, ACCESS_TOKEN_TTL))
         issued_at = int(now.timestamp())
         scope = " ".join(sorted(scopes))
         claims = {"iss": issuer, "sub": grant.member_id, "aud": issuer + API_AUDIENCE_PATH,
                   "iat": issued_at, "exp": issued_at + int(ACCESS_TOKEN_TTL.total_seconds()),
                   "jti": access.jti, "organizationId": org.id, "scope": scope,
                   "client_id": grant.app.client_id}
-        refresh = self.tokens.new_refresh(grant, now + REFRESH_TOKEN_TTL)
+        refresh = self.tokens.new_refresh(grant, later(now, REFRESH_TOKEN_TTL))
         return {"access_token": self.key.sign(claims), "token_type": "Bearer",
                 "expires_in": int(ACCESS_TOKEN_TTL.total_seconds()), "refresh_token": refresh.token,
                 "scope": scope}

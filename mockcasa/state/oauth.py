@@ -132,7 +132,7 @@ class OAuthState:
     def _store(self, kind: str, key: str, record: Any) -> None:
         getattr(self, kind)[key] = record
         app = _app_of(record)
-        purge_at = (record.expires_at + EXPIRED_KEPT).timestamp()
+        purge_at = record.expires_at.timestamp() + EXPIRED_KEPT.total_seconds()  # floats: no overflow at year 9999
         self._expiring.setdefault(app.organization.id, SortedList()).add((purge_at, kind, key))
         if kind == "codes":
             codes = self._codes_of.setdefault(app.client_id, {})

@@ -171,3 +171,14 @@ async def test_principal_is_per_app_and_member(client, oauth, sandbox, public_ap
     b = oauth.authenticate(sandbox, second["access_token"])
     assert a.credential_id == b.credential_id == f"oauth:partner-spa:{public_app.member_id}"
     assert a.kind == "oauth" and a.org is public_app.organization
+
+
+async def test_the_flow_works_in_the_clock_s_last_minutes(client, bearer, org, frozen):
+    """Lifetimes added near year 9999 stop at the end of the range instead of overflowing (a 500)."""
+    from datetime import UTC, datetime
+
+    frozen.freeze(datetime(9999, 12, 31, 23, 55, tzinfo=UTC))
+    tokens = await client.login(scope="clients:read")
+    assert (await bearer(tokens["access_token"]).get("clients")).status == 200
+    refreshed = await client.refresh(tokens["refresh_token"])
+    assert refreshed.status == 200, refreshed
