@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
@@ -12,20 +11,11 @@ from mockcasa.config import Settings
 from mockcasa.keys import SANDBOX
 from tests.support.admin import Admin
 from tests.support.api import Api
+from tests.support.contract import conformance_checker, find_contract
 
-
-def _find_contract(name: str = "clientcasa-openapi-v1.yaml") -> Path | None:
-    """``../shared/contract/`` beside the checkout (or beside any folder above it)."""
-    for parent in Path(__file__).resolve().parents:
-        candidate = parent / "shared" / "contract" / name
-        if candidate.exists():
-            return candidate
-    return None
-
-
-CONTRACT = _find_contract()
+CONTRACT = find_contract()
 # API revision 2026-06-30 (the spec behind SDK 0.6.3); tests of that revision skip without it.
-CONTRACT_2026 = _find_contract("clientcasa-openapi-v1-2026-06-30.yaml")
+CONTRACT_2026 = find_contract("clientcasa-openapi-v1-2026-06-30.yaml")
 CONTRACTS = {"1.0.0": CONTRACT, "2026-06-30": CONTRACT_2026}
 
 
@@ -95,28 +85,4 @@ def contract() -> dict:
 @pytest.fixture(scope="session")
 def conforms(contract):
     """``conforms(reply, "getClient")``: assert a reply matches the contract's response schema for it."""
-    from jsonschema import Draft202012Validator
-    from referencing import Registry, Resource
-    from referencing.jsonschema import DRAFT202012
-
-    registry = Registry().with_resource(
-        "urn:contract", Resource.from_contents(contract, default_specification=DRAFT202012))
-    operations = {op["operationId"]: op for path in contract["paths"].values()
-                  for op in path.values() if isinstance(op, dict) and "operationId" in op}
-
-    def check(reply, operation_id: str) -> None:
-        responses = operations[operation_id]["responses"]
-        assert str(reply.status) in responses, \
-            f"{operation_id} returned {reply.status}, the contract declares {sorted(responses)}"
-        content = responses[str(reply.status)].get("content")
-        if content is None:
-            assert reply.body is None
-            return
-        schema = content["application/json"]["schema"]
-        ref = "urn:contract#" + schema["$ref"][1:]
-        validator = Draft202012Validator({"$ref": ref}, registry=registry,
-                                         format_checker=Draft202012Validator.FORMAT_CHECKER)
-        errors = sorted(validator.iter_errors(reply.body), key=lambda e: list(e.path))
-        assert not errors, f"{operation_id} {reply.status}: " + "; ".join(
-            f"{'/'.join(map(str, e.path))}: {e.message}" for e in errors[:5])
-    return check
+    return conformance_checker(contract)
