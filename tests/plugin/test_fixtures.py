@@ -120,3 +120,15 @@ class TestMarkersMerge:
     @pytest.mark.mockcasa(seed=f"{SEEDS}/two_orgs.yaml")
     def test_closest_marker_wins(self, mockcasa_org):
         assert mockcasa_org.name == "First Studio"
+
+
+@pytest.mark.mockcasa(api_revision="2026-06-30")
+async def test_the_marker_chooses_the_api_revision(mockcasa_api, mockcasa_org):
+    assert mockcasa_org.api_revision == "2026-06-30"
+    assert (await mockcasa_api.get("vendors")).status == 200
+    assert (await mockcasa_api.get("proposals")).status == 410  # removed in 2026-06-30
+
+
+async def test_without_the_marker_the_revision_is_1_0_0(mockcasa_api, mockcasa_org):
+    assert mockcasa_org.api_revision == "1.0.0"
+    assert (await mockcasa_api.get("vendors")).status == 404
