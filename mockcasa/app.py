@@ -42,17 +42,30 @@ OPENAPI_PATH = "/api/v1/openapi.json"
 OPENAPI_DOCUMENT: web.AppKey[Callable[[str], bytes]] = web.AppKey("openapi_document")
 
 
-def own_routes_only(layer: Callable) -> Callable:
-    """Apply a public layer to the root app's own routes only; sub-applications (the admin API)
-    bring their own middlewares and are passed straight through."""
+def public_layers(*layers: Callable) -> Callable:
+    """One middleware running ``layers`` (outermost first) on the root app's own routes only.
+
+    Sub-applications (the admin API, the console) bring their own middlewares; their requests pass
+    straight through. The chain is built once per route handler (as aiohttp does for its own), so a
+    public request pays one extra call, not one per layer.
+    """
+    chains: dict[Callable, Callable] = {}
+
     @web.middleware
-    async def public_layer(request: web.Request, handler) -> web.StreamResponse:
+    async def public(request: web.Request, handler) -> web.StreamResponse:
         apps = request.match_info.apps
         if apps and apps[-1] is not request.app:
             return await handler(request)
-        return await layer(request, handler)
-    public_layer.__name__ = public_layer.__qualname__ = getattr(layer, "__name__", "public_layer")
-    return public_layer
+        chain = chains.get(handler)
+        if chain is None:
+            chain = handler
+            for layer in reversed(layers):
+                chain = functools.partial(layer, handler=chain)
+            if len(chains) < 4096:  # route handlers are few; a bound keeps odd ones from piling up
+                chains[handler] = chain
+        return await chain(request)
+    public.__name__ = public.__qualname__ = "+".join(getattr(m, "__name__", "layer") for m in layers)
+    return public
 
 
 @web.middleware
@@ -131,13 +144,12 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
     load_seed_files(sandbox, seeds)
 
     limiter = RateLimiter(settings.rate_limit, settings.rate_limit_window)
-    public = [read_body_in_time, journal_middleware, cors_middleware, envelope_middleware, fault_middleware,
-              auth_middleware, rate_limit_middleware(limiter), route_middleware, idempotency_middleware]
-    # The body read and the envelope apply everywhere (the admin API's errors too); CORS answers
-    # preflights before routing; the other layers are public only.
-    everywhere = (read_body_in_time, envelope_middleware, cors_middleware)
-    app = web.Application(middlewares=[m if m in everywhere else own_routes_only(m) for m in public],
-                          client_max_size=settings.max_body_size)
+    # The body read, CORS (preflights are answered before routing) and the envelope apply everywhere
+    # (the admin API's errors too); the journal and the layers after the envelope are public only.
+    app = web.Application(middlewares=[
+        read_body_in_time, public_layers(journal_middleware), cors_middleware, envelope_middleware,
+        public_layers(fault_middleware, auth_middleware, rate_limit_middleware(limiter), route_middleware,
+                      idempotency_middleware)], client_max_size=settings.max_body_size)
     app[SETTINGS] = settings
     app[RATE_LIMITER] = limiter
     app[SANDBOX] = sandbox

@@ -30,12 +30,16 @@ class AccessLog(AbstractAccessLogger):
     def __init__(self, logger: logging.Logger, log_format: str) -> None:
         super().__init__(logger, log_format)
         self._flush_pending = False
+        self._second = -1
+        self._stamp = ""
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time_taken: float) -> None:
+        second = int(time.time())
+        if second != self._second:  # one strftime a second, however many requests
+            self._second, self._stamp = second, time.strftime("%H:%M:%S", time.localtime(second))
         request_id = request.get(REQUEST_ID) or response.headers.get("X-Request-Id", "-")
-        line = (f"{time.strftime('%H:%M:%S')} {request.method} {request.rel_url} {response.status} "
-                f"{time_taken * 1000:.1f}ms {request_id}\n")
-        sys.stdout.write(line)
+        sys.stdout.write(f"{self._stamp} {request.method} {request.path_qs} {response.status} "
+                         f"{time_taken * 1000:.1f}ms {request_id}\n")
         if not self._flush_pending:
             self._flush_pending = True
             asyncio.get_running_loop().call_later(FLUSH_AFTER, self._flush)
