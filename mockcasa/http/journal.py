@@ -51,16 +51,24 @@ class Entry:
     request_body: bytes  # at most BODY_LIMIT bytes
     response_type: str | None
     response_body: bytes | None
-    request_headers: Headers = ()
+    # The request's headers as the parser read them (bytes pairs, kept as they are: no copy on the
+    # request path); decoded by ``request_headers`` when someone reads the entry.
+    raw_request_headers: tuple[tuple[bytes, bytes], ...] = ()
     response_headers: Headers = ()
     request_size: int = 0  # the body's full length, before it was cut to BODY_LIMIT
     response_size: int = 0
+    cost: int = 0  # what the entry holds in memory, near enough: what the byte bound counts (``_cost``)
 
     @property
-    def cost(self) -> int:
-        """What the entry holds in memory, near enough: what the byte bound counts."""
-        headers = sum(len(n) + len(v) for n, v in self.request_headers + self.response_headers)
-        return ENTRY_OVERHEAD + len(self.request_body) + len(self.response_body or b"") + headers
+    def request_headers(self) -> Headers:
+        return tuple((n.decode("latin-1"), v.decode("latin-1")) for n, v in self.raw_request_headers)
+
+    def costed(self) -> Entry:
+        """Set ``cost`` once, when the entry is made (the bound adds and subtracts it)."""
+        # A client chooses its headers: count them. Ours are short: a fixed estimate each.
+        headers = sum(len(n) + len(v) for n, v in self.raw_request_headers) + 64 * len(self.response_headers)
+        self.cost = ENTRY_OVERHEAD + len(self.request_body) + len(self.response_body or b"") + headers
+        return self
 
     def credential(self) -> str | None:
         """The credential the request presented, masked (``cc_t…``), or None."""
@@ -244,6 +252,6 @@ def _entry(request: web.Request, response: web.StreamResponse | None, journal: J
         fault=fault.label if fault else None, request_type=request.content_type,
         request_body=_kept(request_body), response_type=None if dropped else response.content_type,
         response_body=None if response_body is None else _kept(response_body),
-        request_headers=tuple(request.headers.items()),
+        raw_request_headers=request.raw_headers,
         response_headers=() if dropped else tuple(response.headers.items()),
-        request_size=len(request_body), response_size=len(response_body or b""))
+        request_size=len(request_body), response_size=len(response_body or b"")).costed()
