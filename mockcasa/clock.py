@@ -45,16 +45,24 @@ class Clock:
 
     ``listeners`` are called as ``listener(before, after)`` whenever the clock jumps (``set``,
     ``advance``, ``freeze(at)``, ``reset``), so time-driven rules (an invoice becoming overdue, a
-    proposal expiring) can react; real time flowing by does not call them.
+    proposal expiring) can react; real time flowing by does not call them. ``run_listeners`` are
+    called with no argument whenever the clock stops or starts running (``frozen`` changes), so
+    the sandbox's periodic tick can visit only the clocks that run.
     """
 
-    __slots__ = ("_frozen_at", "_offset", "_source", "listeners")
+    __slots__ = ("_frozen_at", "_offset", "_source", "listeners", "run_listeners")
 
     def __init__(self, source: Callable[[], datetime] = _real_now) -> None:
         self._source = source
         self._offset = timedelta(0)
         self._frozen_at: datetime | None = None
         self.listeners: list[Callable[[datetime, datetime], None]] = []
+        self.run_listeners: list[Callable[[], None]] = []
+
+    def _ran(self, was_frozen: bool) -> None:
+        if was_frozen != (self._frozen_at is not None):
+            for listener in list(self.run_listeners):
+                listener()
 
     def _jumped(self, before: datetime) -> datetime:
         after = self.now()
@@ -87,8 +95,9 @@ class Clock:
 
     def freeze(self, at: Instant | None = None) -> datetime:
         """Stop time at ``at`` (datetime, date or ISO 8601 text; default: the current mock instant)."""
-        before = self.now()
+        before, was_frozen = self.now(), self._frozen_at is not None
         self._frozen_at = _instant(at) if at is not None else before
+        self._ran(was_frozen)
         return self._jumped(before) if at is not None else self._frozen_at
 
     def unfreeze(self) -> datetime:
@@ -96,6 +105,7 @@ class Clock:
         if self._frozen_at is not None:
             self._offset = self._frozen_at - self._source()
             self._frozen_at = None
+            self._ran(True)
         return self.now()
 
     def set(self, at: Instant) -> datetime:
@@ -126,9 +136,10 @@ class Clock:
 
     def reset(self) -> datetime:
         """Back to real time."""
-        before = self.now()
+        before, was_frozen = self.now(), self._frozen_at is not None
         self._offset = timedelta(0)
         self._frozen_at = None
+        self._ran(was_frozen)
         return self._jumped(before)
 
     def state(self) -> dict:
@@ -137,9 +148,10 @@ class Clock:
                 "offsetMicroseconds": _microseconds(self._offset)}
 
     def restore(self, state: dict) -> None:
-        frozen = state.get("frozenAt")
+        frozen, was_frozen = state.get("frozenAt"), self._frozen_at is not None
         self._frozen_at = None if frozen is None else _aware(datetime.fromisoformat(frozen))
         self._offset = timedelta(microseconds=state.get("offsetMicroseconds", 0))
+        self._ran(was_frozen)
 
     def describe(self) -> dict:
         return {"now": format_timestamp(self.now()), "frozen": self.frozen,
