@@ -235,8 +235,9 @@ def tune_gc() -> None:
     moves it out of every collection's reach, and a higher generation-0 threshold makes the
     remaining collections rarer (reference counting frees almost everything a request makes).
     For ``mockcasa serve`` only: in-process apps (pytest) share their interpreter with the tests.
+    No collection first: after loading the default world it found nothing to free and took ~30 ms
+    of the cold start.
     """
-    gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLD)
 
