@@ -16,7 +16,7 @@ from mockcasa.console import setup_console
 from mockcasa.engine.routes import add_routes, check_revision, json_response
 from mockcasa.http.auth import principal_of
 from mockcasa.http.cors import cors_middleware
-from mockcasa.http.envelope import envelope_middleware
+from mockcasa.http.envelope import REQUEST_IDS, RequestIds, envelope_middleware
 from mockcasa.http.idempotency import idempotency_middleware
 from mockcasa.http.journal import JOURNAL, Journal, journal_middleware
 from mockcasa.http.ratelimit import RateLimiter, rate_limit_middleware
@@ -151,6 +151,7 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
         public_layers(fault_middleware, auth_middleware, rate_limit_middleware(limiter), route_middleware,
                       idempotency_middleware)], client_max_size=settings.max_body_size)
     app[SETTINGS] = settings
+    app[REQUEST_IDS] = RequestIds()
     app[RATE_LIMITER] = limiter
     app[SANDBOX] = sandbox
     app[JOURNAL] = Journal(settings.journal_size, settings.journal_max_bytes)

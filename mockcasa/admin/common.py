@@ -106,6 +106,6 @@ def describe_organization(request: web.Request, org: Organization) -> dict[str, 
         "id": org.id, "name": org.name, "currency": org.currency, "taxRate": org.tax_rate,
         "apiRevision": org.api_revision, "clock": org.clock.describe(),
         "members": [{"id": m.id, "name": m.name, "email": m.email, "role": m.role} for m in org.members.values()],
-        "apiKeys": [describe_key(k) for k in sandbox.api_keys.values() if k.organization_id == org.id],
+        "apiKeys": [describe_key(k) for k in sandbox.api_keys.of(org.id)],
         "counts": {name: len(collection) for name, collection in org.collections.items()},
     }

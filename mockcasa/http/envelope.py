@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import secrets
@@ -15,7 +16,30 @@ log = logging.getLogger("mockcasa")
 
 
 def new_request_id() -> str:
+    """A random request id, for answers given outside an app's layers (malformed HTTP, refusals)."""
     return "req_" + secrets.token_hex(12)
+
+
+class RequestIds:
+    """The request ids of one app: ``req_`` + a random 12-hex-digit prefix + a 12-hex-digit counter.
+
+    Same shape as ``new_request_id`` (24 hex digits) and still unique, within the app by the
+    counter and between apps and restarts by the prefix, but without a call to the operating
+    system's CSPRNG on every request (``secrets.token_hex`` was ~4 % of a GET's CPU). Request ids
+    identify, they do not authenticate, so they need not be unpredictable.
+    """
+
+    __slots__ = ("_count", "_prefix")
+
+    def __init__(self) -> None:
+        self._prefix = "req_" + secrets.token_hex(6)
+        self._count = itertools.count(1)
+
+    def __call__(self) -> str:
+        return "%s%012x" % (self._prefix, next(self._count) & 0xFFFF_FFFF_FFFF)  # noqa: UP031 (measured faster)
+
+
+REQUEST_IDS: web.AppKey[RequestIds] = web.AppKey("request_ids", RequestIds)
 
 
 def error_response(error: ApiError, request_id: str) -> web.Response:
@@ -60,7 +84,7 @@ def render_error(request: web.Request, exc: Exception) -> web.Response:
 
 @web.middleware
 async def envelope_middleware(request: web.Request, handler) -> web.StreamResponse:
-    request_id = new_request_id()
+    request_id = request.app[REQUEST_IDS]()
     request[REQUEST_ID] = request_id
     try:
         response = await handler(request)

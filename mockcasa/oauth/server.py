@@ -14,8 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import jwt
-
 from mockcasa.clock import format_timestamp, later
 from mockcasa.errors import Unauthorized
 from mockcasa.http.auth import Principal
@@ -31,6 +29,7 @@ from mockcasa.oauth.tokens import (
 )
 from mockcasa.state import Sandbox
 from mockcasa.state.oauth import OAuthState
+from mockcasa.state.signing_key import InvalidToken
 
 API_AUDIENCE_PATH = "/api/v1"
 CHALLENGE = re.compile(r"[A-Za-z0-9_-]{43}")  # base64url(SHA-256), unpadded (RFC 7636 §4.2)
@@ -259,7 +258,7 @@ class OAuthServer:
             return None
         try:
             claims = self.key.verify(value)
-        except jwt.InvalidTokenError:
+        except InvalidToken:
             return None
         return self.tokens.access.get(claims["jti"])
 
@@ -271,7 +270,7 @@ class OAuthServer:
             return None
         try:
             claims = self.key.verify(value)
-        except jwt.InvalidTokenError:
+        except InvalidToken:
             raise Unauthorized("Invalid access token: its signature does not verify or it is malformed.") from None
         access = self.tokens.access.get(claims["jti"])
         if access is None:

@@ -66,6 +66,75 @@ class ApiKeyData(BaseModel):
     rate_limit: int | None = None
 
 
+class ApiKeys(dict[str, ApiKey]):
+    """API keys by key, indexed by organization too.
+
+    Removing an organization (``remove_organization``, a fresh organization per test) drops its
+    keys without scanning every key of the sandbox (1.2 ms at 10,000 organizations), and the admin
+    API lists one organization's keys the same way. Every way of changing the dict keeps the index.
+    """
+
+    def __init__(self, keys: Mapping[str, ApiKey] | None = None) -> None:
+        super().__init__()
+        self._by_organization: dict[str, dict[str, ApiKey]] = {}
+        if keys:
+            self.update(keys)
+
+    def of(self, organization_id: str) -> list[ApiKey]:
+        """The keys of one organization, in the order they were issued."""
+        return list(self._by_organization.get(organization_id, {}).values())
+
+    def __setitem__(self, key: str, api_key: ApiKey) -> None:
+        if key in self:
+            self._unindex(key)
+        super().__setitem__(key, api_key)
+        self._by_organization.setdefault(api_key.organization_id, {})[key] = api_key
+
+    def __delitem__(self, key: str) -> None:
+        self._unindex(key)
+        super().__delitem__(key)
+
+    def _unindex(self, key: str) -> None:
+        org_id = self[key].organization_id
+        keys = self._by_organization.get(org_id)
+        if keys is not None:
+            keys.pop(key, None)
+            if not keys:
+                del self._by_organization[org_id]
+
+    def pop(self, key: str, *default: Any) -> Any:
+        if key not in self:
+            return super().pop(key, *default)
+        self._unindex(key)
+        return super().pop(key)
+
+    def popitem(self) -> tuple[str, ApiKey]:
+        key = next(reversed(self))
+        return key, self.pop(key)
+
+    def setdefault(self, key: str, default: ApiKey) -> ApiKey:  # type: ignore[override]
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for key, api_key in dict(*args, **kwargs).items():
+            self[key] = api_key
+
+    def __ior__(self, other: Any) -> ApiKeys:  # type: ignore[override]
+        self.update(other)
+        return self
+
+    def clear(self) -> None:
+        super().clear()
+        self._by_organization.clear()
+
+    def forget(self, organization_id: str) -> None:
+        """Drop every key of one organization."""
+        for key in list(self._by_organization.get(organization_id, ())):
+            del self[key]
+
+
 def generate_api_key() -> str:
     return "cc_test_" + secrets.token_hex(16)
 
@@ -93,6 +162,7 @@ def _load_organizations(data: list[BaseModel], loading: Loading) -> dict[str, Or
 
 def _adopt_organizations(sandbox: Sandbox, orgs: dict[str, Organization]) -> None:
     sandbox.organizations = {}
+    sandbox._running.clear()
     for org in orgs.values():
         sandbox.add_organization(org)
 
@@ -102,8 +172,8 @@ def _dump_keys(keys: dict[str, ApiKey]) -> list[dict]:
              "scopes": sorted(k.scopes), "rateLimit": k.rate_limit} for k in keys.values()]
 
 
-def _load_keys(data: list[ApiKeyData], loading: Loading) -> dict[str, ApiKey]:
-    keys: dict[str, ApiKey] = {}
+def _load_keys(data: list[ApiKeyData], loading: Loading) -> ApiKeys:
+    keys = ApiKeys()
     for i, key in enumerate(data):
         if key.organization_id not in loading.organizations:
             loading.problem((i, "organizationId"), "no organization with this id in the snapshot")
@@ -117,11 +187,6 @@ def _load_keys(data: list[ApiKeyData], loading: Loading) -> dict[str, ApiKey]:
     return keys
 
 
-def _forget_keys(keys: dict[str, ApiKey], org_id: str) -> None:
-    for key in [k for k, v in keys.items() if v.organization_id == org_id]:
-        del keys[key]
-
-
 class Sandbox(Declared):
     """Every organization and credential of one running mockcasa."""
 
@@ -130,8 +195,8 @@ class Sandbox(Declared):
         dump=lambda orgs: [export(org) for org in orgs.values()], load=_load_organizations,
         adopt=_adopt_organizations, forget=lambda orgs, org_id: orgs.pop(org_id, None),
         capture=lambda orgs: [capture_pieces(org) for org in orgs.values()])
-    api_keys: dict[str, ApiKey] = piece("apiKeys", list[ApiKeyData], empty=lambda sandbox: {}, dump=_dump_keys,
-                                        load=_load_keys, forget=_forget_keys)
+    api_keys: ApiKeys = piece("apiKeys", list[ApiKeyData], empty=lambda sandbox: ApiKeys(), dump=_dump_keys,
+                              load=_load_keys, forget=ApiKeys.forget)
     oauth: OAuthState = piece("oauth", OAuthData, empty=lambda sandbox: OAuthState(), dump=OAuthState.dump,
                               load=OAuthState.load, forget=OAuthState.forget)
     faults: FaultRules = piece("faultRules", list[RuleData], empty=lambda sandbox: FaultRules(), dump=dump_rules,
@@ -155,6 +220,9 @@ class Sandbox(Declared):
         # Called with the ids of organizations whose state was replaced (None: all of them) after a
         # reset or an import, so services holding work for them (webhook queues) follow.
         self.restore_listeners: list[Callable[[Collection[str] | None], None]] = []
+        # The organizations whose clocks run, for ``tick``: kept by their clocks' run listeners;
+        # an organization no longer in ``organizations`` is dropped when the tick meets it.
+        self._running: dict[str, Organization] = {}
         fill_empty(self)
 
     # -- the world as a whole (snapshots, resets)
@@ -227,13 +295,19 @@ class Sandbox(Declared):
         """Apply time-driven rules to running clocks: real time passing a due date is a change too.
 
         The app calls this periodically (``Settings.clock_tick_seconds``); a jump of the clock
-        (freeze, set, advance) runs the same hooks at once.
+        (freeze, set, advance) runs the same hooks at once. Only organizations whose clocks run are
+        visited: on a frozen clock nothing falls due until it jumps (which runs the hooks) or runs
+        again (from when it was last observed), so thousands of frozen test organizations cost
+        the tick nothing.
         """
-        for org in list(self.organizations.values()):
+        for org_id, org in list(self._running.items()):
+            if self.organizations.get(org_id) is not org or org.clock.frozen:
+                self._running.pop(org_id, None)  # removed or replaced since; or stopped unseen
+                continue
             try:
                 observed = org.observed_at
                 now = org.clock.now()
-                if observed is None or org.clock.frozen:
+                if observed is None:
                     org.observed_at = now
                     self.purge_expired(org)
                 elif now > observed:
@@ -249,7 +323,17 @@ class Sandbox(Declared):
         if org.observed_at is None:
             org.observed_at = org.clock.now()
         org.clock.listeners.append(partial(self.clock_moved, org))
+        org.clock.run_listeners.append(partial(self._clock_ran, org))
+        self._clock_ran(org)
         return org
+
+    def _clock_ran(self, org: Organization) -> None:
+        """Keep ``_running`` up to date as ``org``'s clock stops and starts."""
+        if org.clock.frozen:
+            if self._running.get(org.id) is org:
+                del self._running[org.id]
+        elif self.organizations.get(org.id) is org:
+            self._running[org.id] = org
 
     def create_organization(self, *, id: str | None = None, name: str = "Sandbox Studio",
                             currency: str = "USD", tax_rate: float = 0.0, api_revision: str | None = None,
@@ -284,6 +368,7 @@ class Sandbox(Declared):
         for p in self.pieces:
             if p.forget is not None:
                 p.forget(getattr(self, p.name), org_id)
+        self._running.pop(org_id, None)
         self._restored([org_id])
 
 

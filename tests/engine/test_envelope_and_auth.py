@@ -1,6 +1,10 @@
 """Errors, request ids and authentication, as every operation shares them."""
 
+import re
+
 import pytest
+
+from mockcasa.http.envelope import RequestIds
 
 from tests.support.api import Api
 
@@ -12,6 +16,14 @@ async def test_every_response_has_a_request_id_matching_the_envelope(api):
     assert missing.status == 404
     assert missing.error["requestId"] == missing.headers["X-Request-Id"]
     assert missing.error["code"] == "not_found"
+
+
+async def test_request_ids_are_unique_and_keep_their_shape(api):
+    ids = [(await api.get("clients")).headers["X-Request-Id"] for _ in range(20)]
+    assert len(set(ids)) == 20
+    assert all(re.fullmatch(r"req_[0-9a-f]{24}", request_id) for request_id in ids)
+    other = RequestIds()  # another app: another prefix, so ids differ even at the same count
+    assert other() != RequestIds()()
 
 
 @pytest.mark.parametrize("headers, reason", [
