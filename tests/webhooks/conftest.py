@@ -9,7 +9,7 @@ from mockcasa.webhooks.worker import DELIVERIES
 from tests.support.receiver import Receiver
 
 FAST = {"allow_local_webhooks": True, "webhook_retry_delay": 0.001, "webhook_attempts": 3,
-        "webhook_timeout": 2.0}
+        "webhook_timeout": 15.0}  # generous: a loaded CI machine must not turn a slow answer into a failed attempt
 
 
 @pytest.fixture
