@@ -11,6 +11,7 @@ masked (``mockcasa.http.masking``), only when someone reads an entry.
 from __future__ import annotations
 
 import time
+from itertools import chain
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
@@ -54,7 +55,9 @@ class Entry:
     # The request's headers as the parser read them (bytes pairs, kept as they are: no copy on the
     # request path); decoded by ``request_headers`` when someone reads the entry.
     raw_request_headers: tuple[tuple[bytes, bytes], ...] = ()
-    response_headers: Headers = ()
+    # The response's own header mapping, not a copy: aiohttp adds Date, Server and Content-Length to
+    # it as it sends, so the entry shows the headers as sent.
+    response_headers: Any = ()
     request_size: int = 0  # the body's full length, before it was cut to BODY_LIMIT
     response_size: int = 0
     cost: int = 0  # what the entry holds in memory, near enough: what the byte bound counts (``_cost``)
@@ -66,7 +69,7 @@ class Entry:
     def costed(self) -> Entry:
         """Set ``cost`` once, when the entry is made (the bound adds and subtracts it)."""
         # A client chooses its headers: count them. Ours are short: a fixed estimate each.
-        headers = sum(len(n) + len(v) for n, v in self.raw_request_headers) + 64 * len(self.response_headers)
+        headers = sum(map(len, chain.from_iterable(self.raw_request_headers))) + 64 * len(self.response_headers)
         self.cost = ENTRY_OVERHEAD + len(self.request_body) + len(self.response_body or b"") + headers
         return self
 
@@ -92,7 +95,8 @@ class Entry:
             **self.summary(),
             "request": _message(self.request_type, self.request_body, self.request_size, self.request_headers),
             "response": None if self.response_body is None else _message(
-                self.response_type, self.response_body, self.response_size, self.response_headers),
+                self.response_type, self.response_body, self.response_size, tuple(self.response_headers.items())
+                if self.response_headers else ()),
         }
 
 
@@ -253,5 +257,5 @@ def _entry(request: web.Request, response: web.StreamResponse | None, journal: J
         request_body=_kept(request_body), response_type=None if dropped else response.content_type,
         response_body=None if response_body is None else _kept(response_body),
         raw_request_headers=request.raw_headers,
-        response_headers=() if dropped else tuple(response.headers.items()),
+        response_headers=() if dropped else response.headers,
         request_size=len(request_body), response_size=len(response_body or b"")).costed()
