@@ -46,6 +46,16 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "transactions": ("name", "direction", "amount", "status", "frequency"),
     "catalog-items": ("name", "type", "defaultRate", "status"),
     "webhooks": ("name", "url", "enabled", "lastStatus"),
+    # API revision 2026-06-30
+    "vendors": ("name", "companyName", "email", "phone", "rating"),
+    "venues": ("name", "address", "timezone", "status"),
+    "event-days": ("name", "date", "status", "clientId", "projectId"),
+    "timeline-items": ("title", "eventDayId", "requestedStartTime", "durationMinutes"),
+    "event-day-vendors": ("eventDayId", "vendorId", "role", "callTime"),
+    "forms": ("name", "title", "kind", "enabled"),
+    "form-submissions": ("submittedAt", "formId", "kind", "status", "clientId"),
+    "client-documents": ("title", "kind", "status", "clientId", "projectId"),
+    "document-versions": ("documentType", "documentId", "versionNumber", "versionStatus", "issuedAt"),
 }
 
 

@@ -122,3 +122,16 @@ async def test_the_landing_page_links_everything(http):
         assert f'href="{link}"' in html
     async with http.get("/docs/webhooks.md") as resp:
         assert resp.status == 200 and "sink" in await resp.text()
+
+
+async def test_a_2026_06_30_organization_s_tables_show_their_own_columns(http, app):
+    org = app[SANDBOX].create_organization(name="Lumen", api_revision="2026-06-30")
+    key = app[SANDBOX].issue_key(org).key
+    await sign_in(http)
+    async with http.post("/api/v1/vendors", json={"name": "Bloom Florals", "email": "hi@bloom.example"},
+                         headers={"x-api-key": key}) as resp:
+        assert resp.status == 201, await resp.text()
+    async with http.get(f"{CONSOLE}/orgs/{org.id}/vendors/") as resp:
+        html = await resp.text()
+    assert resp.status == 200 and "Bloom Florals" in html and "hi@bloom.example" in html
+    assert ">companyName<" in html or "companyName" in html
