@@ -21,8 +21,9 @@ from importlib import import_module
 from mockcasa.seeding.generators.context import Gen, GenerationError, Generator
 
 # Generation order: a generator runs after those of the records it refers to, settles or bundles
-# (invoices before the payments that settle them, payments before the payouts that bundle them).
-MODULES = ("crm", "catalog", "documents", "invoices", "payments", "billable", "schedule", "leads")
+# (invoices before the payments that settle them, payments before the payouts that bundle them;
+# client documents before the milestones that hang under them).
+MODULES = ("crm", "catalog", "events", "documents", "invoices", "payments", "billable", "schedule", "leads")
 
 
 def all_generators() -> dict[str, Generator]:
