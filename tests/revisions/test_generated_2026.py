@@ -31,3 +31,13 @@ async def test_every_2026_resource_generates_reproducibly(admin, http):
     assert all(i["eventDayId"] in days for i in listed["timeline-items"])
     versions = listed["document-versions"]
     assert sum(v["versionStatus"] == "issued" for v in versions) == len({v["documentId"] for v in versions})
+
+
+async def test_milestones_generate_under_projects_and_client_documents(admin, http):
+    """Milestones may hang under client documents in 2026-06-30; generating them there is no crash."""
+    seed = SEED.replace("generate: {", "generate: {projects: 3, milestones: 12, ")
+    reply = await admin.post_yaml("/seeds", seed)
+    assert reply.status == 201, reply
+    milestones = await Api(http, "cc_test_gen26_key").list_all("milestones", pageSize=100)
+    assert len(milestones) == 12
+    assert {m["parentType"] for m in milestones} <= {"projects", "client-documents"}

@@ -18,7 +18,9 @@ SHOOTS = ("photography", "shoot", "headshots", "video")
 def _steps(parent: Any, kind: str) -> tuple[str, ...]:
     if kind == "proposals":
         return PROPOSAL_STEPS
-    return SHOOT_STEPS if any(word in parent.name.lower() for word in SHOOTS) else PROJECT_STEPS
+    # Projects have a name, client documents (revision 2026-06-30) a title.
+    label = getattr(parent, "name", None) or getattr(parent, "title", None) or ""
+    return SHOOT_STEPS if any(word in label.lower() for word in SHOOTS) else PROJECT_STEPS
 
 
 def _span(parent: Any, kind: str, today: date) -> tuple[date, date]:
@@ -26,8 +28,9 @@ def _span(parent: Any, kind: str, today: date) -> tuple[date, date]:
     if kind == "proposals":
         start = parent.issue_date or parent.created_at.date()
         return start, parent.event_date or start + timedelta(days=60)
-    start = parent.start_date or parent.created_at.date()
-    end = parent.end_date or parent.event_date or max(start, today) + timedelta(days=45)
+    start = getattr(parent, "start_date", None) or parent.created_at.date()
+    end = getattr(parent, "end_date", None) or getattr(parent, "event_date", None) \
+        or max(start, today) + timedelta(days=45)
     return start, max(start, end)
 
 
