@@ -14,25 +14,24 @@ from mockcasa.admin import setup_admin
 from mockcasa.config import Settings, default_seed
 from mockcasa.console import setup_console
 from mockcasa.engine.routes import add_routes, check_revision, json_response
+from mockcasa.errors import Invalid, Unauthorized
 from mockcasa.http.auth import principal_of
 from mockcasa.http.cors import cors_middleware
 from mockcasa.http.envelope import REQUEST_IDS, RequestIds, envelope_middleware
 from mockcasa.http.idempotency import idempotency_middleware
 from mockcasa.http.journal import JOURNAL, Journal, journal_middleware
-from mockcasa.http.ratelimit import RateLimiter, rate_limit_middleware
+from mockcasa.http.ratelimit import RATE_LIMITER, RateLimiter, rate_limit_middleware
 from mockcasa.keys import SANDBOX, SETTINGS
-from mockcasa.http.ratelimit import RATE_LIMITER
 from mockcasa.oauth.endpoints import add_oauth_routes
 from mockcasa.openapi import build_document
-from mockcasa.errors import Invalid, Unauthorized
 from mockcasa.resources import all_revisions, all_scopes, error_codes
 from mockcasa.revisions import resolve as resolve_revision
 from mockcasa.scenarios import fault_middleware, setup_faults
 from mockcasa.seeding import load_seed_files
 from mockcasa.serving import read_body_in_time
 from mockcasa.state import Sandbox
-from mockcasa.webhooks.sink import setup_sinks
 from mockcasa.state_file import setup_state_file
+from mockcasa.webhooks.sink import setup_sinks
 from mockcasa.webhooks.worker import install as install_webhooks
 
 API_PREFIX = "/api/v1/"

@@ -10,9 +10,9 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from mockcasa.commands import add_commands
-from mockcasa.version import __version__
 from mockcasa.config import Settings
 from mockcasa.keys import SANDBOX
+from mockcasa.version import __version__
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -127,11 +127,11 @@ def serve(args: argparse.Namespace) -> int:
 
 def validate(args: argparse.Namespace) -> int:
     """Check each file as the server would load it (records, references, rules), changing nothing."""
-    from mockcasa.source_files import DocumentError
     from mockcasa.resources import all_revisions, all_scopes
     from mockcasa.scenarios import parse_scenario
     from mockcasa.seeding import check_seed
     from mockcasa.seeding.loader import read_documents
+    from mockcasa.source_files import DocumentError
     from mockcasa.state import Sandbox
 
     revisions = all_revisions()

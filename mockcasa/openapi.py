@@ -8,9 +8,9 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, models_json_schema
 from pydantic_core import CoreSchema
 
-from mockcasa.version import __version__
 from mockcasa.engine.resource import Resource
 from mockcasa.revisions import DEFAULT as DEFAULT_REVISION
+from mockcasa.version import __version__
 
 REF = "#/components/schemas/{model}"
 ERROR_CODES = ("unauthorized", "forbidden", "not_found", "invalid_request", "rate_limited", "conflict",

@@ -35,8 +35,8 @@ from aiohttp.web_protocol import RequestHandler
 
 from mockcasa.config import Settings
 from mockcasa.errors import ApiError, Invalid, ServiceError
-from mockcasa.http.envelope import error_response, new_request_id, render_error
 from mockcasa.http.access_log import access_log_options
+from mockcasa.http.envelope import error_response, new_request_id, render_error
 from mockcasa.keys import REQUEST_ID, SETTINGS
 
 log = logging.getLogger("mockcasa")

@@ -40,10 +40,10 @@ from aiohttp import web
 from mockcasa.clock import format_timestamp
 from mockcasa.config import ADMIN_PREFIX, Settings
 from mockcasa.keys import SANDBOX
-from mockcasa.webhooks.worker import DELIVERIES
 from mockcasa.snapshot import FORMAT, SnapshotError, capture_state, dump_chunks, import_state
 from mockcasa.source_files import DocumentError, Problem, parse_json
 from mockcasa.state import Sandbox
+from mockcasa.webhooks.worker import DELIVERIES
 
 log = logging.getLogger("mockcasa.state_file")
 HOLD_BEFORE_RENAME = "MOCKCASA_TEST_HOLD_BEFORE_RENAME"

@@ -19,8 +19,8 @@ from mockcasa.admin.common import AdminRoute, organization, reply
 from mockcasa.admin.lookup import find_record
 from mockcasa.bounds import loads
 from mockcasa.engine.records import dump, publish, render
-from mockcasa.engine.routes import json_response
 from mockcasa.engine.resource import Ctx, Resource
+from mockcasa.engine.routes import json_response
 from mockcasa.errors import Invalid, NotFound
 from mockcasa.keys import SANDBOX
 

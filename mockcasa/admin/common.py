@@ -11,9 +11,9 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
-from mockcasa.source_files import Document, DocumentError, parse_json, parse_yaml
 from mockcasa.errors import Invalid, Unauthorized
 from mockcasa.keys import SANDBOX
+from mockcasa.source_files import Document, DocumentError, parse_json, parse_yaml
 from mockcasa.state import ApiKey, Organization
 
 ADMIN_TOKEN: web.AppKey[str] = web.AppKey("admin_token", str)

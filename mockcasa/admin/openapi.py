@@ -8,10 +8,10 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.alias_generators import to_camel
 
-from mockcasa.version import __version__
 from mockcasa.admin.common import AdminRoute
 from mockcasa.config import ADMIN_PREFIX
 from mockcasa.openapi import ERROR_SCHEMA
+from mockcasa.version import __version__
 
 REF = "#/components/schemas/{model}"
 ERROR = {"description": "Error", "content": {"application/json": {"schema": {"$ref": REF.format(model="ApiError")}}}}

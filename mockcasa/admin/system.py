@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from mockcasa.version import __version__
 from mockcasa.admin.common import STARTUP, AdminRoute, describe_organization, document_body, invalid, reply
 from mockcasa.admin.offloop import commit, stage_new
 from mockcasa.admin.offloop import export_snapshot as snapshot_off_loop
-from mockcasa.source_files import Document
 from mockcasa.http.journal import JOURNAL
 from mockcasa.keys import SANDBOX
 from mockcasa.seeding import SeedError
 from mockcasa.seeding.staging import Staging
 from mockcasa.snapshot import SnapshotError, import_state
+from mockcasa.source_files import Document
 from mockcasa.state_file import STATE_FILE
+from mockcasa.version import __version__
 
 API_VERSION = "1.0.0"
 

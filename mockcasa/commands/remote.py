@@ -108,7 +108,7 @@ def clock(args: argparse.Namespace) -> int:
 def trigger(args: argparse.Namespace) -> int:
     admin = client(args)
     base = f"/organizations/{org_id(admin, args.org)}/{args.resource}"
-    quote = lambda part: urllib.parse.quote(part, safe="")  # noqa: E731
+    quote = lambda part: urllib.parse.quote(part, safe="")
     if args.action is None:  # two words: a collection action (payouts create_payout)
         path = f"{base}/actions/{quote(args.target)}"
     else:

@@ -13,8 +13,8 @@ from aiohttp import web
 from mockcasa.console.forms import shipped_scenarios
 from mockcasa.console.pages import org_of, shown_organization
 from mockcasa.console.records import api_get
-from mockcasa.http.journal import JOURNAL
 from mockcasa.console.views import page
+from mockcasa.http.journal import JOURNAL
 from mockcasa.keys import SANDBOX
 from mockcasa.scenarios import FAULTS
 

@@ -17,11 +17,11 @@ from mockcasa.admin.common import describe_organization
 from mockcasa.console import records as rec
 from mockcasa.console.activity import ACTIVITY
 from mockcasa.console.forms import action_params, shipped_scenarios, shipped_seeds
-from mockcasa.source_files import DocumentError, read_document
+from mockcasa.console.views import PREFIX, page
 from mockcasa.errors import NotFound
 from mockcasa.http.masking import mask
-from mockcasa.console.views import PREFIX, page
 from mockcasa.keys import SANDBOX
+from mockcasa.source_files import DocumentError, read_document
 
 
 def org_of(request: web.Request):

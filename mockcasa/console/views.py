@@ -13,9 +13,9 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from mockcasa.version import __version__
 from mockcasa.console.session import SESSIONS, Session
 from mockcasa.errors import ApiError
+from mockcasa.version import __version__
 
 PREFIX = "/_mockcasa/console"
 STATIC = "console_static"

@@ -39,9 +39,9 @@ from aiohttp import web
 from multidict import CIMultiDict
 
 from mockcasa.errors import Conflict, Invalid
+from mockcasa.http.auth import PRINCIPAL
 from mockcasa.http.envelope import render_error
 from mockcasa.keys import SETTINGS
-from mockcasa.http.auth import PRINCIPAL
 from mockcasa.state.idempotency import Entry, IdempotencyKeys
 
 if TYPE_CHECKING:

@@ -11,10 +11,10 @@ masked (``mockcasa.http.masking``), only when someone reads an entry.
 from __future__ import annotations
 
 import time
-from itertools import chain
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import chain
 from typing import Any
 
 from aiohttp import web
@@ -22,10 +22,16 @@ from aiohttp import web
 from mockcasa.bounds import loads
 from mockcasa.clock import Clock, format_timestamp
 from mockcasa.errors import ApiError
-from mockcasa.http.auth import principal_of
-from mockcasa.http.masking import headers_shown, mask_form, mask_header, mask_json, mask_text, might_hold_secrets
+from mockcasa.http.auth import PRINCIPAL, principal_of
+from mockcasa.http.masking import (
+    headers_shown,
+    mask_form,
+    mask_header,
+    mask_json,
+    mask_text,
+    might_hold_secrets,
+)
 from mockcasa.keys import REQUEST_ID
-from mockcasa.http.auth import PRINCIPAL
 from mockcasa.scenarios.layer import FAULT
 
 BODY_LIMIT = 64 * 1024

@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from mockcasa.errors import RateLimited
-from mockcasa.http.envelope import render_error
 from mockcasa.http.auth import PRINCIPAL
+from mockcasa.http.envelope import render_error
 from mockcasa.state.rate_windows import Window, open_window
 
 if TYPE_CHECKING:

@@ -17,6 +17,7 @@ from mockcasa.models.catalog import (
     CatalogType,
 )
 
+
 def bundle_rules(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
     """2026-06-30 seeds: a bundle is priced as the ``sum`` of its parts (default) or at a ``fixed`` price,
     which it then needs; an atom has neither."""

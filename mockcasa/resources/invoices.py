@@ -25,8 +25,8 @@ from mockcasa.models.billing import Invoice, InvoiceCreate, InvoiceLineItemInput
 from mockcasa.models.common import derived_id, new_id
 from mockcasa.resources._dates import crossed
 from mockcasa.resources._ledger import OPEN_STATUSES, reads, settle, status_events
-from mockcasa.resources._util import claim_number, delete_drafts_only, money
 from mockcasa.resources._system import system_update
+from mockcasa.resources._util import claim_number, delete_drafts_only, money
 from mockcasa.resources.payments import record_stripe_payment
 
 PAYMENT_TERM = timedelta(days=30)

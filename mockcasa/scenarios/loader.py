@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from mockcasa.source_files import Document, DocumentError, read_document, read_each
 from mockcasa.scenarios.models import RuleSpec, ScenarioFile
 from mockcasa.scenarios.rules import FaultRules, Rule, compile_path
+from mockcasa.source_files import Document, DocumentError, read_document, read_each
 
 
 class ScenarioError(DocumentError):

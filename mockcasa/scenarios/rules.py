@@ -28,8 +28,8 @@ from mockcasa.clock import Clock, parse_duration
 from mockcasa.scenarios.models import LatencyRange, RuleSpec, ScenarioFile, Step, seconds
 
 if TYPE_CHECKING:
-    from mockcasa.state.organization import Organization
     from mockcasa.state.declare import Loading
+    from mockcasa.state.organization import Organization
 
 
 def compile_path(pattern: str) -> re.Pattern:

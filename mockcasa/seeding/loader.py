@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from mockcasa.source_files import Document, DocumentError, read_document, read_each
 from mockcasa.seeding.models import SeedFile
 from mockcasa.seeding.staging import Staging
+from mockcasa.source_files import Document, DocumentError, read_document, read_each
 from mockcasa.state import Organization, Sandbox
 
 

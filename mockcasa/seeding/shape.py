@@ -19,8 +19,8 @@ from pydantic import AwareDatetime, BaseModel, NaiveDatetime
 from pydantic.fields import FieldInfo
 
 from mockcasa.clock import parse_duration
-from mockcasa.source_files import Loc
 from mockcasa.models.common import Uuid, is_uuid
+from mockcasa.source_files import Loc
 
 _UUID_MARKERS = tuple(id(m) for m in Uuid.__metadata__)
 _UUID_TEXT = re.compile(r"(with id )?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})")

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from mockcasa.source_files import Document, Loc, Problem
 from mockcasa.models.common import is_uuid, new_id
 from mockcasa.revisions import resolve as resolve_revision
 from mockcasa.seeding.models import OrganizationContent, OrganizationSeed, SeedFile
 from mockcasa.seeding.organization import OrgBuilder, aliases_of, remember_aliases
+from mockcasa.source_files import Document, Loc, Problem
 from mockcasa.state import ApiKey, Organization
 
 if TYPE_CHECKING:

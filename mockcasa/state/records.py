@@ -18,9 +18,9 @@ from pydantic.alias_generators import to_camel
 from mockcasa.store import Collection
 
 if TYPE_CHECKING:
-    from mockcasa.state.kinds import RecordKind
     from mockcasa.source_files import Loc
     from mockcasa.state.declare import Loading
+    from mockcasa.state.kinds import RecordKind
 
 RecordsData = dict[str, list[dict[str, Any]]]
 

@@ -7,7 +7,13 @@ from mockcasa.testing.deliveries import InProcessDeliveries, LiveDeliveries
 from mockcasa.testing.faults import Faults, InProcessFaults, LiveFaults
 from mockcasa.testing.journal import InProcessJournal, LiveJournal
 from mockcasa.testing.live import LiveOrg, LiveServer
-from mockcasa.testing.receiver import InProcessReceiver, LiveReceiver, Received, SignatureError, verify_signature
+from mockcasa.testing.receiver import (
+    InProcessReceiver,
+    LiveReceiver,
+    Received,
+    SignatureError,
+    verify_signature,
+)
 
 __all__ = [
     "FAULT_HEADER",
@@ -20,10 +26,10 @@ __all__ = [
     "InProcessDeliveries",
     "InProcessFaults",
     "InProcessJournal",
+    "InProcessReceiver",
     "LiveDeliveries",
     "LiveFaults",
     "LiveJournal",
-    "InProcessReceiver",
     "LiveOrg",
     "LiveReceiver",
     "LiveServer",

@@ -17,8 +17,8 @@ from typing import Any
 
 import yaml
 
-from mockcasa.source_files import Document, parse_yaml
 from mockcasa.scenarios import FaultRules, parse_rule, parse_scenario, read_scenario
+from mockcasa.source_files import Document, parse_yaml
 from mockcasa.testing.admin import AdminClient, AdminError
 
 SOURCE = "pytest"

@@ -15,8 +15,8 @@ from aiohttp import web
 
 from mockcasa.admin.common import AdminRoute, organization, reply
 from mockcasa.errors import Invalid, NotFound
-from mockcasa.webhooks.worker import DELIVERIES
 from mockcasa.webhooks.log import log_of
+from mockcasa.webhooks.worker import DELIVERIES
 
 MAX_DRAIN_SECONDS = 300.0
 FILTERS = {"webhookId": "webhook_id", "event": "event", "eventId": "event_id", "status": "status"}

@@ -28,9 +28,9 @@ from mockcasa.admin.common import AdminRoute, reply
 from mockcasa.clock import Clock, format_timestamp
 from mockcasa.errors import Invalid, NotFound
 from mockcasa.keys import SANDBOX
-from mockcasa.webhooks.worker import DELIVERIES
 from mockcasa.webhooks.signing import verify
 from mockcasa.webhooks.targets import SINK_NAME
+from mockcasa.webhooks.worker import DELIVERIES
 
 if TYPE_CHECKING:
     from mockcasa.state import Sandbox

@@ -26,12 +26,12 @@ from typing import TYPE_CHECKING, Protocol
 import aiohttp
 from aiohttp import web
 
-from mockcasa.version import __version__
 from mockcasa.engine.records import dump, render
 from mockcasa.engine.resource import Ctx
 from mockcasa.errors import Conflict, NotFound
 from mockcasa.keys import SANDBOX, SETTINGS
 from mockcasa.models.common import new_id
+from mockcasa.version import __version__
 from mockcasa.webhooks.events import KNOWN_EVENTS, event_body
 from mockcasa.webhooks.log import (
     CANCELLED,

@@ -15,9 +15,9 @@ import pytest
 from mockcasa import create_app
 from mockcasa.config import Settings
 from mockcasa.keys import SANDBOX
-from mockcasa.webhooks.worker import DELIVERIES
 from mockcasa.snapshot import capture_state, dump
 from mockcasa.state import Organization, Sandbox
+from mockcasa.webhooks.worker import DELIVERIES
 from tests.support.admin import Admin
 from tests.support.api import Api
 from tests.support.oauth_flow import OAuthClient

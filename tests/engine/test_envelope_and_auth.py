@@ -5,7 +5,6 @@ import re
 import pytest
 
 from mockcasa.http.envelope import RequestIds
-
 from tests.support.api import Api
 
 

@@ -7,8 +7,8 @@ import pytest
 
 from mockcasa import create_app
 from mockcasa.config import Settings
-from mockcasa.keys import SANDBOX
 from mockcasa.http.ratelimit import RATE_LIMITER
+from mockcasa.keys import SANDBOX
 from tests.support.api import Api
 
 START = "2026-05-19T10:00:00Z"

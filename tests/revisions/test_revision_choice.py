@@ -16,8 +16,8 @@ from mockcasa import create_app
 from mockcasa.config import Settings
 from mockcasa.keys import SANDBOX
 from mockcasa.resources import all_revisions
-from tests.support.admin import Admin
 from tests.conftest import CONTRACTS
+from tests.support.admin import Admin
 from tests.support.api import Api
 
 SEED = """

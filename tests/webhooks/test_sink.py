@@ -6,8 +6,8 @@ import pytest
 
 from mockcasa import create_app
 from mockcasa.config import Settings
-from mockcasa.webhooks.worker import DELIVERIES
 from mockcasa.webhooks.signing import signature
+from mockcasa.webhooks.worker import DELIVERIES
 from tests.support.admin import Admin
 from tests.support.api import Api
 
