@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, models_json_schema
@@ -61,8 +61,9 @@ class JsonSchema(GenerateJsonSchema):
     #11576); validators and code generators ignore the unknown keyword. Validation is unchanged.
     """
 
-    KEYWORDS = {"ge": "minimum", "gt": "exclusiveMinimum", "le": "maximum", "lt": "exclusiveMaximum",
-                "multiple_of": "multipleOf"}
+    KEYWORDS: ClassVar[dict[str, str]] = {
+        "ge": "minimum", "gt": "exclusiveMinimum", "le": "maximum", "lt": "exclusiveMaximum",
+        "multiple_of": "multipleOf"}
 
     def generate_inner(self, schema: CoreSchema) -> JsonSchemaValue:  # type: ignore[override]
         json_schema = super().generate_inner(schema)

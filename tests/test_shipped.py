@@ -52,7 +52,7 @@ async def test_the_admin_api_lists_and_loads_shipped_seeds_and_scenarios(admin, 
     assert loaded.status == 201 and loaded.body["organizations"][0]["apiKeys"][0]["key"] == "cc_test_default_key"
     again = await admin.post("/seeds/default")
     assert again.status == 400  # its ids and keys are fixed: once per sandbox
-    assert [s["name"] for s in (await admin.get("/scenarios")).body["scenarios"]][0] == "flaky"
+    assert next(s["name"] for s in (await admin.get("/scenarios")).body["scenarios"]) == "flaky"
     added = await admin.post("/scenarios/outage", params={"replace": "true"})
     assert added.status == 201 and [r["source"] for r in added.body["rules"]] == ["outage"]
     missing = await admin.post("/scenarios/nope")

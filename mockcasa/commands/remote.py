@@ -214,16 +214,16 @@ def run(command: Any) -> Any:
 COMMANDS = (  # name, summary, function, example
     ("orgs", "list the organizations of a running server", orgs, "mockcasa orgs"),
     ("clock", "read or move an organization's mock clock", clock,
-     "mockcasa clock advance 15d --org 'Northwind Creative Studio'\n"
-     "  mockcasa clock freeze 2026-05-19T10:00:00Z\n  mockcasa clock show"),
+     ("mockcasa clock advance 15d --org 'Northwind Creative Studio'\n"
+      "  mockcasa clock freeze 2026-05-19T10:00:00Z\n  mockcasa clock show")),
     ("trigger", "run a dashboard or system action (as stripe trigger does)", trigger,
-     "mockcasa trigger invoices INV-0001 record_stripe_payment --amount 50\n"
-     "  mockcasa trigger proposals PROP-0002 send\n  mockcasa trigger payouts create_payout"),
+     ("mockcasa trigger invoices INV-0001 record_stripe_payment --amount 50\n"
+      "  mockcasa trigger proposals PROP-0002 send\n  mockcasa trigger payouts create_payout")),
     ("journal", "print the request journal (--follow: as requests arrive)", journal,
      "mockcasa journal --follow --status 5xx"),
     ("faults", "list, add, remove or clear fault rules", faults,
-     "mockcasa faults add '{name: no-create, match: {method: POST}, action: {responses: [429, 500, pass]}}'\n"
-     "  mockcasa faults add --scenario flaky\n  mockcasa faults list\n  mockcasa faults clear"),
+     ("mockcasa faults add '{name: no-create, match: {method: POST}, action: {responses: [429, 500, pass]}}'\n"
+      "  mockcasa faults add --scenario flaky\n  mockcasa faults list\n  mockcasa faults clear")),
     ("reset", "reset everything (or one organization) to the startup world", reset,
      "mockcasa reset\n  mockcasa reset --org 'Northwind Creative Studio'"),
 )

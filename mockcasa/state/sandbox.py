@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict
 from pydantic import Field as PydanticField
@@ -121,7 +121,7 @@ class ApiKeys(dict[str, ApiKey]):
         for key, api_key in dict(*args, **kwargs).items():
             self[key] = api_key
 
-    def __ior__(self, other: Any) -> ApiKeys:  # type: ignore[override]
+    def __ior__(self, other: Any) -> Self:  # type: ignore[override]
         self.update(other)
         return self
 

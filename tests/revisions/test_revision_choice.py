@@ -63,7 +63,7 @@ async def test_every_operation_of_each_revision_is_served_and_no_other(http, san
     missing_id = "00000000-0000-4000-8000-000000000000"
     for rev, key in keys.items():
         api = Api(http, key)
-        for other, other_ops in ops.items():
+        for other_ops in ops.values():
             for method, path in sorted(other_ops):
                 url = path.removeprefix("/api/v1/").replace("{id}", missing_id)
                 reply = await api.request(method, url, json={} if method in ("POST", "PATCH") else None)

@@ -192,7 +192,7 @@ async def test_deleted_or_disabled_webhooks_cancel_what_is_queued(admin, api, or
 
 async def test_a_retry_schedule_is_driven_by_the_mock_clock(build, receiver):
     """Retries 10 then 20 minutes apart: advancing the organization's clock sends each one, no sleeping."""
-    api, deliveries = await build(webhook_retry_delay=600, webhook_attempts=3)
+    api, _ = await build(webhook_retry_delay=600, webhook_attempts=3)
     admin = admin_of(api)
     clock = f"/organizations/{api.org.id}/clock"
     assert (await admin.post(clock + "/freeze", {"at": "2026-05-19T10:00:00Z"})).status == 200
