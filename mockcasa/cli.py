@@ -82,16 +82,8 @@ def serve(args: argparse.Namespace) -> int:
     from mockcasa.state_file import STATE_FILE
 
     try:
-        settings = Settings.from_env(host=args.host, port=args.port, seeds=args.seeds, scenarios=args.scenarios,
-                                     rate_limit=args.rate_limit, rate_limit_window=args.rate_limit_window,
-                                     admin_token=args.admin_token, journal_size=args.journal_size,
-                                     allow_local_webhooks=args.allow_local_webhooks,
-                                     journal_max_bytes=args.journal_max_bytes, quiet=args.quiet, console=args.console,
-                                     state_file=args.state_file, state_save_interval=args.state_save_interval,
-                                     state_file_reset=args.state_file_reset, api_revision=args.api_revision,
-                                     public_url=args.public_url, max_body_size=args.max_body_size,
-                                     header_timeout=args.header_timeout, body_timeout=args.body_timeout,
-                                     keepalive_timeout=args.keepalive_timeout, max_connections=args.max_connections)
+        # Every serve flag's dest is the name of the Settings field it sets (None: not given).
+        settings = Settings.from_env(**{name: getattr(args, name, None) for name in Settings.model_fields})
     except ValidationError as exc:
         print(f"mockcasa: refusing to start: {settings_problems(exc)}", file=sys.stderr)
         return 2

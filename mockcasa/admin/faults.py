@@ -39,18 +39,22 @@ async def clear_rules(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
-async def load_scenario(request: web.Request) -> web.Response:
-    """Add a scenario's rules after the existing ones (``?replace=true``: instead of them)."""
-    doc = await document_body(request)
-    try:
-        scenario = parse_scenario(doc)
-    except ScenarioError as exc:
-        raise invalid(exc) from None
+def add_scenario(request: web.Request, scenario, source: str) -> web.Response:
+    """Add a scenario's rules after the existing ones (``?replace=true``: instead of them); 201 with them."""
     rules = request.config_dict[FAULTS]
     if request.query.get("replace", "false").lower() in ("1", "true", "yes"):
         rules.clear()
-    added = rules.load(scenario, scenario.name or "admin")
+    added = rules.load(scenario, scenario.name or source)
     return reply({"rules": [rule.describe() for rule in added]}, 201)
+
+
+async def load_scenario(request: web.Request) -> web.Response:
+    """A scenario from the body (YAML or JSON)."""
+    try:
+        scenario = parse_scenario(await document_body(request))
+    except ScenarioError as exc:
+        raise invalid(exc) from None
+    return add_scenario(request, scenario, "admin")
 
 
 async def read_journal(request: web.Request) -> web.Response:

@@ -12,10 +12,11 @@ from pathlib import Path
 from aiohttp import web
 
 from mockcasa.admin.common import AdminRoute, describe_organization, invalid, reply
+from mockcasa.admin.faults import add_scenario
 from mockcasa.config import shipped_scenarios, shipped_seeds, summary
 from mockcasa.errors import NotFound
 from mockcasa.keys import SANDBOX
-from mockcasa.scenarios import FAULTS, ScenarioError, read_scenario
+from mockcasa.scenarios import ScenarioError, read_scenario
 from mockcasa.seeding import SeedError, load_seed_files
 
 
@@ -56,11 +57,7 @@ async def load_shipped_scenario(request: web.Request) -> web.Response:
         scenario = read_scenario(path)
     except ScenarioError as exc:
         raise invalid(exc) from None
-    rules = request.config_dict[FAULTS]
-    if request.query.get("replace", "false").lower() in ("1", "true", "yes"):
-        rules.clear()
-    added = rules.load(scenario, scenario.name or path.stem)
-    return reply({"rules": [rule.describe() for rule in added]}, 201)
+    return add_scenario(request, scenario, path.stem)
 
 
 ROUTES = [
