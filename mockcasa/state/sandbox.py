@@ -220,6 +220,9 @@ class Sandbox(Declared):
         # Called with the ids of organizations whose state was replaced (None: all of them) after a
         # reset or an import, so services holding work for them (webhook queues) follow.
         self.restore_listeners: list[Callable[[Collection[str] | None], None]] = []
+        # Called with (organization, now) after an organization's clock moved and its time-driven
+        # rules ran, so services with work due on it (webhook retries) follow.
+        self.clock_listeners: list[Callable[[Organization, datetime], None]] = []
         # The organizations whose clocks run, for ``tick``: kept by their clocks' run listeners;
         # an organization no longer in ``organizations`` is dropped when the tick meets it.
         self._running: dict[str, Organization] = {}
@@ -286,6 +289,8 @@ class Sandbox(Declared):
             events += kind.clock_changed(self, org, before, after)
         if events:
             self.publish(org, events)
+        for listener in self.clock_listeners:
+            listener(org, after)
 
     def purge_expired(self, org: Organization) -> None:
         org.idempotency_keys.purge(org.clock.timestamp())

@@ -75,7 +75,6 @@ class Deliveries:
         # Deliveries waiting for a retry: delivery id -> (organization id, due on its clock, wake-up).
         self._parked: dict[str, tuple[str, datetime, asyncio.Event]] = {}
         self._parking = asyncio.Event()  # set whenever a delivery parks, for ``drain(settle=True)``
-        self._watched: dict[str, object] = {}  # organization id -> the clock whose jumps wake its retries
         self.sinks: Sink | None = None  # the server's own webhook sink, handed deliveries in-process
 
     # -- producing ---------------------------------------------------------------------------
@@ -99,9 +98,6 @@ class Deliveries:
                 self.enqueue(org, Delivery(org.id, webhook.id, event_id, event, body, at))
 
     def enqueue(self, org: Organization, delivery: Delivery) -> None:
-        if self._watched.get(org.id) is not org.clock:
-            self._watched[org.id] = org.clock
-            org.clock.listeners.append(lambda _before, after, org_id=org.id: self._clock_moved(org_id, after))
         log_of(org).add(delivery)
         key = (delivery.organization_id, delivery.webhook_id)
         self._queues.setdefault(key, deque()).append(delivery)
@@ -247,8 +243,9 @@ class Deliveries:
             self._parked.pop(delivery.id, None)
             delivery.next_attempt_at = None
 
-    def _clock_moved(self, organization_id: str, now: datetime) -> None:
-        due_now = [d for d, (org_id, due, _) in self._parked.items() if org_id == organization_id and now >= due]
+    def clock_moved(self, org: Organization, now: datetime) -> None:
+        """The sandbox's clock listener: retries the organization's clock has now reached go out."""
+        due_now = [d for d, (org_id, due, _) in self._parked.items() if org_id == org.id and now >= due]
         for delivery_id in due_now:  # no longer parked from this moment: drain(settle=True) waits for them
             self._parked.pop(delivery_id)[2].set()
 
@@ -340,5 +337,6 @@ def install(app: web.Application) -> Deliveries:
     app[DELIVERIES] = deliveries
     app[SANDBOX].listeners.append(deliveries.publish)
     app[SANDBOX].restore_listeners.append(deliveries.resync)
+    app[SANDBOX].clock_listeners.append(deliveries.clock_moved)
     app.cleanup_ctx.append(deliveries.lifecycle)
     return deliveries
