@@ -17,25 +17,25 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from aiohttp import web
-from aiohttp.web_urldispatcher import AbstractResource, PrefixedSubAppResource, PrefixResource
 
 
 @dataclass(frozen=True)
 class Routes:
     """Every route of a mockcasa app (see the module docstring); ``app.build_routes()`` makes one."""
 
-    root: tuple[AbstractResource, ...]  # the public API, its OpenAPI document, OAuth
+    root: tuple[web.AbstractResource, ...]  # the public API, its OpenAPI document, OAuth
     admin: web.Application  # the admin API, mounted at its prefix
     console: web.Application  # the console, mounted at its prefix when the settings want it
-    console_root: tuple[AbstractResource, ...]  # the console's pages on the root: landing page, docs
+    console_root: tuple[web.AbstractResource, ...]  # the console's pages on the root: landing page, docs
 
 
-class SharedSubApp(PrefixedSubAppResource):
+class SharedSubApp(web.PrefixedSubAppResource):
     """A sub-application mounted in many apps: its routes carry its prefix since ``seal`` (aiohttp's
     own resource would add it again for every app), and each request resolves through it as usual."""
 
     def __init__(self, prefix: str, app: web.Application) -> None:
-        PrefixResource.__init__(self, prefix)
+        # The prefix resource's own __init__, skipping PrefixedSubAppResource's (which adds the prefix).
+        super(web.PrefixedSubAppResource, self).__init__(prefix)
         self._app = app
 
 
@@ -62,12 +62,12 @@ def mount(app: web.Application, prefix: str, subapp: web.Application) -> None:
     app.router.register_resource(SharedSubApp(prefix, subapp))
 
 
-def register(app: web.Application, resources: Iterable[AbstractResource]) -> None:
+def register(app: web.Application, resources: Iterable[web.AbstractResource]) -> None:
     """Register route objects built on another (scratch) app's router; they are never changed."""
     for resource in resources:
         app.router.register_resource(resource)
 
 
-def resources_of(build: web.Application) -> tuple[AbstractResource, ...]:
+def resources_of(build: web.Application) -> tuple[web.AbstractResource, ...]:
     """The route objects a scratch app's router holds, to ``register`` in other apps."""
     return tuple(build.router.resources())
