@@ -10,9 +10,9 @@ from collections.abc import Callable
 
 from aiohttp import web
 
-from mockcasa.admin import setup_admin
+from mockcasa.admin import admin_app, setup_admin
 from mockcasa.config import Settings, default_seed
-from mockcasa.console import setup_console
+from mockcasa.console import add_root_pages, console_app, setup_console
 from mockcasa.engine.routes import add_routes, check_revision, json_response
 from mockcasa.errors import Invalid, Unauthorized
 from mockcasa.http.auth import principal_of
@@ -23,9 +23,11 @@ from mockcasa.http.journal import JOURNAL, Journal, journal_middleware
 from mockcasa.http.ratelimit import RATE_LIMITER, RateLimiter, rate_limit_middleware
 from mockcasa.keys import SANDBOX, SETTINGS
 from mockcasa.oauth.endpoints import add_oauth_routes
+from mockcasa.oauth.server import oauth_of
 from mockcasa.openapi import build_document
 from mockcasa.resources import all_revisions, all_scopes, error_codes
 from mockcasa.revisions import resolve as resolve_revision
+from mockcasa.routing import Routes, register, resources_of
 from mockcasa.scenarios import fault_middleware, setup_faults
 from mockcasa.seeding import load_seed_files
 from mockcasa.serving import read_body_in_time
@@ -122,7 +124,19 @@ async def _clock_ticker(app: web.Application):
             await task
 
 
-def create_app(settings: Settings | None = None, *, load_default_seed: bool = False) -> web.Application:
+def build_routes() -> Routes:
+    """Every route of an app, for any number of ``create_app(routes=...)`` (see ``mockcasa.routing``)."""
+    root = web.Application()  # a scratch app: only the route objects on its router are kept
+    root.router.add_get(OPENAPI_PATH, serve_openapi)
+    add_routes(root, all_revisions())
+    add_oauth_routes(root)
+    pages = web.Application()
+    add_root_pages(pages)
+    return Routes(resources_of(root), admin_app(), console_app(), resources_of(pages))
+
+
+def create_app(settings: Settings | None = None, *, load_default_seed: bool = False,
+               routes: Routes | None = None) -> web.Application:
     """Build a mockcasa application.
 
     ``settings.seeds`` are loaded in order (a bad file raises ``SeedError`` and nothing is
@@ -133,6 +147,7 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
     envelope, faults, authentication (401, never counted), rate limit (429; headers on every
     authenticated response), route resolution (404/405), idempotency (replay or 409). The admin API
     and the console are sub-applications with their own layers.
+    ``routes``: a ``build_routes()`` to share with other apps (else the app builds its own).
     """
     settings = settings or Settings()
     revisions = all_revisions()
@@ -155,16 +170,16 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
     app[SANDBOX] = sandbox
     app[JOURNAL] = Journal(settings.journal_size, settings.journal_max_bytes)
     setup_faults(app, settings)
-    setup_admin(app, settings)
+    routes = routes or build_routes()
+    setup_admin(app, settings, routes)
     if settings.console:
-        setup_console(app)
+        setup_console(app, routes)
     app[OPENAPI_DOCUMENT] = functools.cache(lambda revision: json.dumps(build_document(
         revisions[revision], revision=revision, error_codes=error_codes(revision))).encode())
-    app.router.add_get(OPENAPI_PATH, serve_openapi)
-    add_routes(app, revisions)
+    register(app, routes.root)
     install_webhooks(app)
     setup_sinks(app)
     app.cleanup_ctx.append(_clock_ticker)
-    add_oauth_routes(app)
+    oauth_of(sandbox)
     setup_state_file(app, settings)  # last: what a reset returns to is the seeded world, not the file
     return app

@@ -14,6 +14,7 @@ from mockcasa.admin.common import ADMIN_TOKEN, STARTUP, AdminRoute, Handler, che
 from mockcasa.admin.openapi import build_admin_document
 from mockcasa.config import ADMIN_PREFIX, Settings
 from mockcasa.keys import SANDBOX
+from mockcasa.routing import Routes, mount, seal
 from mockcasa.snapshot import export_state
 
 ADMIN_DOCUMENT: web.AppKey[Callable[[], bytes]] = web.AppKey("admin_openapi")
@@ -57,25 +58,33 @@ async def token_middleware(request: web.Request, handler: Handler) -> web.Stream
     return await handler(request)
 
 
-def setup_admin(app: web.Application, settings: Settings) -> str:
-    """Mount the admin API as a sub-application; remembers the current state as the startup world.
+def admin_app() -> web.Application:
+    """The admin API as a sub-application, ``seal``ed at its prefix (see ``mockcasa.routing``).
 
     Its own middleware checks the token. The public layers of the root app (journal, faults, rate
     limits, idempotency) apply only to the root app's own routes, so they never see these.
-    Handlers read shared state through ``request.config_dict``. Returns the token.
+    Handlers read shared state through ``request.config_dict``, so one can serve many apps.
+    """
+    routes = all_routes()
+    admin = web.Application(middlewares=[token_middleware])
+    admin[OPEN_HANDLERS] = frozenset(route.handler for route in routes if not route.auth)
+    for route in routes:
+        admin.router.add_route(route.method, route.path, route.handler)
+    return seal(ADMIN_PREFIX.rstrip("/"), admin)
+
+
+def setup_admin(app: web.Application, settings: Settings, routes: Routes) -> str:
+    """Mount the admin API (``routes.admin``, an ``admin_app()``); remembers the current state as the startup world.
+
+    Returns the token.
     """
     app[ADMIN_TOKEN] = settings.admin_token or secrets.token_urlsafe(24)
     app[STARTUP] = export_state(app[SANDBOX])
     app[SIGN_INS] = []
-    routes = all_routes()
-    admin = web.Application(middlewares=[token_middleware])
-    admin[OPEN_HANDLERS] = frozenset(route.handler for route in routes if not route.auth)
     # Built on first request, like the public document: ~3 ms that every app (one per test) would pay.
-    app[ADMIN_DOCUMENT] = functools.cache(lambda: json.dumps(build_admin_document(routes)).encode())
-    for route in routes:
-        admin.router.add_route(route.method, route.path, route.handler)
-    app.add_subapp(ADMIN_PREFIX.rstrip("/"), admin)
+    app[ADMIN_DOCUMENT] = functools.cache(lambda: json.dumps(build_admin_document(all_routes())).encode())
+    mount(app, ADMIN_PREFIX.rstrip("/"), routes.admin)
     return app[ADMIN_TOKEN]
 
 
-__all__ = ["ADMIN_TOKEN", "SIGN_INS", "all_routes", "setup_admin"]
+__all__ = ["ADMIN_TOKEN", "SIGN_INS", "admin_app", "all_routes", "setup_admin"]

@@ -26,6 +26,7 @@ from mockcasa.console.stream import STREAMING, close_streams, stream
 from mockcasa.console.views import CONSOLE, PREFIX, STATIC, page, render, sign_in_page
 from mockcasa.errors import ApiError
 from mockcasa.keys import SANDBOX
+from mockcasa.routing import Routes, mount, register, seal
 
 HERE = Path(__file__).resolve().parent
 
@@ -107,23 +108,13 @@ async def _bare_prefix(request: web.Request, handler) -> web.StreamResponse:
     return await handler(request)
 
 
-def setup_console(app: web.Application) -> None:
-    """Mount the console as a sub-application, and the landing page and docs on the root.
+def console_app() -> web.Application:
+    """The console as a sub-application, ``seal``ed at its prefix (see ``mockcasa.routing``).
 
-    Call after ``setup_admin`` (the sessions need the admin token). As a sub-application the
-    console is never seen by the public layers (journal, faults, rate limits): viewing a page
-    costs the API nothing and leaves no trace in the journal it shows.
+    As a sub-application the console is never seen by the public layers (journal, faults, rate
+    limits): viewing a page costs the API nothing and leaves no trace in the journal it shows.
     """
-    aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
-                         default_helpers=False, filters={"merge": lambda mapping, **more: {**mapping, **more},
-                                                          "money": money})
-    app[SESSIONS] = Sessions(app[ADMIN_TOKEN])
-    app[SIGN_INS].append(admin_session)  # the page script calls the admin API with cookie + CSRF header
-    app[ACTIVITY] = Activity()
-    app[SANDBOX].listeners.append(app[ACTIVITY])
-    app[STREAMING] = {"closing": False}
-    app.on_shutdown.append(close_streams)
-    console = app[CONSOLE] = web.Application(middlewares=[_bare_prefix])
+    console = web.Application(middlewares=[_bare_prefix])
     router = console.router
     router.add_static("/static", HERE / "static", append_version=True, name=STATIC)
     router.add_route("*", "/sign-in", sign_in)
@@ -136,10 +127,33 @@ def setup_console(app: web.Application) -> None:
             (org + "/deliveries", live.webhooks), (res + "/", pages.records), (res + "/{id}", pages.record)]:
         router.add_get(path, handler)
     router.add_route("*", "/{tail:.*}", not_found)
-    app.add_subapp(PREFIX, console)
+    return seal(PREFIX, console)
+
+
+def add_root_pages(app: web.Application) -> None:
+    """The console's pages on the root app: the landing page and the docs."""
     app.router.add_get("/", landing)
     app.router.add_get("/docs/", docs)
     app.router.add_get("/docs/{name}", docs)
+
+
+def setup_console(app: web.Application, routes: Routes) -> None:
+    """Give the app the console's state, mount its sub-application and its pages on the root.
+
+    Call after ``setup_admin`` (the sessions need the admin token).
+    """
+    aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
+                         default_helpers=False, filters={"merge": lambda mapping, **more: {**mapping, **more},
+                                                          "money": money})
+    app[SESSIONS] = Sessions(app[ADMIN_TOKEN])
+    app[SIGN_INS].append(admin_session)  # the page script calls the admin API with cookie + CSRF header
+    app[ACTIVITY] = Activity()
+    app[SANDBOX].listeners.append(app[ACTIVITY])
+    app[STREAMING] = {"closing": False}
+    app.on_shutdown.append(close_streams)
+    app[CONSOLE] = routes.console
+    mount(app, PREFIX, routes.console)
+    register(app, routes.console_root)
 
 
 def docs_folder() -> Path | None:
@@ -162,4 +176,4 @@ async def docs(request: web.Request) -> web.Response:
     return web.Response(text=(folder / name).read_text(), content_type="text/plain")
 
 
-__all__ = ["setup_console", "sign_in_url"]
+__all__ = ["add_root_pages", "console_app", "setup_console", "sign_in_url"]

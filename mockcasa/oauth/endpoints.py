@@ -31,8 +31,7 @@ CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
 
 
 def add_oauth_routes(app: web.Application) -> None:
-    """Mount the OAuth endpoints and register the bearer-token authenticator on the app's sandbox."""
-    oauth_of(app[SANDBOX])
+    """Mount the OAuth endpoints (the app's sandbox needs ``oauth_of`` too, for its bearer authenticator)."""
     app.router.add_get(AUTHORIZE_PATH, authorize)
     app.router.add_post(TOKEN_PATH, token)
     app.router.add_post(REVOKE_PATH, revoke)

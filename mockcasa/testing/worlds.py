@@ -1,4 +1,4 @@
-"""Seeded worlds built once per test session, and a fast private copy of one for each test.
+"""Seeded worlds and routes built once per test session, and a fast private copy of a world for each test.
 
 Generating the demo world takes about 0.4 s; copying it takes a few milliseconds, because a
 ``Collection`` copy shares the (immutable) records and only rebuilds its indexes. So the pytest
@@ -68,8 +68,13 @@ class Worlds:
     """
 
     def __init__(self, *, freeze_gc: bool = True) -> None:
+        from mockcasa.app import build_routes
+
         self._built: dict[tuple, World] = {}
         self.freeze_gc = freeze_gc
+        # Every app of the session registers the same route objects: building them was most of an
+        # empty app's cost (see ``mockcasa.routing``).
+        self.routes = build_routes()
         self.settle()
 
     def settle(self) -> None:
@@ -91,9 +96,9 @@ class Worlds:
         from mockcasa.app import create_app
 
         if not settings.seeds:
-            return create_app(settings)
+            return create_app(settings, routes=self.routes)
         world = self.world(settings)
-        app = create_app(settings.model_copy(update={"seeds": []}))
+        app = create_app(settings.model_copy(update={"seeds": []}), routes=self.routes)
         world.install(app)
         return app
 

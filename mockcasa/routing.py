@@ -1,0 +1,73 @@
+"""An app's routes, built apart from its state, so that many apps can share them.
+
+A route is code, not state: every handler reads what it serves through the request
+(``request.app``, ``request.config_dict``), never from the app it was first registered on. Yet
+building the ~190 routes (aiohttp parses and compiles every path) was most of what ``create_app``
+cost: ~2 ms, paid by every test of a suite using the pytest plugin, which makes an app per test.
+So ``Routes`` holds them built once: the root app's route objects, and the admin API and the
+console as frozen sub-applications with their prefix already applied. ``create_app(routes=...)``
+registers those same objects (an index entry each); an app made without a ``Routes`` builds its
+own, and nothing is shared unless a caller hands the same one to several apps (the plugin's
+session does, through ``testing.worlds.Worlds``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from aiohttp import web
+
+
+@dataclass(frozen=True)
+class Routes:
+    """Every route of a mockcasa app (see the module docstring); ``app.build_routes()`` makes one."""
+
+    root: tuple[web.AbstractResource, ...]  # the public API, its OpenAPI document, OAuth
+    admin: web.Application  # the admin API, mounted at its prefix
+    console: web.Application  # the console, mounted at its prefix when the settings want it
+    console_root: tuple[web.AbstractResource, ...]  # the console's pages on the root: landing page, docs
+
+
+class SharedSubApp(web.PrefixedSubAppResource):
+    """A sub-application mounted in many apps: its routes carry its prefix since ``seal`` (aiohttp's
+    own resource would add it again for every app), and each request resolves through it as usual."""
+
+    def __init__(self, prefix: str, app: web.Application) -> None:
+        # The prefix resource's own __init__, skipping PrefixedSubAppResource's (which adds the prefix).
+        super(web.PrefixedSubAppResource, self).__init__(prefix)
+        self._app = app
+
+
+def seal(prefix: str, subapp: web.Application) -> web.Application:
+    """Give ``subapp``'s routes their prefix once and freeze it, ready to ``mount`` in any number of apps.
+
+    Its state must be none of its own (what it serves it reads through ``request.config_dict``) and
+    it must have no startup or cleanup signals: a mount does not run them.
+    """
+    signals = [*subapp.on_startup, *subapp.on_shutdown, *subapp.on_cleanup, *subapp.cleanup_ctx]
+    if any(getattr(signal, "__self__", None) is not subapp.cleanup_ctx for signal in signals):
+        raise ValueError(f"the sub-application at {prefix} has startup or cleanup signals; a mount skips them")
+    router = subapp.router
+    for resource in router.resources():
+        router.unindex_resource(resource)  # its canonical path changes: index it again under the new one
+        resource.add_prefix(prefix)
+        router.index_resource(resource)
+    subapp.freeze()
+    return subapp
+
+
+def mount(app: web.Application, prefix: str, subapp: web.Application) -> None:
+    """``app.add_subapp(prefix, subapp)`` for a sub-application ``seal``ed at ``prefix``."""
+    app.router.register_resource(SharedSubApp(prefix, subapp))
+
+
+def register(app: web.Application, resources: Iterable[web.AbstractResource]) -> None:
+    """Register route objects built on another (scratch) app's router; they are never changed."""
+    for resource in resources:
+        app.router.register_resource(resource)
+
+
+def resources_of(build: web.Application) -> tuple[web.AbstractResource, ...]:
+    """The route objects a scratch app's router holds, to ``register`` in other apps."""
+    return tuple(build.router.resources())
