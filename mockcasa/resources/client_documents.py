@@ -26,7 +26,7 @@ def publish_version(ctx: Ctx, document: ClientDocument, params: dict[str, Any]) 
         raise Conflict(f"This document is {document.status}; no new version can be published.",
                        {"status": document.status})
     document_versions.issue(ctx, "smart-file", document.id, engagement_project_id=document.engagement_project_id,
-                            expires_at=document.expires_at)
+                            expires_at=document.expires_at, content_hash=document_versions.content_hash(document))
     if document.status == "draft":
         document = system_update(ctx, RESOURCE.name, document, status="sent",
                                  client_url=document.client_url or f"https://clientcasa.com/f/{document.id}")

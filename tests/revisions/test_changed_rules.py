@@ -88,6 +88,21 @@ async def test_a_client_overriding_the_tax_rate_is_taxed_at_it(api26):
     assert (invoice["taxAmount"], invoice["total"]) == (10, 110)
 
 
+async def test_a_line_that_does_not_say_is_taxable_as_its_client_says(api26, org26):
+    org26.tax_rate = 0.1
+    taxed = await _client(api26)  # taxSettings left out: defaultTaxable true
+    exempt = await _client(api26, taxSettings={"defaultTaxable": False, "overrideTaxRate": False, "taxRate": None})
+    lines = [LINE[0], {**LINE[0], "taxable": False}, {**LINE[0], "taxable": True}]
+    for client, expected in ((taxed, [True, False, True]), (exempt, [False, False, True])):
+        invoice = await api26.create("invoices", clientId=client["id"], lineItems=lines)
+        assert [line["taxable"] for line in invoice["lineItems"]] == expected  # an explicit taxable wins
+        assert invoice["taxAmount"] == 10 * expected.count(True)
+    await api26.patch(f"clients/{exempt['id']}", {"taxSettings": {"defaultTaxable": True, "overrideTaxRate": False,
+                                                                  "taxRate": None}})
+    later = await api26.create("invoices", clientId=exempt["id"], lineItems=LINE)
+    assert later["lineItems"][0]["taxable"] is True and later["taxAmount"] == 10
+
+
 async def test_the_lead_pipeline_is_on_clients(api26, app, conforms26):
     seen = []
     app[SANDBOX].listeners.append(lambda org, events: seen.extend(e for e, _ in events))
