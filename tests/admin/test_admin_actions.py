@@ -75,7 +75,7 @@ async def test_list_one_revision_s_actions_the_organization_s_or_a_named_one(adm
                   {"organizationId": "Lumen"}, {"organizationId": org["id"], "revision": "latest"}):
         body = (await admin.get("/actions", params=query)).body
         assert body["apiRevision"] == "2026-06-30", query
-        assert "proposals" not in body["actions"] and body["actions"]["client-documents"] == ["publish_version"]
+        assert "proposals" not in body["actions"] and "publish_version" in body["actions"]["client-documents"]
         assert {"reissue", "write_off"} <= set(body["actions"]["invoices"])
         assert body["collectionActions"]["form-submissions"] == ["receive"]
     mismatch = await admin.get("/actions", params={"organizationId": org["id"], "revision": "1.0.0"})

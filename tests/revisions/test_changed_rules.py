@@ -183,3 +183,19 @@ async def test_catalog_items_read_their_composition(api26, composition, org26, s
     assert (item.body["composition"], item.body["bundlePriceMode"]) == ("atom", None)
     found = await api26.get("catalog-items", params={"composition": composition})
     assert len(found.body["data"]) == (composition == "atom")
+
+
+async def test_a_written_off_invoice_freezes_what_is_billed_to_it_and_takes_no_more(api26, admin, org26):
+    client = await _client(api26)
+    invoice = await api26.create("invoices", clientId=client["id"], status="sent", lineItems=LINE)
+    billed, other = [await api26.create("transactions", name=name, direction="cost", amount=10)
+                     for name in ("Flowers", "Cake")]
+    base = f"/organizations/{org26.id}"
+    assert (await admin.post(f"{base}/transactions/{billed['id']}/actions/bill",
+                             {"invoiceId": invoice["id"]})).status == 200
+    assert (await admin.post(f"{base}/invoices/{invoice['id']}/actions/write_off")).status == 200
+    refused = await api26.patch(f"transactions/{billed['id']}", {"name": "Roses"})
+    assert refused.status == 409 and refused.error["details"]["invoiceStatus"] == "written_off"
+    assert (await api26.delete(f"transactions/{billed['id']}")).status == 409
+    late = await admin.post(f"{base}/transactions/{other['id']}/actions/bill", {"invoiceId": invoice["id"]})
+    assert late.status == 409

@@ -1,6 +1,9 @@
-"""Document versions issued by what reaches a client (2026-06-30): invoices sent, contracts sent for signature."""
+"""Document versions issued by what reaches a client (2026-06-30): invoices sent, contracts sent for signature,
+smart files published, and what their clients do with them."""
 
 from __future__ import annotations
+
+from mockcasa.keys import SANDBOX
 
 LINE = [{"description": "Design", "quantity": 2, "unitPrice": 50}]
 
@@ -66,3 +69,40 @@ async def test_a_contract_s_version_is_issued_viewed_accepted_or_voided(api26, a
     await admin.post(f"{actions}/{voided['id']}/actions/void")
     [void] = await _versions(api26, contractId=voided["id"])
     assert (void["versionStatus"], void["voidedAt"], void["acceptedAt"]) == ("voided", "2026-07-01T12:00:00.000Z", None)
+
+
+async def test_a_smart_file_moves_as_its_client_answers_it(api26, admin, org26, app):
+    seen = []
+    app[SANDBOX].listeners.append(lambda org, events: seen.extend(e for e, _ in events))
+    seeded = await admin.post(f"/organizations/{org26.id}/seed", {"records": {
+        "clients": [{"alias": "acme", "name": "Acme"}],
+        "client-documents": [{"alias": name, "title": name, "clientId": "acme"} for name in ("won", "late", "gone")]}})
+    assert seeded.status == 200
+    documents = {d["title"]: d["id"] for d in (await api26.get("client-documents")).body["data"]}
+
+    async def act(title, action, body=None):
+        return await admin.post(f"/organizations/{org26.id}/client-documents/{documents[title]}/actions/{action}",
+                                body)
+
+    assert (await act("won", "view")).status == 409  # a draft has not reached its client
+    for title in documents:
+        await act(title, "publish_version")
+    seen.clear()
+    assert (await act("won", "view")).body["status"] == "viewed"
+    assert (await act("won", "accept", {"by": "robot"})).status == 400
+    assert (await act("won", "accept")).body["status"] == "accepted"
+    assert (await act("won", "complete")).body["status"] == "completed"
+    assert seen == ["smart_file_viewed", "smart_file_accepted", "smart_file_completed"]
+    [won] = await _versions(api26, documentId=documents["won"])
+    assert (won["viewedAt"], won["acceptedAt"], won["acceptedBy"], won["versionStatus"]) == (
+        "2026-07-01T12:00:00.000Z", "2026-07-01T12:00:00.000Z", "client", "issued")
+    assert (await act("won", "void")).status == 409  # completed is closed
+
+    expired = (await act("late", "expire")).body
+    assert (expired["status"], expired["expiresAt"]) == ("expired", "2026-07-01T12:00:00.000Z")
+    assert seen[-1] == "smart_file_expired"
+    assert (await act("gone", "start")).body["status"] == "in_progress"
+    assert (await act("gone", "void")).body["status"] == "void"
+    [gone] = await _versions(api26, documentId=documents["gone"])
+    assert (gone["versionStatus"], gone["voidedAt"]) == ("voided", "2026-07-01T12:00:00.000Z")
+    assert (await act("gone", "publish_version")).status == 409
