@@ -70,7 +70,7 @@ def issue(ctx: Ctx, kind: str, record_id: str, **extra: Any) -> DocumentVersion:
 
 
 def content_hash(record: Any) -> str:
-    """What the client was shown, as a hash: the record as the API returns it when the version is issued."""
+    """What the client was shown, as a hash: the record's JSON when the version is issued."""
     return hashlib.sha256(dump(record)).hexdigest()
 
 

@@ -205,6 +205,16 @@ def on_seed(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def view(ctx: Ctx, invoice: Invoice, params: dict[str, Any]) -> Invoice:
+    """Admin action: the client opens the invoice (its link or PDF). Emits ``invoice_viewed``; a draft
+    (not sent yet) or a void invoice cannot be (409). The invoice itself does not change."""
+    if invoice.status in ("draft", "void"):
+        raise Conflict(f"Invoice {invoice.invoice_number} is {invoice.status}; only a sent invoice reaches its "
+                       f"client.", {"status": invoice.status})
+    ctx.emit("invoice_viewed", "invoices", invoice)
+    return invoice
+
+
 # --- API revision 2026-06-30 -----------------------------------------------------------------
 
 def write_off(ctx: Ctx, invoice: Any, params: dict[str, Any]) -> Any:
@@ -262,6 +272,15 @@ def after_update_revised(ctx: Ctx, invoice: Any, before: Any) -> None:
         _issue_version(ctx, invoice)
 
 
+def view_revised(ctx: Ctx, invoice: Any, params: dict[str, Any]) -> Any:
+    """2026-06-30: as 1.0.0's, and the version the client holds records when it was first viewed."""
+    view(ctx, invoice, params)
+    version = document_versions.current(ctx, "invoice", invoice.id)
+    if version is not None and version.viewed_at is None:
+        document_versions.mark(ctx, "invoice", invoice.id, viewed_at=ctx.now())
+    return invoice
+
+
 def on_seed_revised(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
     """2026-06-30 seeds: as 1.0.0's, and an invoice may supersede (correct) a void one."""
     values = on_seed(ctx, {k: v for k, v in values.items() if k != "overdue"})  # overdue is derived
@@ -284,5 +303,5 @@ RESOURCE = Resource(
     on_create=on_create, after_create=after_create, on_update=on_update, after_update=after_update,
     on_delete=on_delete, derive=settle, on_seed=on_seed, on_clock_change=on_clock_change,
     extra_indexes=("due_date",),  # the clock finds the invoices it makes overdue without a scan
-    actions={"record_stripe_payment": record_stripe_payment},
+    actions={"record_stripe_payment": record_stripe_payment, "view": view},
 )

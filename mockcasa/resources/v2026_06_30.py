@@ -54,7 +54,8 @@ INVOICES = replace(
     refs=[*invoices.RESOURCE.refs, Ref("supersedes_invoice", "invoices")],
     on_seed=invoices.on_seed_revised, after_create=invoices.after_create_revised,
     after_update=invoices.after_update_revised,
-    actions={**invoices.RESOURCE.actions, "write_off": invoices.write_off, "reissue": invoices.reissue},
+    actions={**invoices.RESOURCE.actions, "view": invoices.view_revised, "write_off": invoices.write_off,
+             "reissue": invoices.reissue},
     descriptions={"create": "Status is system-derived: `paid` comes from Payments and there is no `partial` "
                             "(partial-ness is numeric via amountPaid/balanceDue). `overdue` is not a status — it "
                             "is a derived read-only boolean (past due with a balance owing)."})

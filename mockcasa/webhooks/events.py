@@ -66,7 +66,7 @@ CATALOGUE: tuple[EventType, ...] = (
     _e("invoice_payment_failed"),
     _e("invoice_disputed"),
     _e("invoice_payment_reminder"),
-    _e("invoice_viewed"),
+    _e("invoice_viewed", "invoices", "invoice admin action view"),
     _e("payment_received", "payments", "POST /payments with kind payment, or invoice admin action "
                                        "record_stripe_payment"),
     _e("payment_refunded", "payments", "POST /payments with kind refund, or payment admin action refund "

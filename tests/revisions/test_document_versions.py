@@ -3,6 +3,8 @@ smart files published, and what their clients do with them."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from mockcasa.keys import SANDBOX
 
 LINE = [{"description": "Design", "quantity": 2, "unitPrice": 50}]
@@ -106,3 +108,20 @@ async def test_a_smart_file_moves_as_its_client_answers_it(api26, admin, org26, 
     [gone] = await _versions(api26, documentId=documents["gone"])
     assert (gone["versionStatus"], gone["voidedAt"]) == ("voided", "2026-07-01T12:00:00.000Z")
     assert (await act("gone", "publish_version")).status == 409
+
+
+async def test_the_client_viewing_an_invoice_is_announced_and_recorded_once(api26, admin, org26, app):
+    seen = []
+    app[SANDBOX].listeners.append(lambda org, events: seen.extend(e for e, _ in events))
+    client = await api26.create("clients", name="Acme")
+    invoice = await api26.create("invoices", clientId=client["id"], lineItems=LINE)
+    path = f"/organizations/{org26.id}/invoices/{invoice['id']}/actions/view"
+    assert (await admin.post(path)).status == 409  # a draft has not reached its client
+    await api26.patch(f"invoices/{invoice['id']}", {"status": "sent"})
+    viewed = await admin.post(path)
+    assert viewed.status == 200 and viewed.body["status"] == "sent" and seen[-1] == "invoice_viewed"
+    org26.clock.advance(timedelta(hours=1))
+    await admin.post(path)
+    assert seen.count("invoice_viewed") == 2
+    [version] = await _versions(api26, invoiceId=invoice["id"])
+    assert version["viewedAt"] == "2026-07-01T12:00:00.000Z"  # the first time
