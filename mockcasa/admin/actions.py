@@ -16,13 +16,14 @@ from typing import Any
 from aiohttp import web
 
 from mockcasa.admin.common import AdminRoute, organization, reply
-from mockcasa.admin.lookup import find_record
+from mockcasa.admin.lookup import find_organization, find_record
 from mockcasa.bounds import loads
 from mockcasa.engine.records import dump, publish, render
 from mockcasa.engine.resource import Ctx, Resource
 from mockcasa.engine.routes import json_response
 from mockcasa.errors import Invalid, NotFound
-from mockcasa.keys import SANDBOX
+from mockcasa.keys import SANDBOX, SETTINGS
+from mockcasa.revisions import resolve as resolve_revision
 
 
 def actions_of(resources: Mapping[str, Resource]) -> dict[str, dict[str, list[str]]]:
@@ -34,15 +35,28 @@ def actions_of(resources: Mapping[str, Resource]) -> dict[str, dict[str, list[st
     }
 
 
+def _listed_revision(request: web.Request) -> str:
+    """``?organizationId=`` (an id or a name): its revision; else ``?revision=`` (``latest`` too); else the
+    server's default (``--api-revision``), as ``/api/v1/openapi.json`` chooses the document it serves."""
+    wanted = request.query.get("revision")
+    try:
+        revision = resolve_revision(wanted) if wanted is not None else None
+    except ValueError as exc:
+        raise Invalid(f"Query parameter 'revision': {exc}.", {"revision": str(exc)}) from None
+    named = request.query.get("organizationId")
+    if named is None:
+        return revision or resolve_revision(request.config_dict[SETTINGS].api_revision)
+    org = find_organization(request.config_dict[SANDBOX], named)
+    if revision not in (None, org.api_revision):
+        raise Invalid(f"Organization {org.id} is served API revision {org.api_revision}, not {revision}; name "
+                      f"one or the other.", {"revision": f"must be {org.api_revision} (the organization's) or left out"})
+    return org.api_revision
+
+
 async def list_actions(request: web.Request) -> web.Response:
-    """Every revision's actions together (each organization runs those of its own revision)."""
-    merged: dict[str, dict[str, set[str]]] = {"actions": {}, "collectionActions": {}}
-    for resources in request.config_dict[SANDBOX].revisions.values():
-        for kind, per_resource in actions_of(resources).items():
-            for name, actions in per_resource.items():
-                merged[kind].setdefault(name, set()).update(actions)
-    return reply({kind: {name: sorted(actions) for name, actions in per_resource.items()}
-                  for kind, per_resource in merged.items()})
+    """The actions of one revision (each organization runs those of its own): see ``_listed_revision``."""
+    revision = _listed_revision(request)
+    return reply({"apiRevision": revision, **actions_of(request.config_dict[SANDBOX].revisions[revision])})
 
 
 async def _params(request: web.Request) -> dict:
@@ -110,7 +124,9 @@ async def run_collection_action(request: web.Request) -> web.Response:
 
 
 ROUTES = [
-    AdminRoute("GET", "/actions", list_actions, "Dashboard actions available per resource", tag="Actions"),
+    AdminRoute("GET", "/actions", list_actions, "Dashboard actions per resource, of one API revision: the "
+               "organization's (organizationId), else revision, else the server's default", tag="Actions",
+               query=("organizationId", "revision")),
     AdminRoute("POST", "/organizations/{orgId}/{resource}/{id}/actions/{action}", run_action,
                "Run a dashboard/system action on a record (JSON body: the action's parameters)",
                body="object", tag="Actions"),

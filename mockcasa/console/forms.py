@@ -36,6 +36,7 @@ ACTION_PARAMS: dict[tuple[str, str], tuple[Param, ...]] = {
     ("contracts", "send"): (Param("signingMode", "|client_only|counter_sign|auto_counter_sign", "client_only"),
                             Param("signers", "json", '[{"name": "…", "email": "…"}] (default: the billing contact)')),
     ("contracts", "sign"): (Param("order", "number", "every pending client signer"),),
+    ("client-documents", "accept"): (Param("by", "|client|operator", "client"),),
     ("inquiries", "convert"): (Param("clientId", hint="an existing client's id"), Param("clientName"),
                                Param("projectName", hint="the inquiry's name")),
     ("payouts", "mark_paid"): (Param("arrivalDate", "date", "today"),),

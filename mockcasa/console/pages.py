@@ -104,7 +104,7 @@ async def org_events(request: web.Request) -> web.Response:
 def _cell(sandbox, org, resource: str, data: dict[str, Any], column: str) -> dict[str, Any]:
     """One table cell: text, and a link when the column holds another record's id."""
     value = data.get(column)
-    target = rec.references(org, resource).get(column, (None, False))[0]
+    target = rec.references(org, resource, data).get(column, (None, False))[0]
     if target and isinstance(value, str):
         return {"text": rec.label(org, target, value), "href": f"{PREFIX}/orgs/{org.id}/{target}/{value}"}
     if isinstance(value, bool):

@@ -29,6 +29,12 @@ DOCUMENT_NUMBER = re.compile(r"(INV|PROP|CON)-\d+", re.IGNORECASE)
 LABEL_FIELDS = ("invoice_number", "proposal_number", "contract_number", "name", "title", "description",
                 "stripe_payout_id")
 SEARCH_LIMIT = 50
+# References held by two fields: one names the resource (a milestone's parentType: projects,
+# proposals or client-documents), the other the id (parentId).
+TYPED_REFERENCES = {"milestones": ("parentType", "parentId")}
+# The JSON field behind the references a model computes for its indexes (a milestone's
+# parent_project_id, a transaction's assigned_client_ids): what the console names them by.
+COMPUTED_FROM = {"milestones": "parentId", "transactions": "assignments"}
 # The columns of each resource's table, in the API's words; a referenced id shows its record's label.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "clients": ("name", "status", "createdAt"),
@@ -40,7 +46,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "payments": ("receivedDate", "kind", "method", "amount", "status", "invoiceId"),
     "payouts": ("arrivalDate", "status", "amount", "paymentCount", "description"),
     "time-entries": ("date", "hours", "description", "projectId", "billable"),
-    "milestones": ("title", "status", "date", "parentType"),
+    "milestones": ("title", "status", "date", "parentType", "parentId"),
     "calendar-events": ("title", "startDateTime", "source", "readOnly"),
     "inquiries": ("name", "email", "status", "source", "createdAt"),
     "transactions": ("name", "direction", "amount", "status", "frequency"),
@@ -95,22 +101,33 @@ def label(org: Organization, resource: str, record_id: str | None) -> str:
 
 
 def alias_of(spec, field: str) -> str:
+    """The JSON name of ``field``; a reference the model computes is named by the field behind it."""
+    if field not in spec.model.model_fields:
+        return COMPUTED_FROM[spec.name]
     return spec.model.model_fields[field].alias or field
 
 
-def references(org: Organization, resource: str) -> dict[str, tuple[str, bool]]:
-    """The JSON fields of ``resource`` holding ids of other records: alias -> (target, many)."""
+def references(org: Organization, resource: str, data: dict[str, Any] | None = None
+               ) -> dict[str, tuple[str | None, bool]]:
+    """The JSON fields of ``resource`` holding ids of other records: alias -> (target, many).
+
+    ``data``: the record (as the API returns it) whose typed reference says what it names: a
+    milestone's ``parentId`` is of its ``parentType``. Without it, that field names nothing.
+    """
     spec = org.resources[resource]
-    return {alias_of(spec, ref.field): (ref.target, ref.many) for ref in spec.refs}
+    refs: dict[str, tuple[str | None, bool]] = {
+        alias_of(spec, ref.field): (ref.target, ref.many) for ref in spec.refs if ref.field in spec.model.model_fields}
+    if resource in TYPED_REFERENCES:
+        kind, id_field = TYPED_REFERENCES[resource]
+        target = (data or {}).get(kind)
+        refs[id_field] = (target if target in org.resources else None, False)
+    return refs
 
 
 def referenced(sandbox, org: Organization, resource: str, data: dict[str, Any]) -> list[dict[str, str]]:
     """The records this one points at, as links: field, resource, id, label."""
     links = []
-    refs = dict(references(org, resource))
-    if resource == "milestones" and data.get("parentId"):  # parentType says which resource parentId names
-        refs["parentId"] = ({"project": "projects", "proposal": "proposals"}.get(data.get("parentType")), False)
-    for alias, (target, many) in refs.items():
+    for alias, (target, many) in references(org, resource, data).items():
         value = data.get(alias)
         if target is None or not value:
             continue

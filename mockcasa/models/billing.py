@@ -72,7 +72,8 @@ class InvoiceLineItemInput(InputModel):
     description: Annotated[str, Field(min_length=1, max_length=500)]
     quantity: Annotated[Number, Field(gt=0)]
     unit_price: Annotated[Number, Field(ge=0)]
-    taxable: bool = False
+    # Left out (None): the client's ``taxSettings.defaultTaxable`` (2026-06-30), else the contract's false.
+    taxable: Annotated[bool, Field(json_schema_extra={"default": False})] = None
     discount_percent: Annotated[Number, Field(ge=0, le=100)] = None
 
 

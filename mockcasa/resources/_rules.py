@@ -92,8 +92,8 @@ def bill_action(resource_name: str, *, frozen_by: frozenset[str], same_client: b
             invoice = lookup_optional(ctx, "invoices", str(invoice_id).lower(), "invoiceId", "invoice")
             invoice_id = invoice.id
             status = getattr(billed_invoice(ctx, invoice_id), "status", None)
-            if status == "void":
-                raise Conflict("A void invoice cannot be billed to.", {"invoiceStatus": status})
+            if status in ("void", "written_off"):  # closed for good (written_off: 2026-06-30)
+                raise Conflict(f"A {status} invoice cannot be billed to.", {"invoiceStatus": status})
             if same_client and invoice_of_another_client(ctx, invoice_id, record.client_id) is not None:
                 raise Invalid(field="invoiceId", reason="the invoice belongs to another client")
         updated = record.model_copy(update={"invoice_id": invoice_id, "updated_at": ctx.now()})

@@ -9,12 +9,14 @@ through sent → viewed → signed (active) → completed, or to expired/voided,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from mockcasa.engine.resource import Ctx, Filter, Ref, Resource
 from mockcasa.errors import Conflict, Invalid
 from mockcasa.models.documents import Contract, ContractCreate, ContractStatus, ContractUpdate, SigningMode
+from mockcasa.resources import document_versions
 from mockcasa.resources._rules import find_optional
 from mockcasa.resources._system import system_update
 from mockcasa.resources._util import claim_number, delete_drafts_only, literal_values, money
@@ -211,6 +213,41 @@ def expire(ctx: Ctx, contract: Contract, params: dict[str, Any]) -> Contract:
 def void(ctx: Ctx, contract: Contract, params: dict[str, Any]) -> Contract:
     """Emits ``contract_voided``."""
     return _move(ctx, contract, ("draft", "sent", "viewed", "active"), "voided", "contract_voided")
+
+
+# --- API revision 2026-06-30: a standalone contract's versions ----------------------------------
+
+def follow_versions(ctx: Ctx, before: Contract, contract: Contract) -> None:
+    """The versions record what an action did: sent for signature issues one (the version the client
+    signs); the client viewing it, every client signer having signed (accepted by signing) and
+    voiding it are marked on that version."""
+    if contract.status == "sent" and before.status == "draft":
+        document_versions.issue(ctx, "standalone-contract", contract.id, currency=contract.currency,
+                                content_hash=document_versions.content_hash(contract),
+                                engagement_project_id=contract.project_id)
+    elif contract.status == "viewed" and before.status != "viewed":
+        document_versions.mark(ctx, "standalone-contract", contract.id, viewed_at=ctx.now())
+    elif contract.status == "voided" and before.status != "voided":
+        document_versions.void(ctx, "standalone-contract", contract.id)
+    if _client_signed(contract) and not _client_signed(before):
+        document_versions.mark(ctx, "standalone-contract", contract.id, accepted_at=ctx.now(),
+                               accepted_by="signing")
+
+
+def _client_signed(contract: Contract) -> bool:
+    clients = [s for s in contract.signers if s.role != COUNTERSIGNER]
+    return bool(clients) and all(s.status == "signed" for s in clients)
+
+
+def versioned(action: Callable[[Ctx, Contract, dict[str, Any]], Contract]
+              ) -> Callable[[Ctx, Contract, dict[str, Any]], Contract]:
+    """``action`` (a dashboard move of 1.0.0's), followed by what it means for the contract's versions."""
+    def run(ctx: Ctx, contract: Contract, params: dict[str, Any]) -> Contract:
+        moved = action(ctx, contract, params)
+        follow_versions(ctx, contract, moved)
+        return moved
+    run.__doc__ = action.__doc__
+    return run
 
 
 RESOURCE = Resource(

@@ -2,10 +2,13 @@
 
 A version is of a smart file (``documentType: smart-file``, ``documentId`` the client document),
 an invoice or a standalone contract; ``documentRef`` always names the record (``{relationTo:
-client-documents|invoices|contracts, value: id}``; filter with ``documentId``/``invoiceId``/``contractId``). Issuing a new version supersedes the one that was
-current (``supersededAt``, ``supersededByVersionId``). Versions are issued by the dashboard
-(the client-documents admin action ``publish_version``) and written by seeds; checkpoints, frozen
-content and client access tokens are never served.
+client-documents|invoices|contracts, value: id}``; filter with ``documentId``/``invoiceId``/
+``contractId``). Issuing a new version supersedes the one that was current (``supersededAt``,
+``supersededByVersionId``). Versions are issued when a document reaches
+its client: an invoice sent (or edited once sent), a standalone contract sent for signature, a smart
+file published (the client-documents admin action ``publish_version``); what happens next to the
+document (viewed, signed, voided) is marked on the version issued. Seeds write versions as given;
+checkpoints, frozen content and client access tokens are never served.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from mockcasa.engine.records import dump
 from mockcasa.engine.resource import Ctx, Filter, Ref, Resource
 from mockcasa.errors import Invalid
 from mockcasa.models.smart_files import DocumentType, DocumentVersion
@@ -63,6 +67,29 @@ def issue(ctx: Ctx, kind: str, record_id: str, **extra: Any) -> DocumentVersion:
                 "version_status": "superseded", "superseded_at": ctx.now(), "superseded_by_version_id": version.id,
                 "updated_at": ctx.now()}))
     return version
+
+
+def content_hash(record: Any) -> str:
+    """What the client was shown, as a hash: the record's JSON when the version is issued."""
+    return hashlib.sha256(dump(record)).hexdigest()
+
+
+def current(ctx: Ctx, kind: str, record_id: str) -> DocumentVersion | None:
+    """The version of the record its client holds now (the issued one), if any was issued."""
+    field, _ = TARGETS[kind]
+    return next((v for v in reversed(versions_of(ctx, field, record_id)) if v.version_status == "issued"), None)
+
+
+def mark(ctx: Ctx, kind: str, record_id: str, **changes: Any) -> None:
+    """Record on the issued version what became of it (``viewed_at``, ``accepted_at``, voided); none: nothing."""
+    version = current(ctx, kind, record_id)
+    if version is not None:
+        ctx.org["document-versions"].replace(version.model_copy(update={**changes, "updated_at": ctx.now()}))
+
+
+def void(ctx: Ctx, kind: str, record_id: str) -> None:
+    """The record was voided: so is the version its client holds."""
+    mark(ctx, kind, record_id, version_status="voided", voided_at=ctx.now())
 
 
 RESOURCE = Resource(

@@ -23,6 +23,7 @@ from mockcasa.engine.resource import Ctx, Filter, Ref, Resource
 from mockcasa.errors import Conflict, Invalid
 from mockcasa.models.billing import Invoice, InvoiceCreate, InvoiceLineItemInput, InvoiceStatus, InvoiceUpdate
 from mockcasa.models.common import derived_id, new_id
+from mockcasa.resources import document_versions
 from mockcasa.resources._dates import crossed
 from mockcasa.resources._ledger import OPEN_STATUSES, reads, settle, status_events
 from mockcasa.resources._system import system_update
@@ -36,11 +37,12 @@ def _decimal(value: Any) -> Decimal:
     return Decimal(str(value or 0))
 
 
-def price(tax_rate: float, lines: list[Any]) -> dict[str, Any]:
+def price(tax_rate: float, lines: list[Any], taxable_by_default: bool = False) -> dict[str, Any]:
     """Line items with ids and totals, and the invoice totals they add up to (cents, half up).
 
     line total = quantity × unitPrice × (1 − discountPercent/100); subtotal = Σ quantity × unitPrice;
-    discountAmount = Σ line discounts; taxAmount = tax rate × Σ taxable line totals.
+    discountAmount = Σ line discounts; taxAmount = tax rate × Σ taxable line totals. A line that
+    leaves ``taxable`` out is ``taxable_by_default`` (an explicit true or false wins).
     """
     items, subtotal, discount, taxable = [], Decimal(0), Decimal(0), Decimal(0)
     for line in lines:
@@ -49,10 +51,11 @@ def price(tax_rate: float, lines: list[Any]) -> dict[str, Any]:
         gross = _decimal(line.get("quantity")) * _decimal(line.get("unit_price"))
         off = gross * _decimal(line.get("discount_percent")) / 100
         total = money(gross - off)
+        taxed = taxable_by_default if line.get("taxable") is None else bool(line["taxable"])
         items.append({**line, "id": line.get("id") or new_id(), "total": total,
-                      "taxable": bool(line.get("taxable")), "discount_percent": line.get("discount_percent")})
+                      "taxable": taxed, "discount_percent": line.get("discount_percent")})
         subtotal, discount = subtotal + gross, discount + off
-        if line.get("taxable"):
+        if taxed:
             taxable += _decimal(total)
     subtotal_, discount_ = money(subtotal), money(discount)
     tax = money(_decimal(tax_rate) * taxable)
@@ -61,6 +64,17 @@ def price(tax_rate: float, lines: list[Any]) -> dict[str, Any]:
         raise Invalid(field="lineItems", reason="the amounts are too large to represent")
     return {"line_items": items, "subtotal": subtotal_, "discount_amount": discount_, "tax_amount": tax,
             "total": total, "amount_paid": 0, "balance_due": total}
+
+
+def priced(ctx: Ctx, client_id: str | None, lines: list[Any]) -> dict[str, Any]:
+    """``price`` with the client's tax: its rate, and whether a line that does not say is taxable."""
+    return price(tax_rate(ctx, client_id), lines, taxable_by_default(ctx, client_id))
+
+
+def taxable_by_default(ctx: Ctx, client_id: str | None) -> bool:
+    """The client's ``taxSettings.defaultTaxable`` (2026-06-30); 1.0.0's clients have none: not taxable."""
+    settings = getattr(ctx.org["clients"].get(client_id or ""), "tax_settings", None)
+    return settings is not None and settings.default_taxable
 
 
 def tax_rate(ctx: Ctx, client_id: str | None) -> float:
@@ -87,7 +101,7 @@ def _dates(ctx: Ctx, values: dict[str, Any]) -> None:
 
 
 def on_create(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
-    values = {**values, **price(tax_rate(ctx, values["client_id"]), values["line_items"])}
+    values = {**values, **priced(ctx, values["client_id"], values["line_items"])}
     values["project_ids"] = values.get("project_ids") or []
     _dates(ctx, values)
     values["currency"] = ctx.org.currency
@@ -179,6 +193,8 @@ def on_seed(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
     """
     values = dict(values)
     if values.get("line_items"):
+        # A seed states its lines as they are: one that leaves taxable out is not taxed (the contract's
+        # default), whatever the client's defaultTaxable, which the API applies to the lines it is sent.
         values.update(price(tax_rate(ctx, values.get("client_id")), _seed_lines(values["line_items"], values.get("id"))))
     values["project_ids"] = values.get("project_ids") or []
     _dates(ctx, values)
@@ -187,6 +203,16 @@ def on_seed(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
         values["status"] = "sent"
     values["invoice_number"] = claim_number(ctx.org, "INV", values.get("invoice_number"))
     return values
+
+
+def view(ctx: Ctx, invoice: Invoice, params: dict[str, Any]) -> Invoice:
+    """Admin action: the client opens the invoice (its link or PDF). Emits ``invoice_viewed``; a draft
+    (not sent yet) or a void invoice cannot be (409). The invoice itself does not change."""
+    if invoice.status in ("draft", "void"):
+        raise Conflict(f"Invoice {invoice.invoice_number} is {invoice.status}; only a sent invoice reaches its "
+                       f"client.", {"status": invoice.status})
+    ctx.emit("invoice_viewed", "invoices", invoice)
+    return invoice
 
 
 # --- API revision 2026-06-30 -----------------------------------------------------------------
@@ -218,6 +244,43 @@ def reissue(ctx: Ctx, invoice: Any, params: dict[str, Any]) -> Any:
         "supersedes_invoice": invoice.id})
 
 
+# What the client reads on an invoice: a change to one of these once it is sent is issued as a new version.
+ISSUED_CONTENT = ("billing_contact_id", "subject", "issue_date", "due_date", "payment_terms", "notes")
+
+
+def _issue_version(ctx: Ctx, invoice: Any) -> None:
+    document_versions.issue(ctx, "invoice", invoice.id, currency=invoice.currency,
+                            content_hash=document_versions.content_hash(invoice),
+                            engagement_project_id=invoice.project_ids[0] if invoice.project_ids else None)
+
+
+def after_create_revised(ctx: Ctx, invoice: Any) -> None:
+    """2026-06-30: as 1.0.0's, and an invoice created as sent is issued to its client (version 1)."""
+    after_create(ctx, invoice)
+    if invoice.status == "sent":
+        _issue_version(ctx, invoice)
+
+
+def after_update_revised(ctx: Ctx, invoice: Any, before: Any) -> None:
+    """2026-06-30: as 1.0.0's, and the versions follow: sending a draft issues one, editing what the
+    client reads on a sent invoice issues the next (superseding it), voiding voids the one issued."""
+    after_update(ctx, invoice, before)
+    if invoice.status == "void" and before.status != "void":
+        document_versions.void(ctx, "invoice", invoice.id)
+    elif invoice.status == "sent" and (before.status == "draft" or any(
+            getattr(invoice, field) != getattr(before, field) for field in ISSUED_CONTENT)):
+        _issue_version(ctx, invoice)
+
+
+def view_revised(ctx: Ctx, invoice: Any, params: dict[str, Any]) -> Any:
+    """2026-06-30: as 1.0.0's, and the version the client holds records when it was first viewed."""
+    view(ctx, invoice, params)
+    version = document_versions.current(ctx, "invoice", invoice.id)
+    if version is not None and version.viewed_at is None:
+        document_versions.mark(ctx, "invoice", invoice.id, viewed_at=ctx.now())
+    return invoice
+
+
 def on_seed_revised(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
     """2026-06-30 seeds: as 1.0.0's, and an invoice may supersede (correct) a void one."""
     values = on_seed(ctx, {k: v for k, v in values.items() if k != "overdue"})  # overdue is derived
@@ -240,5 +303,5 @@ RESOURCE = Resource(
     on_create=on_create, after_create=after_create, on_update=on_update, after_update=after_update,
     on_delete=on_delete, derive=settle, on_seed=on_seed, on_clock_change=on_clock_change,
     extra_indexes=("due_date",),  # the clock finds the invoices it makes overdue without a scan
-    actions={"record_stripe_payment": record_stripe_payment},
+    actions={"record_stripe_payment": record_stripe_payment, "view": view},
 )

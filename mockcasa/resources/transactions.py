@@ -3,7 +3,7 @@
 Every catalog item, project and client they name must exist (400 naming ``assignments[i].projectId``).
 ``billedAmount`` is what a pass-through cost is billed at: ``amount × (1 + markupPercent/100)``;
 null unless ``passThrough``. A transaction billed to an invoice that has been sent (sent, partial,
-overdue or paid) is frozen: PATCH and DELETE answer 409.
+overdue or paid; written off, from 2026-06-30) is frozen: PATCH and DELETE answer 409.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from mockcasa.models.catalog import (
 from mockcasa.resources._rules import bill_action, merged, refuse_if_billed, seed_billable
 from mockcasa.resources._util import money
 
-FROZEN_BY = frozenset({"sent", "partial", "overdue", "paid"})
+FROZEN_BY = frozenset({"sent", "partial", "overdue", "paid", "written_off"})  # written_off: 2026-06-30
 
 
 def _check_assignments(ctx: Ctx, assignments: list[dict[str, Any]]) -> None:

@@ -52,8 +52,10 @@ INVOICES = replace(
                                 "their due date with a balance owing; `false` → everything else."}),
              Filter.uuid("supersedesInvoice")],
     refs=[*invoices.RESOURCE.refs, Ref("supersedes_invoice", "invoices")],
-    on_seed=invoices.on_seed_revised,
-    actions={**invoices.RESOURCE.actions, "write_off": invoices.write_off, "reissue": invoices.reissue},
+    on_seed=invoices.on_seed_revised, after_create=invoices.after_create_revised,
+    after_update=invoices.after_update_revised,
+    actions={**invoices.RESOURCE.actions, "view": invoices.view_revised, "write_off": invoices.write_off,
+             "reissue": invoices.reissue},
     descriptions={"create": "Status is system-derived: `paid` comes from Payments and there is no `partial` "
                             "(partial-ness is numeric via amountPaid/balanceDue). `overdue` is not a status — it "
                             "is a derived read-only boolean (past due with a balance owing)."})
@@ -70,7 +72,8 @@ MILESTONES = replace(
 
 CONTRACTS = replace(
     contracts.RESOURCE, model=shapes.Contract, create_model=shapes.ContractCreate,
-    refs=[ref for ref in contracts.RESOURCE.refs if ref.target != "proposals"])
+    refs=[ref for ref in contracts.RESOURCE.refs if ref.target != "proposals"],
+    actions={name: contracts.versioned(action) for name, action in contracts.RESOURCE.actions.items()})
 
 CATALOG_ITEMS = replace(
     catalog_items.RESOURCE, model=shapes.CatalogItem,

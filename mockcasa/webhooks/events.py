@@ -66,7 +66,7 @@ CATALOGUE: tuple[EventType, ...] = (
     _e("invoice_payment_failed"),
     _e("invoice_disputed"),
     _e("invoice_payment_reminder"),
-    _e("invoice_viewed"),
+    _e("invoice_viewed", "invoices", "invoice admin action view"),
     _e("payment_received", "payments", "POST /payments with kind payment, or invoice admin action "
                                        "record_stripe_payment"),
     _e("payment_refunded", "payments", "POST /payments with kind refund, or payment admin action refund "
@@ -113,8 +113,10 @@ CATALOGUE: tuple[EventType, ...] = (
     *_until("1.0.0", _e("questionnaire_sent"), _e("questionnaire_completed")),
     *_since(R2026,
             _e("smart_file_sent", "client-documents", "client-documents admin action publish_version on a draft"),
-            _e("smart_file_viewed"), _e("smart_file_accepted"), _e("smart_file_completed"),
-            _e("smart_file_expired"),
+            _e("smart_file_viewed", "client-documents", "client-documents admin action view"),
+            _e("smart_file_accepted", "client-documents", "client-documents admin action accept"),
+            _e("smart_file_completed", "client-documents", "client-documents admin action complete"),
+            _e("smart_file_expired", "client-documents", "client-documents admin action expire"),
             _e("form_submission_completed", "form-submissions",
                "POST /inquiries, or form-submissions admin action receive (a submission arriving)")),
     _e("subscription_payment_failed"),

@@ -4,8 +4,11 @@ import dataclasses
 
 import pytest
 
+from mockcasa import create_app
+from mockcasa.config import Settings
 from mockcasa.engine.records import create_record, update_record
 from mockcasa.errors import Conflict, Invalid
+from tests.support.admin import Admin
 
 
 def archive(ctx, record, params):
@@ -58,13 +61,35 @@ def events(sandbox):
 
 
 async def test_list_actions(admin, with_actions):
-    body = (await admin.get("/actions")).body
+    body = (await admin.get("/actions")).body  # the server's default revision's (1.0.0)
     actions = body["actions"]
-    assert actions["clients"] == ["archive", "forget", "half_done"]
+    assert body["apiRevision"] == "1.0.0" and actions["clients"] == ["archive", "forget", "half_done"]
     assert "accept" in actions["proposals"] and "convert" in actions["inquiries"]
-    assert "projects" not in actions
-    assert body["collectionActions"] == {"clients": ["import"], "payouts": ["create"], "calendar-events": ["sync"],
-                                         "form-submissions": ["receive"]}  # every revision's (2026-06-30)
+    assert "projects" not in actions and "client-documents" not in actions and "write_off" not in actions["invoices"]
+    assert body["collectionActions"] == {"clients": ["import"], "payouts": ["create"], "calendar-events": ["sync"]}
+
+
+async def test_list_one_revision_s_actions_the_organization_s_or_a_named_one(admin, with_actions):
+    org, _ = await admin.new_org(apiRevision="2026-06-30", name="Lumen")
+    for query in ({"revision": "2026-06-30"}, {"revision": "latest"}, {"organizationId": org["id"]},
+                  {"organizationId": "Lumen"}, {"organizationId": org["id"], "revision": "latest"}):
+        body = (await admin.get("/actions", params=query)).body
+        assert body["apiRevision"] == "2026-06-30", query
+        assert "proposals" not in body["actions"] and "publish_version" in body["actions"]["client-documents"]
+        assert {"reissue", "write_off"} <= set(body["actions"]["invoices"])
+        assert body["collectionActions"]["form-submissions"] == ["receive"]
+    mismatch = await admin.get("/actions", params={"organizationId": org["id"], "revision": "1.0.0"})
+    assert mismatch.status == 400 and "revision" in mismatch.error["details"]
+    assert (await admin.get("/actions", params={"revision": "3.0"})).status == 400
+    assert (await admin.get("/actions", params={"organizationId": "Nobody"})).status == 404
+    assert (await admin.get("/actions", params={"revision": "1.0.0"})).body["actions"]["clients"] == [
+        "archive", "forget", "half_done"]
+
+
+async def test_list_actions_defaults_to_the_server_s_revision(aiohttp_client):
+    admin = Admin(await aiohttp_client(create_app(Settings(admin_token="t", api_revision="2026-06-30"))), "t")
+    body = (await admin.get("/actions")).body
+    assert body["apiRevision"] == "2026-06-30" and "proposals" not in body["actions"]
 
 
 async def test_run_an_action(admin, api, with_actions, events):

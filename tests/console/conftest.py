@@ -107,12 +107,15 @@ def api(server, method: str, path: str, key: str, body: dict | None = None, head
 
 @pytest.fixture
 def fresh_org(console_server):
-    """``fresh_org(records)``: a new organization, clock frozen at 2026-05-19, with these seed records."""
+    """``fresh_org(records)``: a new organization, clock frozen at 2026-05-19, with these seed records
+    (``api_revision``: the revision it is served, default the server's)."""
     made = []
 
-    def make(records: dict | None = None, name: str = "Console Test Studio") -> tuple[str, str]:
+    def make(records: dict | None = None, name: str = "Console Test Studio",
+             api_revision: str | None = None) -> tuple[str, str]:
+        revision = {"apiRevision": api_revision} if api_revision else {}
         created = console_server.admin.post("/organizations", {
-            "name": name, "clock": {"freezeAt": "2026-05-19T10:00:00Z"}, "records": records or {}})
+            "name": name, "clock": {"freezeAt": "2026-05-19T10:00:00Z"}, "records": records or {}, **revision})
         made.append(created["organization"]["id"])
         return created["organization"]["id"], created["apiKey"]["key"]
     yield make

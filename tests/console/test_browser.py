@@ -104,6 +104,19 @@ def test_an_html_shaped_name_renders_as_text(page, console_server, fresh_org):
     assert page.dialogs == [] and client["name"] == name
 
 
+def test_a_milestone_links_to_its_client_document(page, console_server, fresh_org):
+    org_id, _ = fresh_org({"clients": [CLIENT], "client-documents": [
+        {"alias": "doc", "title": "Wedding proposal", "clientId": "acme"}], "milestones": [
+        {"title": "Deposit due", "parentType": "client-documents", "parentId": "doc", "date": "2026-08-01"}]},
+        api_revision="2026-06-30")
+    page.goto(f"{console_server.url}{CONSOLE}/orgs/{org_id}/milestones/")
+    page.get_by_role("link", name="Deposit due").click()
+    expect(page.get_by_role("heading", name="Deposit due")).to_be_visible()
+    page.get_by_role("link", name="Wedding proposal").click()
+    expect(page.get_by_role("heading", name="Wedding proposal")).to_be_visible()
+    expect(page.get_by_role("link", name="Deposit due")).to_be_visible()  # referenced by the milestone
+
+
 def test_a_refused_action_shows_its_message_and_changes_nothing(page, console_server, fresh_org):
     org_id, key = fresh_org({"clients": [CLIENT], "invoices": [invoice("draft")]})
     page.goto(f"{console_server.url}{CONSOLE}/orgs/{org_id}/invoices/?status=draft")

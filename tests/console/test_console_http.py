@@ -135,3 +135,38 @@ async def test_a_2026_06_30_organization_s_tables_show_their_own_columns(http, a
         html = await resp.text()
     assert resp.status == 200 and "Bloom Florals" in html and "hi@bloom.example" in html
     assert ">companyName<" in html or "companyName" in html
+
+
+async def test_a_milestone_links_its_parent_a_project_or_a_client_document(http, app):
+    admin = Admin(http, "tok")
+    org, api = await admin.new_org(apiRevision="2026-06-30", records={
+        "clients": [{"alias": "acme", "name": "Acme"}],
+        "projects": [{"alias": "wedding", "name": "Wedding", "clientId": "acme"}],
+        "client-documents": [{"alias": "doc", "title": "Wedding proposal", "clientId": "acme"}],
+        "transactions": [{"name": "Flowers", "direction": "cost", "amount": 80,
+                          "assignments": [{"projectId": "wedding", "amount": 80}]}]})
+    await sign_in(http)
+    project = (await api.get("projects")).body["data"][0]
+    document = (await api.get("client-documents")).body["data"][0]
+    made = {}
+    for parent_type, parent in (("projects", project), ("client-documents", document)):
+        made[parent_type] = await api.create("milestones", parentType=parent_type, parentId=parent["id"],
+                                             title=f"Deposit for {parent_type}", date="2026-08-01")
+    pages = f"{CONSOLE}/orgs/{org['id']}"
+    for parent_type, parent, name in (("projects", project, "Wedding"), ("client-documents", document,
+                                                                         "Wedding proposal")):
+        link = f'<a href="{pages}/{parent_type}/{parent["id"]}">{name}</a>'
+        async with http.get(f"{pages}/milestones/{made[parent_type]['id']}") as resp:
+            html = await resp.text()
+        assert resp.status == 200 and f"parentId: {link}" in html
+        async with http.get(f"{pages}/{parent_type}/{parent['id']}") as resp:
+            html = await resp.text()
+        assert resp.status == 200 and "(parentId, 1)" in html
+        assert f'href="{pages}/milestones/{made[parent_type]["id"]}"' in html
+    async with http.get(f"{pages}/milestones/") as resp:
+        html = await resp.text()
+    assert resp.status == 200
+    for parent_type, parent in (("projects", project), ("client-documents", document)):
+        assert f'href="{pages}/{parent_type}/{parent["id"]}"' in html
+    async with http.get(f"{pages}/projects/{project['id']}") as resp:  # named by a transaction's assignments
+        assert resp.status == 200 and "(assignments, 1)" in await resp.text()

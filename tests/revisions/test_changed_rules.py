@@ -88,6 +88,21 @@ async def test_a_client_overriding_the_tax_rate_is_taxed_at_it(api26):
     assert (invoice["taxAmount"], invoice["total"]) == (10, 110)
 
 
+async def test_a_line_that_does_not_say_is_taxable_as_its_client_says(api26, org26):
+    org26.tax_rate = 0.1
+    taxed = await _client(api26)  # taxSettings left out: defaultTaxable true
+    exempt = await _client(api26, taxSettings={"defaultTaxable": False, "overrideTaxRate": False, "taxRate": None})
+    lines = [LINE[0], {**LINE[0], "taxable": False}, {**LINE[0], "taxable": True}]
+    for client, expected in ((taxed, [True, False, True]), (exempt, [False, False, True])):
+        invoice = await api26.create("invoices", clientId=client["id"], lineItems=lines)
+        assert [line["taxable"] for line in invoice["lineItems"]] == expected  # an explicit taxable wins
+        assert invoice["taxAmount"] == 10 * expected.count(True)
+    await api26.patch(f"clients/{exempt['id']}", {"taxSettings": {"defaultTaxable": True, "overrideTaxRate": False,
+                                                                  "taxRate": None}})
+    later = await api26.create("invoices", clientId=exempt["id"], lineItems=LINE)
+    assert later["lineItems"][0]["taxable"] is True and later["taxAmount"] == 10
+
+
 async def test_the_lead_pipeline_is_on_clients(api26, app, conforms26):
     seen = []
     app[SANDBOX].listeners.append(lambda org, events: seen.extend(e for e, _ in events))
@@ -168,3 +183,19 @@ async def test_catalog_items_read_their_composition(api26, composition, org26, s
     assert (item.body["composition"], item.body["bundlePriceMode"]) == ("atom", None)
     found = await api26.get("catalog-items", params={"composition": composition})
     assert len(found.body["data"]) == (composition == "atom")
+
+
+async def test_a_written_off_invoice_freezes_what_is_billed_to_it_and_takes_no_more(api26, admin, org26):
+    client = await _client(api26)
+    invoice = await api26.create("invoices", clientId=client["id"], status="sent", lineItems=LINE)
+    billed, other = [await api26.create("transactions", name=name, direction="cost", amount=10)
+                     for name in ("Flowers", "Cake")]
+    base = f"/organizations/{org26.id}"
+    assert (await admin.post(f"{base}/transactions/{billed['id']}/actions/bill",
+                             {"invoiceId": invoice["id"]})).status == 200
+    assert (await admin.post(f"{base}/invoices/{invoice['id']}/actions/write_off")).status == 200
+    refused = await api26.patch(f"transactions/{billed['id']}", {"name": "Roses"})
+    assert refused.status == 409 and refused.error["details"]["invoiceStatus"] == "written_off"
+    assert (await api26.delete(f"transactions/{billed['id']}")).status == 409
+    late = await admin.post(f"{base}/transactions/{other['id']}/actions/bill", {"invoiceId": invoice["id"]})
+    assert late.status == 409

@@ -101,6 +101,14 @@ async def test_stripe_payment_refund_chargeback_and_dispute_fee(flow, api, clien
     assert await flow.received() == []
 
 
+async def test_the_client_viewing_an_invoice(flow, client):
+    invoice = await flow.invoice(client["id"], status="sent")
+    await flow.received()
+    viewed = (await flow.act("invoices", invoice["id"], "view")).body
+    assert viewed == await flow.get("invoices", invoice["id"])  # nothing changes
+    assert await flow.received() == [("invoice_viewed", viewed)]
+
+
 async def test_payout_actions(flow):
     await flow.seed({"payouts": [{"alias": "p1", "amount": 970.7, "status": "pending"},
                                  {"alias": "p2", "amount": 120, "status": "in_transit"},
