@@ -26,6 +26,11 @@ class RecordKind(Protocol):
     @property
     def ranged_fields(self) -> tuple[str, ...]: ...
 
+    @property
+    def derivation(self) -> Any:
+        """How the kind's derived fields are computed and indexed (``store.Derivation``), or None."""
+        ...
+
     def clock_changed(self, sandbox: Any, org: Any, before: datetime, after: datetime) -> list:
         """Run the kind's time-driven rules for ``org``'s clock moving; the events they emit."""
         ...
