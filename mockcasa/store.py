@@ -30,6 +30,8 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 from sortedcontainers import SortedList
 
+from mockcasa.compact import Pool, compact
+
 Predicate = Callable[[Any], bool]
 # A filtered query scans its smallest bucket when that bucket is at most this big (well under a
 # millisecond); beyond it, a query on several indexed fields builds an index on the combination.
@@ -55,8 +57,22 @@ def _order_key(record: Any) -> tuple[float, str]:
 
 
 class Collection:
-    __slots__ = ("_combined", "_derived", "_field_sets", "_indexes", "_order", "_ranges", "_rendered", "_stale",
-                 "_today", "derivation", "family", "records", "undo", "watchers")
+    __slots__ = (
+        "_combined",
+        "_derived",
+        "_indexes",
+        "_order",
+        "_pool",
+        "_ranges",
+        "_rendered",
+        "_stale",
+        "_today",
+        "derivation",
+        "family",
+        "records",
+        "undo",
+        "watchers",
+    )
 
     def __init__(self, indexed_fields: Iterable[str] = (), ranged_fields: Iterable[str] = (),
                  derivation: Derivation | None = None) -> None:
@@ -75,7 +91,7 @@ class Collection:
         self.family: Mapping[str, Collection] = {}
         self.watchers: list[tuple[str, Collection]] = []
         self._rendered: dict[str, bytes] = {}
-        self._field_sets: dict[frozenset[str], set[str]] = {}
+        self._pool = Pool()  # values its records share (``mockcasa.compact``)
         # (field, field, ...) -> (value, value, ...) -> keys: built on demand by _combined_bucket.
         self._combined: dict[tuple[str, ...], dict[tuple, SortedList]] = {}
         # field -> (value, order key) for every record whose value is not None, in value order.
@@ -98,7 +114,7 @@ class Collection:
         if self.undo is not None:
             self.undo.append((self, "added", record))
         if isinstance(record, BaseModel):
-            share_fields_sets(record, self._field_sets)
+            compact(record, self._pool, self._indexes)
         key = _order_key(record)
         self.records[record.id] = record
         self._order.add(key)
@@ -147,7 +163,7 @@ class Collection:
                 and all(getattr(old, f) == getattr(record, f) for f in (*self._indexes, *self._ranges)
                         if f not in derived):
             if isinstance(record, BaseModel):
-                share_fields_sets(record, self._field_sets)
+                compact(record, self._pool, self._indexes)
             if self.undo is not None:
                 self.undo.append((self, "swapped", old))
             self._swap(old, record)
@@ -445,24 +461,3 @@ def link(collections: Mapping[str, Collection]) -> Mapping[str, Collection]:
         for source, field in collection.derivation.inputs if collection.derivation is not None else ():
             collections[source].watchers.append((field, collection))
     return collections
-
-
-def share_fields_sets(model: BaseModel, pool: dict[frozenset[str], set[str]]) -> None:
-    """Let stored models (and the models nested in them) with equal field sets share one set object.
-
-    pydantic keeps a ``__pydantic_fields_set__`` per instance: ~700 bytes for five or more
-    fields, half of what a stored record costs. The shared set has the same contents, so
-    ``model_fields_set`` answers exactly as before; assigning a field on a stored record (which
-    the engine never does: updates store a new version) would add its name for all of them.
-    """
-    fields_set = model.__pydantic_fields_set__
-    key = frozenset(fields_set)
-    shared = pool.setdefault(key, fields_set)
-    if shared is not fields_set:
-        object.__setattr__(model, "__pydantic_fields_set__", shared)
-    for value in model.__dict__.values():
-        if isinstance(value, BaseModel):
-            share_fields_sets(value, pool)
-        elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
-            for item in value:
-                share_fields_sets(item, pool)
