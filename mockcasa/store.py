@@ -75,7 +75,7 @@ class Collection:
     )
 
     def __init__(self, indexed_fields: Iterable[str] = (), ranged_fields: Iterable[str] = (),
-                 derivation: Derivation | None = None) -> None:
+                 derivation: Derivation | None = None, combined: Iterable[tuple[str, ...]] = ()) -> None:
         self.records: dict[str, Any] = {}
         self._order = SortedList()
         self.derivation = derivation
@@ -93,7 +93,9 @@ class Collection:
         self._rendered: dict[str, bytes] = {}
         self._pool = Pool()  # values its records share (``mockcasa.compact``)
         # (field, field, ...) -> (value, value, ...) -> keys: built on demand by _combined_bucket.
-        self._combined: dict[tuple[str, ...], dict[tuple, SortedList]] = {}
+        # Declared combinations (``combined``, sorted names) are kept as records arrive; others are
+        # built the first time a query needs them.
+        self._combined: dict[tuple[str, ...], dict[tuple, SortedList]] = {tuple(sorted(f)): {} for f in combined}
         # field -> (value, order key) for every record whose value is not None, in value order.
         self._ranges: dict[str, SortedList] = {f: SortedList() for f in ranged_fields}
         # While a transaction is open: how to take back each change, in order (see ``rollback``).
@@ -287,6 +289,7 @@ class Collection:
 
         Its ``family`` is set by whoever copies the organization's collections (``link``)."""
         clone = Collection((), (), self.derivation)
+        clone._combined = {f: {v: bucket.copy() for v, bucket in index.items()} for f, index in self._combined.items()}
         clone.records = dict(self.records)
         clone._order = self._order.copy()
         clone._indexes = {f: {v: bucket.copy() for v, bucket in index.items()}
@@ -295,14 +298,15 @@ class Collection:
         clone._derived = dict(self._derived)
         clone._stale = set(self._stale)
         clone._today = self._today
-        return clone  # combined indexes are rebuilt on demand; field sets stay shared
+        return clone
 
     def clear(self) -> None:
         self.records.clear()
         self._order.clear()
         for index in self._indexes.values():
             index.clear()
-        self._combined.clear()
+        for index in self._combined.values():
+            index.clear()
         for ordered in self._ranges.values():
             ordered.clear()
         self._derived.clear()

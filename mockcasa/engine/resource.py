@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
+from itertools import combinations
 from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel
@@ -267,6 +268,16 @@ class Resource:
     def ranged_fields(self) -> tuple[str, ...]:
         """Fields with range filters (dateFrom/dateTo, startsAfter/startsBefore): kept in value order."""
         return tuple(dict.fromkeys(f.field for f in self.filters if f.bound and f.field and not f.derived))
+
+    @property
+    def paired_fields(self) -> tuple[tuple[str, str], ...]:
+        """Every two equality filters' fields (derived ones too): their combined index is kept as
+        records arrive, so the first query on both (``projects?clientId=…&status=…``) builds nothing.
+        Three or more filters at once use an index built when first needed."""
+        derived = self.derivation.fields if self.derivation is not None else ()
+        fields = sorted({f.field for f in self.filters
+                         if f.match == "eq" and f.field and (not f.derived or f.field in derived)})
+        return tuple(combinations(fields, 2))
 
     @cached_property
     def derivation(self) -> Derivation | None:

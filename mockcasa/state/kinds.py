@@ -27,6 +27,11 @@ class RecordKind(Protocol):
     def ranged_fields(self) -> tuple[str, ...]: ...
 
     @property
+    def paired_fields(self) -> tuple[tuple[str, str], ...]:
+        """Pairs of filtered fields whose combined index is kept as records arrive."""
+        ...
+
+    @property
     def derivation(self) -> Any:
         """How the kind's derived fields are computed and indexed (``store.Derivation``), or None."""
         ...

@@ -28,7 +28,8 @@ RecordsData = dict[str, list[dict[str, Any]]]
 def empty_collections(resources: Mapping[str, RecordKind], today: date | None = None) -> dict[str, Collection]:
     """One empty collection per resource, linked; ``today``: the day derived values start at
     (without one, records added wait for the first ``Collection.sync`` to be derived)."""
-    collections = {name: Collection(resource.indexed_fields, resource.ranged_fields, resource.derivation)
+    collections = {name: Collection(resource.indexed_fields, resource.ranged_fields, resource.derivation,
+                                        resource.paired_fields)
                    for name, resource in resources.items()}
     link(collections)
     if today is not None:
