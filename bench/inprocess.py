@@ -3,6 +3,7 @@
     python -m bench.inprocess org [--count N]             fresh organization + key, as a fixture does
     python -m bench.inprocess memory [--records N]        bytes per stored record (tracemalloc and RSS)
     python -m bench.inprocess list [--records N]          filtered list page latency through the app
+    python -m bench.inprocess derived [--records N]       invoices?status= (derived, indexed) latency
 
 Records are created with the engine's own create path (``create_record``), the one seeds and
 the admin API use, so they are exactly what the HTTP API would store. Each command prints one
@@ -210,6 +211,45 @@ def list_latency(records: int, rounds: int) -> dict[str, Any]:
     return out
 
 
+def derived_latency(records: int, rounds: int) -> dict[str, Any]:
+    """``invoices?status=...`` over ``records`` sent invoices (two line items, due dates spread over
+    60 days around the frozen clock; every 4th paid, half of those in full): CPU time per request."""
+    app, sandbox = new_app()
+    org = sandbox.create_organization()
+    key = sandbox.issue_key(org).key
+    fill_clients(sandbox, org, 100)
+    clients = list(org["clients"].records)
+    invoices, payments = sandbox.resources["invoices"], sandbox.resources["payments"]
+    lines = [{"description": "Design", "quantity": 1, "unit_price": 100},
+             {"description": "Hosting", "quantity": 2, "unit_price": 50}]
+    started = time.process_time()
+    for i in range(records):
+        invoice = create_record(invoices, Ctx.of(sandbox, org), {
+            "client_id": clients[i % 100], "status": "sent", "line_items": lines,
+            "due_date": EPOCH.date() + timedelta(days=i % 60 - 30)})
+        if i % 4 == 0:
+            create_record(payments, Ctx.of(sandbox, org), {
+                "client_id": invoice.client_id, "invoice_id": invoice.id, "amount": 200 if i % 8 == 0 else 50,
+                "received_date": EPOCH.date(), "method": "check", "kind": "payment"})
+    out: dict[str, Any] = {"records": records, "fill_cpu_seconds": time.process_time() - started, "cases": {}}
+    app.freeze()
+    cases = {f"status={s}": [f"/api/v1/invoices?status={s}&page={p}" for p in (1, 2, 50)]
+             for s in ("overdue", "partial", "paid", "sent")}
+    cases["clientId=X&status=overdue"] = [f"/api/v1/invoices?clientId={clients[3]}&status=overdue&page={p}"
+                                          for p in (1, 2)]
+    loop = asyncio.new_event_loop()
+    try:
+        for name, paths in cases.items():
+            _, first = loop.run_until_complete(_time_requests(app, paths[:1], key, 1))
+            loop.run_until_complete(_time_requests(app, paths, key, 50))  # warm-up
+            _, cpu = loop.run_until_complete(_time_requests(app, paths, key, rounds))
+            out["cases"][name] = {"cpu_p50_ms": percentile(cpu, 50) * 1e3, "cpu_p99_ms": percentile(cpu, 99) * 1e3,
+                                  "first_cpu_ms": first[0] * 1e3, "rounds": rounds}
+    finally:
+        loop.close()
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="in-process mockcasa measurements")
     sub = parser.add_subparsers(dest="what", required=True)
@@ -218,11 +258,16 @@ def main() -> None:
     lst = sub.add_parser("list")
     lst.add_argument("--records", type=int, default=100_000)
     lst.add_argument("--rounds", type=int, default=2_000)
+    derived = sub.add_parser("derived")
+    derived.add_argument("--records", type=int, default=100_000)
+    derived.add_argument("--rounds", type=int, default=1_000)
     args = parser.parse_args()
     if args.what == "org":
         emit(fresh_org(args.count))
     elif args.what == "memory":
         emit(memory(args.records))
+    elif args.what == "derived":
+        emit(derived_latency(args.records, args.rounds))
     else:
         emit(list_latency(args.records, args.rounds))
 

@@ -8,17 +8,29 @@ A query on several indexed fields at once uses an index on that combination, bui
 the first time it is needed (unless one of its buckets is small enough to scan). Fields with
 range filters (dates, timestamps) are also kept in value order, so a range is counted by
 bisection and only its own records are looked at.
+
+Derived fields (an invoice's status, computed from its payments, due date and the organization's
+clock) are indexed like stored ones. A collection whose kind declares a ``Derivation`` keeps each
+record's derived values beside it, recomputed whenever the record, a record it reads (an invoice's
+payments: ``Derivation.inputs``) or the day changes; a day change recomputes only the records whose
+``Derivation.dates`` lie between the old and the new day. The values are a function of the stored
+records and the day, so rolling a transaction back (which takes each record change back through
+``add``/``remove``/``take_back``) recomputes them as they were. Rendered JSON of recently read records
+is kept too (``rendered``/``keep_rendered``) and dropped whenever the record or its derived values change.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import date, timedelta
 from itertools import product
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel
 from sortedcontainers import SortedList
+
+from mockcasa.compact import Pool, compact
 
 Predicate = Callable[[Any], bool]
 # A filtered query scans its smallest bucket when that bucket is at most this big (well under a
@@ -26,6 +38,18 @@ Predicate = Callable[[Any], bool]
 SCAN_LIMIT = 1000
 # Sorts after every order key, so (value, _TOP) bounds every entry holding ``value``.
 _TOP = (math.inf, "")
+# Rendered JSON kept per collection: the most recently rendered records, oldest dropped first.
+RENDERED_LIMIT = 4096
+
+
+class Derivation(Protocol):
+    """How a kind's derived fields are computed (``engine.resource.Resource.derivation``)."""
+
+    fields: tuple[str, ...]  # derived fields to index, in ``values`` order
+    inputs: tuple[tuple[str, str], ...]  # (resource, field naming our record): records the values read
+    dates: tuple[str, ...]  # indexed date fields: the values change only when the day passes one
+
+    def values(self, collections: Mapping[str, Collection], today: date, record: Any) -> tuple: ...
 
 
 def _order_key(record: Any) -> tuple[float, str]:
@@ -33,15 +57,45 @@ def _order_key(record: Any) -> tuple[float, str]:
 
 
 class Collection:
-    __slots__ = ("_combined", "_field_sets", "_indexes", "_order", "_ranges", "records", "undo")
+    __slots__ = (
+        "_combined",
+        "_derived",
+        "_indexes",
+        "_order",
+        "_pool",
+        "_ranges",
+        "_rendered",
+        "_stale",
+        "_today",
+        "derivation",
+        "family",
+        "records",
+        "undo",
+        "watchers",
+    )
 
-    def __init__(self, indexed_fields: Iterable[str] = (), ranged_fields: Iterable[str] = ()) -> None:
+    def __init__(self, indexed_fields: Iterable[str] = (), ranged_fields: Iterable[str] = (),
+                 derivation: Derivation | None = None, combined: Iterable[tuple[str, ...]] = ()) -> None:
         self.records: dict[str, Any] = {}
         self._order = SortedList()
-        self._indexes: dict[str, dict[Any, SortedList]] = {f: {} for f in indexed_fields}
-        self._field_sets: dict[frozenset[str], set[str]] = {}
+        self.derivation = derivation
+        derived_fields = derivation.fields if derivation is not None else ()
+        self._indexes: dict[str, dict[Any, SortedList]] = {f: {} for f in (*indexed_fields, *derived_fields)}
+        # id -> the record's derived values (``derivation.fields`` order), computed for ``_today``;
+        # ids in ``_stale`` have none yet (no day known, or inputs changed before it was).
+        self._derived: dict[str, tuple] = {}
+        self._stale: set[str] = set()
+        self._today: date | None = None
+        # The organization's collections by resource name (``link``), and the collections whose
+        # derived values read this one's records: (field naming their record, collection).
+        self.family: Mapping[str, Collection] = {}
+        self.watchers: list[tuple[str, Collection]] = []
+        self._rendered: dict[str, bytes] = {}
+        self._pool = Pool()  # values its records share (``mockcasa.compact``)
         # (field, field, ...) -> (value, value, ...) -> keys: built on demand by _combined_bucket.
-        self._combined: dict[tuple[str, ...], dict[tuple, SortedList]] = {}
+        # Declared combinations (``combined``, sorted names) are kept as records arrive; others are
+        # built the first time a query needs them.
+        self._combined: dict[tuple[str, ...], dict[tuple, SortedList]] = {tuple(sorted(f)): {} for f in combined}
         # field -> (value, order key) for every record whose value is not None, in value order.
         self._ranges: dict[str, SortedList] = {f: SortedList() for f in ranged_fields}
         # While a transaction is open: how to take back each change, in order (see ``rollback``).
@@ -62,45 +116,59 @@ class Collection:
         if self.undo is not None:
             self.undo.append((self, "added", record))
         if isinstance(record, BaseModel):
-            share_fields_sets(record, self._field_sets)
+            compact(record, self._pool, self._indexes)
         key = _order_key(record)
         self.records[record.id] = record
         self._order.add(key)
+        derived = self._derived_fields()
         for field, index in self._indexes.items():
-            _index_add(index, _values(getattr(record, field)), key)
+            if field not in derived:
+                _index_add(index, _values(getattr(record, field)), key)
         for fields, index in self._combined.items():
-            _index_add(index, _combinations(record, fields), key)
+            if derived.isdisjoint(fields):
+                _index_add(index, _combinations(record, fields, self._value), key)
         for field, ordered in self._ranges.items():
             value = getattr(record, field)
             if value is not None:
                 ordered.add((value, key))
+        if self.derivation is not None:
+            self._derive(record, key)
+        self._inputs_changed(record)
 
     def remove(self, record: Any) -> None:
         # Keys are recomputed from the stored version: stored records are never changed in place.
-        old = self.records.pop(record.id)
+        old = self.records[record.id]
         if self.undo is not None:
             self.undo.append((self, "removed", old))
         key = _order_key(old)
+        self._underive(old, key)
+        del self.records[record.id]
         self._order.remove(key)
+        derived = self._derived_fields()
         for field, index in self._indexes.items():
-            _index_remove(index, _values(getattr(old, field)), key)
+            if field not in derived:
+                _index_remove(index, _values(getattr(old, field)), key)
         for fields, index in self._combined.items():
-            _index_remove(index, _combinations(old, fields), key)
+            if derived.isdisjoint(fields):
+                _index_remove(index, _combinations(old, fields, self._value), key)
         for field, ordered in self._ranges.items():
             value = getattr(old, field)
             if value is not None:
                 ordered.remove((value, key))
+        self._inputs_changed(old)
 
     def replace(self, record: Any) -> None:
         """Store a new version of a record (same id)."""
         old = self.records.get(record.id)
+        derived = self._derived_fields()
         if old is not None and old.created_at == record.created_at \
-                and all(getattr(old, f) == getattr(record, f) for f in (*self._indexes, *self._ranges)):
+                and all(getattr(old, f) == getattr(record, f) for f in (*self._indexes, *self._ranges)
+                        if f not in derived):
             if isinstance(record, BaseModel):
-                share_fields_sets(record, self._field_sets)
+                compact(record, self._pool, self._indexes)
             if self.undo is not None:
                 self.undo.append((self, "swapped", old))
-            self.records[record.id] = record
+            self._swap(old, record)
             return
         if old is not None:
             self.remove(old)
@@ -113,26 +181,137 @@ class Collection:
         elif change == "removed":
             self.add(record)
         else:
-            self.records[record.id] = record
+            self._swap(self.records[record.id], record)
+
+    def _swap(self, old: Any, record: Any) -> None:
+        """``record`` in place of ``old``, which has the same id, creation time and indexed values."""
+        key = _order_key(old)
+        self._underive(old, key)
+        self.records[record.id] = record
+        if self.derivation is not None:
+            self._derive(record, key)
+        self._inputs_changed(old, record)
+
+    # -- derived fields
+
+    def _derived_fields(self) -> frozenset[str]:
+        return frozenset(self.derivation.fields) if self.derivation is not None else frozenset()
+
+    def _value(self, record: Any, field: str) -> Any:
+        """A field's value, stored or derived."""
+        if self.derivation is not None and field in self.derivation.fields:
+            return self._derived[record.id][self.derivation.fields.index(field)]
+        return getattr(record, field)
+
+    def _derive(self, record: Any, key: tuple[float, str]) -> None:
+        """Compute and index the derived values of a stored record (or leave it stale: no day yet)."""
+        self._rendered.pop(record.id, None)
+        if self._today is None:
+            self._stale.add(record.id)
+            return
+        self._stale.discard(record.id)
+        values = self._derived[record.id] = tuple(self.derivation.values(self.family, self._today, record))
+        for field, value in zip(self.derivation.fields, values, strict=True):
+            _index_add(self._indexes[field], (value,), key)
+        derived = self._derived_fields()
+        for fields, index in self._combined.items():
+            if not derived.isdisjoint(fields):
+                _index_add(index, _combinations(record, fields, self._value), key)
+
+    def _underive(self, record: Any, key: tuple[float, str]) -> None:
+        self._rendered.pop(record.id, None)
+        self._stale.discard(record.id)
+        if record.id not in self._derived:
+            return
+        derived = self._derived_fields()
+        for fields, index in self._combined.items():
+            if not derived.isdisjoint(fields):
+                _index_remove(index, _combinations(record, fields, self._value), key)
+        for field, value in zip(self.derivation.fields, self._derived.pop(record.id), strict=True):
+            _index_remove(self._indexes[field], (value,), key)
+
+    def rederive(self, record_ids: Iterable[str | None]) -> None:
+        """Recompute the derived values of these records (those still stored): what they read changed."""
+        for record_id in record_ids:
+            record = self.records.get(record_id) if record_id is not None else None
+            if record is not None:
+                key = _order_key(record)
+                self._underive(record, key)
+                self._derive(record, key)
+
+    def _inputs_changed(self, *versions: Any) -> None:
+        """Records of other collections whose derived values read this record: recompute them."""
+        for field, watcher in self.watchers:
+            ids = {value for version in versions for value in _values(getattr(version, field))}
+            watcher.rederive(ids)
+
+    def sync(self, today: date) -> None:
+        """Bring derived values up to ``today`` (the organization's): before they are filtered or shown.
+
+        Moving the day recomputes only the records whose ``Derivation.dates`` lie between the old day
+        and the new one; records waiting for a day (``_stale``) are computed now.
+        """
+        if self.derivation is None:
+            return
+        before, self._today = self._today, today
+        if before is not None and before != today:
+            low, high = min(before, today), max(before, today)
+            for field in self.derivation.dates:
+                self.rederive([r.id for r in self._dated(field, low, high)])
+        if self._stale:
+            self.rederive(list(self._stale))
+
+    def _dated(self, field: str, low: date, high: date) -> list[Any]:
+        """Records whose (indexed) date ``field`` lies in [low, high]."""
+        days = (high - low).days + 1
+        held = self._indexes[field]
+        wanted = [low + timedelta(days=i) for i in range(days)] if days <= len(held) \
+            else [d for d in held if d is not None and low <= d <= high]
+        return [record for day in wanted for record in self.where(field, day)]
+
+    # -- rendered JSON of recently read records
+
+    def rendered(self, record: Any) -> bytes | None:
+        """The JSON kept for this stored version of ``record`` (derived values as of the last ``sync``)."""
+        if self.records.get(record.id) is not record:
+            return None
+        return self._rendered.get(record.id)
+
+    def keep_rendered(self, record: Any, body: bytes) -> None:
+        if self.records.get(record.id) is not record or (self.derivation is not None and record.id in self._stale):
+            return
+        if len(self._rendered) >= RENDERED_LIMIT:
+            del self._rendered[next(iter(self._rendered))]
+        self._rendered[record.id] = body
 
     def copy(self) -> Collection:
-        """An independent copy (records are immutable and shared); used to stage changes aside."""
-        clone = Collection(())
+        """An independent copy (records are immutable and shared); used to stage changes aside.
+
+        Its ``family`` is set by whoever copies the organization's collections (``link``)."""
+        clone = Collection((), (), self.derivation)
+        clone._combined = {f: {v: bucket.copy() for v, bucket in index.items()} for f, index in self._combined.items()}
         clone.records = dict(self.records)
         clone._order = self._order.copy()
         clone._indexes = {f: {v: bucket.copy() for v, bucket in index.items()}
                           for f, index in self._indexes.items()}
         clone._ranges = {f: ordered.copy() for f, ordered in self._ranges.items()}
-        return clone  # combined indexes are rebuilt on demand; field sets stay shared
+        clone._derived = dict(self._derived)
+        clone._stale = set(self._stale)
+        clone._today = self._today
+        return clone
 
     def clear(self) -> None:
         self.records.clear()
         self._order.clear()
         for index in self._indexes.values():
             index.clear()
-        self._combined.clear()
+        for index in self._combined.values():
+            index.clear()
         for ordered in self._ranges.values():
             ordered.clear()
+        self._derived.clear()
+        self._stale.clear()
+        self._rendered.clear()
 
     def count(self, field: str, value: Any) -> int:
         bucket = self._indexes[field].get(value)
@@ -180,7 +359,7 @@ class Collection:
         if not checks and not bounds and predicate is None:
             keys = base.islice(offset, offset + limit)
             return [records[k[1]] for k in keys], len(base)
-        matched = (r for r in (records[k[1]] for k in base) if _matches(r, checks, bounds, predicate))
+        matched = (r for r in (records[k[1]] for k in base) if _matches(r, checks, bounds, predicate, self._value))
         return _slice(matched, offset, limit)
 
     def _span(self, field: str, low: Any, high: Any) -> tuple[int, int]:
@@ -200,13 +379,13 @@ class Collection:
                 # A wide range: walking the newest-first order finds a page after a few pages' worth.
                 low, high = self._ranges[field][start][0], self._ranges[field][stop - 1][0]
                 wide = [(field, low, high)]
-                matched = (r for r in (records[k[1]] for k in self._order) if _matches(r, (), wide, None))
+                matched = (r for r in (records[k[1]] for k in self._order) if _matches(r, (), wide, None, self._value))
                 return [r for _, r in zip(range(offset + limit), matched)][offset:], total
             keys = sorted(key for _, key in self._ranges[field].islice(start, stop))
             return [records[k[1]] for k in keys[offset:offset + limit]], total
         # Check first, then sort only what matched (the page is in newest-first order).
         keys = sorted(key for _, key in self._ranges[field].islice(start, stop)
-                      if _matches(records[key[1]], checks, bounds, predicate))
+                      if _matches(records[key[1]], checks, bounds, predicate, self._value))
         return [records[k[1]] for k in keys[offset:offset + limit]], len(keys)
 
     def _combined_bucket(self, fields: tuple[str, ...]) -> dict[tuple, SortedList]:
@@ -215,17 +394,20 @@ class Collection:
         if index is None:
             keys: dict[tuple, list] = {}
             records = self.records
+            derived = not self._derived_fields().isdisjoint(fields)
             for key in self._order:  # in order, so each list is already sorted
-                for value in _combinations(records[key[1]], fields):
+                if derived and key[1] not in self._derived:
+                    continue  # stale: indexed when its values are computed (``_derive``)
+                for value in _combinations(records[key[1]], fields, self._value):
                     keys.setdefault(value, []).append(key)
             index = self._combined[fields] = {value: SortedList(found) for value, found in keys.items()}
         return index
 
 
 def _matches(record: Any, checks: Iterable[tuple[str, Any]], bounds: Iterable[tuple[str, Any, Any]],
-             predicate: Predicate | None) -> bool:
+             predicate: Predicate | None, value_of: Callable[[Any, str], Any] = getattr) -> bool:
     for field, value in checks:
-        if value not in _values(getattr(record, field)):
+        if value not in _values(value_of(record, field)):
             return False
     for field, low, high in bounds:
         value = getattr(record, field)
@@ -261,9 +443,10 @@ def _index_remove(index: dict[Any, SortedList], values: Iterable, key: tuple[flo
             del index[value]
 
 
-def _combinations(record: Any, fields: tuple[str, ...]) -> Iterator[tuple]:
+def _combinations(record: Any, fields: tuple[str, ...],
+                  value_of: Callable[[Any, str], Any] = getattr) -> Iterator[tuple]:
     """Every value tuple a record has for ``fields`` (several when a field holds a list)."""
-    return product(*(_values(getattr(record, field)) for field in fields))
+    return product(*(_values(value_of(record, field)) for field in fields))
 
 
 def _values(value: Any) -> tuple:
@@ -272,22 +455,13 @@ def _values(value: Any) -> tuple:
     return (value,)
 
 
-def share_fields_sets(model: BaseModel, pool: dict[frozenset[str], set[str]]) -> None:
-    """Let stored models (and the models nested in them) with equal field sets share one set object.
-
-    pydantic keeps a ``__pydantic_fields_set__`` per instance: ~700 bytes for five or more
-    fields, half of what a stored record costs. The shared set has the same contents, so
-    ``model_fields_set`` answers exactly as before; assigning a field on a stored record (which
-    the engine never does: updates store a new version) would add its name for all of them.
-    """
-    fields_set = model.__pydantic_fields_set__
-    key = frozenset(fields_set)
-    shared = pool.setdefault(key, fields_set)
-    if shared is not fields_set:
-        object.__setattr__(model, "__pydantic_fields_set__", shared)
-    for value in model.__dict__.values():
-        if isinstance(value, BaseModel):
-            share_fields_sets(value, pool)
-        elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
-            for item in value:
-                share_fields_sets(item, pool)
+def link(collections: Mapping[str, Collection]) -> Mapping[str, Collection]:
+    """Make ``collections`` (an organization's, by resource name) one family: each derivation reads
+    its inputs from it, and a change to an input record recomputes the records that read it."""
+    for collection in collections.values():
+        collection.family = collections
+        collection.watchers = []
+    for collection in collections.values():
+        for source, field in collection.derivation.inputs if collection.derivation is not None else ():
+            collections[source].watchers.append((field, collection))
+    return collections

@@ -30,6 +30,17 @@ def dump(record: Any) -> bytes:
     return record.__pydantic_serializer__.to_json(record, by_alias=True)
 
 
+def rendered(resource: Resource, ctx: Ctx, record: Any) -> bytes:
+    """``dump(render(...))`` of a stored record, kept by its collection until the record or what its
+    derived fields read changes (the collection must be ``sync``ed to today first)."""
+    collection = ctx.org[resource.name]
+    body = collection.rendered(record)
+    if body is None:
+        body = dump(render(resource, ctx, record))
+        collection.keep_rendered(record, body)
+    return body
+
+
 def publish(sandbox: Sandbox, ctx: Ctx) -> None:
     """Hand the events a committed change queued to the sandbox's listeners (webhooks)."""
     if ctx.events:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
+from itertools import combinations
 from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel
@@ -249,6 +251,12 @@ class Resource:
     # summarize(ctx, record) -> record: how a record reads in a list when that differs from a GET
     # (a form submission's answers are left out of lists).
     summarize: Derive | None = None
+    # What ``derive`` reads besides the record and today, so that the store keeps its derived
+    # fields (those of filters marked ``derived``) indexed: (resource, field naming our record) for
+    # the records it reads (an invoice's payments: ("payments", "invoice_id")), and the record's
+    # indexed date fields through which today matters (``due_date``: overdue once today is past it).
+    derived_inputs: tuple[tuple[str, str], ...] = ()
+    derived_dates: tuple[str, ...] = ()
 
     @property
     def indexed_fields(self) -> tuple[str, ...]:
@@ -261,6 +269,24 @@ class Resource:
         """Fields with range filters (dateFrom/dateTo, startsAfter/startsBefore): kept in value order."""
         return tuple(dict.fromkeys(f.field for f in self.filters if f.bound and f.field and not f.derived))
 
+    @property
+    def paired_fields(self) -> tuple[tuple[str, str], ...]:
+        """Every two equality filters' fields (derived ones too): their combined index is kept as
+        records arrive, so the first query on both (``projects?clientId=…&status=…``) builds nothing.
+        Three or more filters at once use an index built when first needed."""
+        derived = self.derivation.fields if self.derivation is not None else ()
+        fields = sorted({f.field for f in self.filters
+                         if f.match == "eq" and f.field and (not f.derived or f.field in derived)})
+        return tuple(combinations(fields, 2))
+
+    @cached_property
+    def derivation(self) -> Derivation | None:
+        """How the store computes and indexes the derived fields filters name (None: none)."""
+        fields = tuple(dict.fromkeys(f.field for f in self.filters if f.derived and f.match == "eq" and f.field))
+        if self.derive is None or not fields:
+            return None
+        return Derivation(self, fields)
+
     def target_of(self, field_name: str) -> str:
         """The resource a reference field of this one names."""
         return next(ref.target for ref in self.refs if ref.field == field_name)
@@ -269,6 +295,7 @@ class Resource:
         """Run ``on_clock_change`` for ``org``'s clock moving from ``before`` to ``after``; its events.
 
         The state layer calls this on every declared kind (``state.kinds.RecordKind``)."""
+        org[self.name].sync(org.clock.today())  # derived fields first: the hook may read them
         if self.on_clock_change is None:
             return []
         ctx = Ctx.of(sandbox, org)
@@ -294,3 +321,42 @@ class Resource:
         plural = self.operation_names.get("plural", title + "s")
         return {"list": f"list{plural}", "create": f"create{title}", "get": f"get{title}",
                 "update": f"update{title}", "delete": f"delete{title}"}[op]
+
+
+class Derivation:
+    """A resource's derived fields as the store computes and indexes them (``store.Derivation``).
+
+    The values are those ``Resource.derive`` shows, computed from the organization's collections
+    and a given day only: a ``derive`` hook reads records (``ctx.org[name]``) and ``ctx.today()``,
+    nothing else, and declares in ``derived_inputs``/``derived_dates`` what it reads.
+    """
+
+    def __init__(self, resource: Resource, fields: tuple[str, ...]) -> None:
+        self.resource = resource
+        self.fields = fields
+        self.inputs = resource.derived_inputs
+        self.dates = resource.derived_dates
+
+    def values(self, collections: Mapping[str, Any], today: date, record: Any) -> tuple:
+        ctx = Ctx(org=_AsOf(collections, today), resources={}, settings=None)  # type: ignore[arg-type]
+        shown = self.resource.derive(ctx, record)
+        return tuple(getattr(shown, f) for f in self.fields)
+
+
+class _AsOf:
+    """What a ``derive`` hook may read of its organization while the store derives: records and today."""
+
+    __slots__ = ("_collections", "_today")
+
+    def __init__(self, collections: Mapping[str, Any], today: date) -> None:
+        self._collections, self._today = collections, today
+
+    def __getitem__(self, resource_name: str) -> Any:
+        return self._collections[resource_name]
+
+    @property
+    def clock(self) -> _AsOf:
+        return self
+
+    def today(self) -> date:
+        return self._today

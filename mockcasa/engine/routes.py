@@ -17,7 +17,15 @@ from aiohttp import web
 from multidict import MultiMapping
 
 from mockcasa.engine.body import parse_body, parse_int
-from mockcasa.engine.records import create_record, delete_record, dump, publish, render, update_record
+from mockcasa.engine.records import (
+    create_record,
+    delete_record,
+    dump,
+    publish,
+    render,
+    rendered,
+    update_record,
+)
 from mockcasa.engine.resource import Ctx, Filter, Resource
 from mockcasa.errors import ApiError, Gone, Invalid, MethodNotAllowed, NotFound
 from mockcasa.http.auth import principal_of
@@ -63,6 +71,7 @@ class ListQuery:
 def parse_query(resource: Resource, query: MultiMapping[str]) -> ListQuery:
     """Page, pageSize and the resource's filters; one 400 naming every bad parameter."""
     parsed = ListQuery(parse_int(query, "page", 1, 1, None), parse_int(query, "pageSize", 25, 1, 100))
+    indexed_derived = resource.derivation.fields if resource.derivation is not None else ()
     details: dict[str, str] = {}
     for f in resource.filters:
         raw = query.get(f.param)
@@ -73,7 +82,7 @@ def parse_query(resource: Resource, query: MultiMapping[str]) -> ListQuery:
         except ValueError as exc:
             details[f.param] = str(exc)
             continue
-        if f.match == "eq" and not f.derived:
+        if f.match == "eq" and (not f.derived or f.field in indexed_derived):
             parsed.equals[f.field] = value
         elif f.bound and not f.derived:
             parsed.ranges.setdefault(f.field, [None, None])[0 if f.bound == ">=" else 1] = value
@@ -105,6 +114,7 @@ def _predicate(resource: Resource, ctx: Ctx, checks: list[tuple[Filter, Any]]) -
 
 def render_page(resource: Resource, ctx: Ctx, query: ListQuery) -> bytes:
     """The list body: ``{"data": [...], "pagination": {...}}``, serialised straight to bytes."""
+    ctx.org[resource.name].sync(ctx.today())
     records, total = ctx.org[resource.name].page(query.equals, _predicate(resource, ctx, query.checks),
                                                  query.offset, query.page_size, query.ranges)
     return _page_body(resource, ctx, query, records, total)
@@ -117,6 +127,7 @@ async def render_scanned_page(resource: Resource, ctx: Ctx, query: ListQuery) ->
     ``SCAN_SLICE`` records at a time, yielding to the event loop between slices, so a list over a
     large organization (100,000 invoices: seconds) never stalls other organizations' requests.
     """
+    ctx.org[resource.name].sync(ctx.today())
     candidates, _ = ctx.org[resource.name].page(query.equals, None, 0, len(ctx.org[resource.name]),
                                                 query.ranges)
     matches = _predicate(resource, ctx, query.checks)
@@ -138,10 +149,12 @@ def _page_body(resource: Resource, ctx: Ctx, query: ListQuery, records: list[Any
     pagination = (b'{"page":%d,"pageSize":%d,"total":%d,"totalPages":%d,"hasMore":%s}'
                   % (query.page, query.page_size, total, total_pages,
                      b"true" if query.page < total_pages else b"false"))
-    shown = (render(resource, ctx, r) for r in records)
     if resource.summarize is not None:
-        shown = (resource.summarize(ctx, r) for r in shown)
-    return b'{"data":[' + b",".join(dump(r) for r in shown) + b'],"pagination":' + pagination + b"}"
+        shown = (resource.summarize(ctx, render(resource, ctx, r)) for r in records)
+        items = b",".join(dump(r) for r in shown)
+    else:
+        items = b",".join(rendered(resource, ctx, r) for r in records)
+    return b'{"data":[' + items + b'],"pagination":' + pagination + b"}"
 
 
 def _field_names(model: type | None) -> frozenset[str]:
@@ -165,7 +178,8 @@ def make_handlers(resource: Resource) -> dict[str, Handler]:
     async def get(request: web.Request) -> web.Response:
         ctx = context(request, resource.read_scope)
         record = ctx.find(resource.name, request.match_info["id"])
-        return json_response(dump(render(resource, ctx, record)))
+        ctx.org[resource.name].sync(ctx.today())
+        return json_response(rendered(resource, ctx, record))
 
     async def create(request: web.Request) -> web.Response:
         ctx = context(request, resource.write_scope)

@@ -303,5 +303,7 @@ RESOURCE = Resource(
     on_create=on_create, after_create=after_create, on_update=on_update, after_update=after_update,
     on_delete=on_delete, derive=settle, on_seed=on_seed, on_clock_change=on_clock_change,
     extra_indexes=("due_date",),  # the clock finds the invoices it makes overdue without a scan
+    # status (and 2026-06-30's overdue) is indexed: it reads the invoice's payments and today's date.
+    derived_inputs=(("payments", "invoice_id"),), derived_dates=("due_date",),
     actions={"record_stripe_payment": record_stripe_payment, "view": view},
 )

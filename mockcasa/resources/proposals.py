@@ -153,5 +153,6 @@ RESOURCE = Resource(
     on_create=on_create, on_update=on_update, after_update=after_update, on_delete=on_delete,
     derive=derive, on_seed=on_seed, on_clock_change=on_clock_change,
     extra_indexes=("expiration_date",),  # the clock finds the proposals it expires without a scan
+    derived_dates=("expiration_date",),  # status (indexed) reads expired once today is past it
     actions={"send": send, "accept": accept, "reject": reject, "expire": expire},
 )

@@ -26,6 +26,16 @@ class RecordKind(Protocol):
     @property
     def ranged_fields(self) -> tuple[str, ...]: ...
 
+    @property
+    def paired_fields(self) -> tuple[tuple[str, str], ...]:
+        """Pairs of filtered fields whose combined index is kept as records arrive."""
+        ...
+
+    @property
+    def derivation(self) -> Any:
+        """How the kind's derived fields are computed and indexed (``store.Derivation``), or None."""
+        ...
+
     def clock_changed(self, sandbox: Any, org: Any, before: datetime, after: datetime) -> list:
         """Run the kind's time-driven rules for ``org``'s clock moving; the events they emit."""
         ...

@@ -152,7 +152,7 @@ class Organization(Declared):
     counters: dict[str, int] = piece("counters", dict[str, int], empty=lambda org: {}, dump=dict,
                                      load=lambda data, loading: dict(data), copy=dict)
     collections: dict[str, Collection] = piece("records", RecordsData,
-                                               empty=lambda org: empty_collections(org.resources),
+                                               empty=lambda org: empty_collections(org.resources, org.clock.today()),
                                                dump=dump_records, load=load_records, copy=copy_collections,
                                                capture=capture_records)
     idempotency_keys: IdempotencyKeys = piece("idempotencyKeys", list[EntryData],

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ValidationError
 from pydantic.alias_generators import to_camel
 
-from mockcasa.store import Collection
+from mockcasa.store import Collection, link
 
 if TYPE_CHECKING:
     from mockcasa.source_files import Loc
@@ -25,13 +25,23 @@ if TYPE_CHECKING:
 RecordsData = dict[str, list[dict[str, Any]]]
 
 
-def empty_collections(resources: Mapping[str, RecordKind]) -> dict[str, Collection]:
-    return {name: Collection(resource.indexed_fields, resource.ranged_fields)
-            for name, resource in resources.items()}
+def empty_collections(resources: Mapping[str, RecordKind], today: date | None = None) -> dict[str, Collection]:
+    """One empty collection per resource, linked; ``today``: the day derived values start at
+    (without one, records added wait for the first ``Collection.sync`` to be derived)."""
+    collections = {name: Collection(resource.indexed_fields, resource.ranged_fields, resource.derivation,
+                                        resource.paired_fields)
+                   for name, resource in resources.items()}
+    link(collections)
+    if today is not None:
+        for collection in collections.values():
+            collection.sync(today)
+    return collections
 
 
 def copy_collections(collections: dict[str, Collection]) -> dict[str, Collection]:
-    return {name: c.copy() for name, c in collections.items()}
+    copies = {name: c.copy() for name, c in collections.items()}
+    link(copies)
+    return copies
 
 
 def record_data(record: BaseModel) -> dict[str, Any]:

@@ -1,0 +1,97 @@
+"""Smaller stored records: what many records hold equal, they hold once.
+
+A stored record is a pydantic model whose ``__dict__`` holds one object per value, and records
+arriving through JSON or a generator each bring their own copies of equal values: the id of the
+client a hundred invoices name, ``"sent"``, ``"USD"``, the same due date, ``0.0``. ``compact`` swaps
+such values for one shared object before the record is stored. The values stay equal (``-0.0`` is
+left alone: it renders differently), so nothing reading a record can tell, except by ``is``.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Container
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel
+
+# Strings at most this long are interned wherever they are (statuses, currencies, payment terms);
+# longer ones only in indexed fields (the ids records name), which repeat by design.
+SHORT = 12
+# Whole-number floats 0..SMALL_FLOATS (quantities, rates, round amounts) share one object each.
+SMALL_FLOATS = 1000
+_FLOATS = tuple(float(n) for n in range(SMALL_FLOATS + 1))
+
+
+class Pool:
+    """What a collection's records share: field-set objects and dates (a few thousand days at most)."""
+
+    __slots__ = ("dates", "fields_sets")
+
+    def __init__(self) -> None:
+        self.fields_sets: dict[frozenset[str], set[str]] = {}
+        self.dates: dict[date, date] = {}
+
+
+def compact(model: BaseModel, pool: Pool, indexed: Container[str] = ()) -> None:
+    """Share ``model``'s field-set object and its repeated values (nested models too) with other records."""
+    share_fields_sets(model, pool.fields_sets)
+    values = model.__dict__
+    created = values.get("created_at")
+    for name, value in values.items():
+        shared = _shared(value, name in indexed, pool)
+        if name == "updated_at" and value == created and type(value) is type(created):
+            shared = created
+        if shared is not value:
+            values[name] = shared
+
+
+def _shared(value: Any, indexed: bool, pool: Pool) -> Any:
+    kind = type(value)
+    if kind is str:
+        return sys.intern(value) if indexed or len(value) <= SHORT else value
+    if kind is float:
+        if 0 <= value <= SMALL_FLOATS and value.is_integer() and math.copysign(1, value) > 0:
+            return _FLOATS[int(value)]
+        return value
+    if kind is date:
+        return pool.dates.setdefault(value, value)
+    if kind is list and value:
+        items = [_shared(item, indexed, pool) for item in value]
+        if any(new is not old for new, old in zip(items, value, strict=True)):
+            value[:] = items
+        return value
+    if isinstance(value, BaseModel):
+        _compact_nested(value, pool)
+    return value
+
+
+def _compact_nested(model: BaseModel, pool: Pool) -> None:
+    values = model.__dict__
+    for name, value in values.items():
+        shared = _shared(value, False, pool)
+        if shared is not value:
+            values[name] = shared
+
+
+def share_fields_sets(model: BaseModel, pool: dict[frozenset[str], set[str]]) -> None:
+    """Let stored models (and the models nested in them) with equal field sets share one set object.
+
+    pydantic keeps a ``__pydantic_fields_set__`` per instance: ~700 bytes for five or more
+    fields, half of what a stored record costs. The shared set has the same contents, so
+    ``model_fields_set`` answers exactly as before; assigning a field on a stored record (which
+    the engine never does: updates store a new version) would add its name for all of them.
+    """
+    fields_set = model.__pydantic_fields_set__
+    key = frozenset(fields_set)
+    shared = pool.setdefault(key, fields_set)
+    if shared is not fields_set:
+        object.__setattr__(model, "__pydantic_fields_set__", shared)
+    for value in model.__dict__.values():
+        if isinstance(value, BaseModel):
+            share_fields_sets(value, pool)
+        elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
+            for item in value:
+                share_fields_sets(item, pool)
