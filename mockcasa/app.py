@@ -13,14 +13,13 @@ from aiohttp import web
 from mockcasa.admin import admin_app, setup_admin
 from mockcasa.config import Settings, default_seed
 from mockcasa.console import add_root_pages, console_app, setup_console
-from mockcasa.engine.routes import add_routes, check_revision, json_response
+from mockcasa.engine.routes import add_routes, json_response
 from mockcasa.errors import Invalid, Unauthorized
 from mockcasa.http.auth import principal_of
-from mockcasa.http.cors import cors_middleware
-from mockcasa.http.envelope import REQUEST_IDS, RequestIds, envelope_middleware
-from mockcasa.http.idempotency import idempotency_middleware
-from mockcasa.http.journal import JOURNAL, Journal, journal_middleware
-from mockcasa.http.ratelimit import RATE_LIMITER, RateLimiter, rate_limit_middleware
+from mockcasa.http.envelope import REQUEST_IDS, RequestIds
+from mockcasa.http.journal import JOURNAL, Journal
+from mockcasa.http.layers import OPENAPI_PATH, layers_middleware
+from mockcasa.http.ratelimit import RATE_LIMITER, RateLimiter
 from mockcasa.keys import SANDBOX, SETTINGS
 from mockcasa.oauth.endpoints import add_oauth_routes
 from mockcasa.oauth.server import oauth_of
@@ -28,65 +27,16 @@ from mockcasa.openapi import build_document
 from mockcasa.resources import all_revisions, all_scopes, error_codes
 from mockcasa.revisions import resolve as resolve_revision
 from mockcasa.routing import Routes, register, resources_of
-from mockcasa.scenarios import fault_middleware, setup_faults
+from mockcasa.scenarios import setup_faults
 from mockcasa.seeding import load_seed_files
-from mockcasa.serving import read_body_in_time
 from mockcasa.state import Sandbox
 from mockcasa.state_file import setup_state_file
 from mockcasa.webhooks.sink import setup_sinks
 from mockcasa.webhooks.worker import install as install_webhooks
 
-API_PREFIX = "/api/v1/"
-OPENAPI_PATH = "/api/v1/openapi.json"
 # Built on first request: it is the costliest part of create_app, and most apps (one per pytest
 # test) never serve it.
 OPENAPI_DOCUMENT: web.AppKey[Callable[[str], bytes]] = web.AppKey("openapi_document")
-
-
-def public_layers(*layers: Callable) -> Callable:
-    """One middleware running ``layers`` (outermost first) on the root app's own routes only.
-
-    Sub-applications (the admin API, the console) bring their own middlewares; their requests pass
-    straight through. The chain is built once per route handler (as aiohttp does for its own), so a
-    public request pays one extra call, not one per layer.
-    """
-    chains: dict[Callable, Callable] = {}
-
-    @web.middleware
-    async def public(request: web.Request, handler) -> web.StreamResponse:
-        apps = request.match_info.apps
-        if apps and apps[-1] is not request.app:
-            return await handler(request)
-        chain = chains.get(handler)
-        if chain is None:
-            chain = handler
-            for layer in reversed(layers):
-                chain = functools.partial(layer, handler=chain)
-            if len(chains) < 4096:  # route handlers are few; a bound keeps odd ones from piling up
-                chains[handler] = chain
-        return await chain(request)
-    public.__name__ = public.__qualname__ = "+".join(getattr(m, "__name__", "layer") for m in layers)
-    return public
-
-
-@web.middleware
-async def route_middleware(request: web.Request, handler) -> web.StreamResponse:
-    """An unknown path is 404 and an undeclared method 405 with ``Allow`` before the idempotency
-    layer looks at the request, so a used key on a request that matches no operation is not a 409.
-    (Authentication and rate limits come first, as for every request under /api/v1.)"""
-    error = request.match_info.http_exception
-    await check_revision(request, error)  # the caller's API revision: 404/405/410 for what it lacks
-    if error is not None:
-        raise error
-    return await handler(request)
-
-
-@web.middleware
-async def auth_middleware(request: web.Request, handler) -> web.StreamResponse:
-    """Authenticate every public API request before anything else looks at it (401 first)."""
-    if request.path.startswith(API_PREFIX) and request.path != OPENAPI_PATH:
-        principal_of(request)
-    return await handler(request)
 
 
 def _document_revision(request: web.Request) -> str:
@@ -159,11 +109,9 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
 
     limiter = RateLimiter(settings.rate_limit, settings.rate_limit_window)
     # The body read, CORS (preflights are answered before routing) and the envelope apply everywhere
-    # (the admin API's errors too); the journal and the layers after the envelope are public only.
-    app = web.Application(middlewares=[
-        read_body_in_time, public_layers(journal_middleware), cors_middleware, envelope_middleware,
-        public_layers(fault_middleware, auth_middleware, rate_limit_middleware(limiter), route_middleware,
-                      idempotency_middleware)], client_max_size=settings.max_body_size)
+    # (the admin API's errors too); the journal and the layers after the envelope are public only
+    # (see mockcasa.http.layers).
+    app = web.Application(middlewares=[layers_middleware(limiter)], client_max_size=settings.max_body_size)
     app[SETTINGS] = settings
     app[REQUEST_IDS] = RequestIds()
     app[RATE_LIMITER] = limiter

@@ -13,7 +13,7 @@ pytest server use) adds, from ``Settings``:
   headers, bare LF, NUL in a header, Transfer-Encoding with Content-Length, ...) gets the API's JSON
   error envelope instead of aiohttp's text.
 
-``read_body_in_time`` (a middleware, so in-process apps have it too) reads every request body
+``read_body_in_time`` (the first of the app's layers, so in-process apps have it too) reads every request body
 within ``body_timeout`` before anything else runs (408 otherwise), which also bounds it by
 ``max_body_size``.
 """
@@ -67,30 +67,28 @@ def _reason(status: int) -> str:
     return {408: "Request Timeout", 503: "Service Unavailable"}.get(status, "Error")
 
 
-@web.middleware
-async def read_body_in_time(request: web.Request, handler) -> web.StreamResponse:
+async def read_body_in_time(request: web.Request) -> web.Response | None:
     """Read the whole body within ``body_timeout`` (and ``max_body_size``) before any layer runs.
 
-    The outermost layer: the journal and every handler then find the body already read. A body
-    that stalls is a 408 and the connection is closed, instead of a handler waiting forever.
+    The first layer: the journal and every handler then find the body already read. A body that
+    stalls is a 408 and the connection is closed, instead of a handler waiting forever. Returns
+    that refusal, or None once the body is read.
     """
-    if request.body_exists:
-        timeout = request.config_dict[SETTINGS].body_timeout
-        try:
-            if request.content.is_eof():  # the whole body came with the headers: no timer needed
+    timeout = request.config_dict[SETTINGS].body_timeout
+    try:
+        if request.content.is_eof():  # the whole body came with the headers: no timer needed
+            await request.read()
+        else:
+            async with asyncio.timeout(timeout):
                 await request.read()
-            else:
-                async with asyncio.timeout(timeout):
-                    await request.read()
-        except TimeoutError:
-            return _refused(request, RequestTimeout(f"The request body did not arrive within {timeout:g} s.",
-                                                    {"body": f"must arrive within {timeout:g} s"}))
-        except web.HTTPException as exc:  # larger than max_body_size
-            return _refused(request, exc)
-        except web.RequestPayloadError as exc:  # bad chunked encoding, body shorter than its length
-            return _refused(request, Invalid(f"The request body is malformed: {exc}.",
-                                             {"body": "is malformed"}))
-    return await handler(request)
+    except TimeoutError:
+        return _refused(request, RequestTimeout(f"The request body did not arrive within {timeout:g} s.",
+                                                {"body": f"must arrive within {timeout:g} s"}))
+    except web.HTTPException as exc:  # larger than max_body_size
+        return _refused(request, exc)
+    except web.RequestPayloadError as exc:  # bad chunked encoding, body shorter than its length
+        return _refused(request, Invalid(f"The request body is malformed: {exc}.", {"body": "is malformed"}))
+    return None
 
 
 def _refused(request: web.Request, exc: Exception) -> web.Response:

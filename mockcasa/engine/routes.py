@@ -241,10 +241,10 @@ class RevisionRoute:
         """The aiohttp handler of the route (a coroutine function, as aiohttp wants)."""
         async def handle(request: web.Request) -> web.StreamResponse:
             revision = principal_of(request).org.api_revision
-            refusal = self.refusal(revision)
-            if refusal is not None:
-                raise refusal
-            return await self.handlers[revision](request)
+            handler = self.handlers.get(revision)
+            if handler is None:
+                raise self.refusal(revision)  # type: ignore[misc] - not None for a revision it lacks
+            return await handler(request)
         handle.revision_route = self  # type: ignore[attr-defined]
         return handle
 

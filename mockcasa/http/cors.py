@@ -14,7 +14,6 @@ from aiohttp import web
 
 from mockcasa.errors import Forbidden
 from mockcasa.http.envelope import error_response, new_request_id
-from mockcasa.keys import SETTINGS
 
 ALLOWED_HEADERS = "Authorization, x-api-key, Idempotency-Key, Content-Type"
 EXPOSED_HEADERS = ("X-Request-Id, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, "
@@ -39,22 +38,20 @@ def _cors_headers(allow: str) -> dict[str, str]:
     return headers
 
 
-@web.middleware
-async def cors_middleware(request: web.Request, handler) -> web.StreamResponse:
-    origin = request.headers.get("Origin")
-    if origin is None:
-        return await handler(request)
-    allow = allowed_origin(request.app[SETTINGS].cors_origins, origin)
-    if (request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers
+def preflight(request: web.Request, origin: str, allow: str | None) -> web.Response | None:
+    """The answer to a preflight (before any other layer), or None when ``request`` is not one."""
+    if not (request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers
             and request.path.startswith(PREFLIGHT_PATHS)):
-        if allow is None:
-            return error_response(Forbidden(f"Origin {origin} may not call this sandbox; allowed origins are set "
-                                            f"with MOCKCASA_CORS_ORIGINS."), new_request_id())
-        return web.Response(status=204, headers={
-            **_cors_headers(allow), "Access-Control-Allow-Methods": ALLOWED_METHODS,
-            "Access-Control-Allow-Headers": ALLOWED_HEADERS, "Access-Control-Max-Age": MAX_AGE})
-    response = await handler(request)
-    if allow is not None:
-        response.headers.update(_cors_headers(allow))
-        response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
-    return response
+        return None
+    if allow is None:
+        return error_response(Forbidden(f"Origin {origin} may not call this sandbox; allowed origins are set "
+                                        f"with MOCKCASA_CORS_ORIGINS."), new_request_id())
+    return web.Response(status=204, headers={
+        **_cors_headers(allow), "Access-Control-Allow-Methods": ALLOWED_METHODS,
+        "Access-Control-Allow-Headers": ALLOWED_HEADERS, "Access-Control-Max-Age": MAX_AGE})
+
+
+def allow_reading(response: web.StreamResponse, allow: str) -> None:
+    """Let the calling page read ``response`` and the headers a client needs."""
+    response.headers.update(_cors_headers(allow))
+    response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS

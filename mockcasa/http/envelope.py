@@ -1,4 +1,4 @@
-"""The outermost layer: a request id on every response, and every error as the API's envelope."""
+"""Request ids, and every error as the API's envelope (the layers in ``http.layers`` apply them)."""
 
 from __future__ import annotations
 
@@ -80,15 +80,3 @@ def render_error(request: web.Request, exc: Exception) -> web.Response:
     log.error("unhandled error in %s %s (%s)", request.method, request.path, request_id, exc_info=exc)
     return error_response(ServiceError(500, "Unexpected server error; this is a mockcasa bug, "
                                             f"please report it with request id {request_id}."), request_id)
-
-
-@web.middleware
-async def envelope_middleware(request: web.Request, handler) -> web.StreamResponse:
-    request_id = request.app[REQUEST_IDS]()
-    request[REQUEST_ID] = request_id
-    try:
-        response = await handler(request)
-    except Exception as exc:  # noqa: BLE001 - any failure is rendered (500 is logged)
-        response = render_error(request, exc)
-    response.headers["X-Request-Id"] = request_id
-    return response

@@ -39,12 +39,12 @@ from aiohttp import web
 from multidict import CIMultiDict
 
 from mockcasa.errors import Conflict, Invalid
-from mockcasa.http.auth import PRINCIPAL
 from mockcasa.http.envelope import render_error
 from mockcasa.keys import SETTINGS
 from mockcasa.state.idempotency import Entry, IdempotencyKeys
 
 if TYPE_CHECKING:
+    from mockcasa.http.auth import Principal
     from mockcasa.state import Organization
 
 HEADER = "Idempotency-Key"
@@ -94,15 +94,8 @@ def _finish(keys: IdempotencyKeys, scope: tuple[str, str], entry: Entry, respons
         keys.free(scope, entry)
 
 
-@web.middleware
-async def idempotency_middleware(request: web.Request, handler) -> web.StreamResponse:
-    """Replay, refuse or run a keyed POST/PATCH; every other request passes straight through."""
-    if request.method not in METHODS:
-        return await handler(request)
-    key = request.headers.get(HEADER)
-    principal = request.get(PRINCIPAL)
-    if key is None or principal is None:
-        return await handler(request)
+async def run_once(request: web.Request, handler, key: str, principal: Principal) -> web.StreamResponse:
+    """Replay, refuse or run a POST/PATCH sent with ``key`` (the layers call it for those only)."""
     if not 0 < len(key) <= MAX_LENGTH:
         raise Invalid(f"The {HEADER} header must be 1 to {MAX_LENGTH} characters long; got {len(key)}.",
                       {HEADER: f"must be 1 to {MAX_LENGTH} characters"})

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from dataclasses import dataclass
 from datetime import datetime
-from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
+from aiohttp.helpers import parse_content_type
 
 from mockcasa.bounds import loads
 from mockcasa.clock import Clock, format_timestamp
@@ -34,50 +33,105 @@ from mockcasa.http.masking import (
 from mockcasa.keys import REQUEST_ID
 from mockcasa.scenarios.layer import FAULT
 
+if TYPE_CHECKING:
+    from yarl import URL
+
+    from mockcasa.http.auth import Principal
+
 BODY_LIMIT = 64 * 1024
 ENTRY_OVERHEAD = 400  # bytes an entry costs besides its bodies and headers (the object, its fields)
 Headers = tuple[tuple[str, str], ...]
 
 
-@dataclass(slots=True)
 class Entry:
-    id: int
-    request_id: str | None
-    at: datetime
-    method: str
-    path: str
-    query: str
-    status: int | None  # None: the connection was dropped or abandoned without a response
-    duration_ms: float
-    organization_id: str | None
-    api_key_id: str | None
-    credential_kind: str | None
-    operation_id: str | None
-    fault: str | None
-    request_type: str
-    request_body: bytes  # at most BODY_LIMIT bytes
-    response_type: str | None
-    response_body: bytes | None
-    # The request's headers as the parser read them (bytes pairs, kept as they are: no copy on the
-    # request path); decoded by ``request_headers`` when someone reads the entry.
-    raw_request_headers: tuple[tuple[bytes, bytes], ...] = ()
-    # The response's own header mapping, not a copy: aiohttp adds Date, Server and Content-Length to
-    # it as it sends, so the entry shows the headers as sent.
-    response_headers: Any = ()
-    request_size: int = 0  # the body's full length, before it was cut to BODY_LIMIT
-    response_size: int = 0
-    cost: int = 0  # what the entry holds in memory, near enough: what the byte bound counts (``_cost``)
+    """One request and what was answered, kept as the request path left it and formatted when read.
+
+    Building an entry is on every request's path, reading one is not (the admin API, the console):
+    so an entry holds what the request already has (the parsed URL, the raw header pairs, the
+    response's own header map, the route) and derives the query string, the content types and
+    the operation id only when someone asks.
+    """
+
+    __slots__ = (
+        "api_key_id",
+        "at",
+        "content_type",
+        "cost",
+        "credential_kind",
+        "duration_ms",
+        "fault",
+        "id",
+        "method",
+        "organization_id",
+        "path",
+        "raw_request_headers",
+        "request_body",
+        "request_id",
+        "request_size",
+        "response_body",
+        "response_headers",
+        "response_size",
+        "route",
+        "status",
+        "url",
+    )
+
+    def __init__(self, id: int, request_id: str | None, at: datetime, method: str, url: URL,
+                 status: int | None, duration_ms: float, principal: Principal | None, route: Any,
+                 fault: str | None, content_type: str | None, request_body: bytes, response_body: bytes | None,
+                 raw_request_headers: tuple[tuple[bytes, bytes], ...], response_headers: Any,
+                 request_size: int, response_size: int) -> None:
+        self.id = id
+        self.request_id = request_id
+        self.at = at
+        self.method = method
+        self.url = url  # the request's relative URL: path and query string
+        self.path: str = url.path
+        self.status = status  # None: the connection was dropped or abandoned without a response
+        self.duration_ms = duration_ms
+        self.organization_id = principal.org.id if principal else None
+        self.api_key_id = principal.credential_id if principal else None
+        self.credential_kind = principal.kind if principal else None
+        self.route = route  # aiohttp's route (its name is the operation id), or None
+        self.fault = fault
+        self.content_type = content_type  # the request's Content-Type header, parsed when read
+        self.request_body = request_body  # at most BODY_LIMIT bytes
+        self.response_body = response_body  # None: dropped
+        # The request's headers as the parser read them (bytes pairs, kept as they are: no copy on the
+        # request path); decoded by ``request_headers`` when someone reads the entry.
+        self.raw_request_headers = raw_request_headers
+        # The response's own header mapping, not a copy: aiohttp adds Date, Server and Content-Length to
+        # it as it sends, so the entry shows the headers as sent.
+        self.response_headers = response_headers
+        self.request_size = request_size  # the body's full length, before it was cut to BODY_LIMIT
+        self.response_size = response_size
+        # What the entry holds in memory, near enough: what the byte bound counts. A client chooses its
+        # headers: count them. Ours are short: a fixed estimate each.
+        self.cost = (ENTRY_OVERHEAD + len(request_body) + len(response_body or b"") + 64 * len(response_headers)
+                     + sum([len(n) + len(v) for n, v in raw_request_headers]))
+
+    @property
+    def query(self) -> str:
+        return self.url.query_string
+
+    @property
+    def operation_id(self) -> str | None:
+        return getattr(self.route, "name", None)
+
+    @property
+    def request_type(self) -> str:
+        """The request's content type, as ``request.content_type`` says it."""
+        return _parsed_type(self.content_type)
+
+    @property
+    def response_type(self) -> str | None:
+        if self.response_body is None:
+            return None
+        return _parsed_type(self.response_headers.get("Content-Type"))
 
     @property
     def request_headers(self) -> Headers:
         return tuple((n.decode("latin-1"), v.decode("latin-1")) for n, v in self.raw_request_headers)
-
-    def costed(self) -> Entry:
-        """Set ``cost`` once, when the entry is made (the bound adds and subtracts it)."""
-        # A client chooses its headers: count them. Ours are short: a fixed estimate each.
-        headers = sum(map(len, chain.from_iterable(self.raw_request_headers))) + 64 * len(self.response_headers)
-        self.cost = ENTRY_OVERHEAD + len(self.request_body) + len(self.response_body or b"") + headers
-        return self
 
     def credential(self) -> str | None:
         """The credential the request presented, masked (``cc_t…``), or None."""
@@ -104,6 +158,11 @@ class Entry:
                 self.response_type, self.response_body, self.response_size, tuple(self.response_headers.items())
                 if self.response_headers else ()),
         }
+
+
+def _parsed_type(raw: str | None) -> str:
+    """A Content-Type header's type, as aiohttp's ``content_type`` gives it (its default when absent)."""
+    return "application/octet-stream" if raw is None else parse_content_type(raw)[0]
 
 
 def _message(content_type: str | None, raw: bytes, size: int, headers: Headers) -> dict[str, Any]:
@@ -215,32 +274,19 @@ def _status_matches(status: int | None, wanted: str) -> bool:
 JOURNAL: web.AppKey[Journal] = web.AppKey("journal", Journal)
 
 
-@web.middleware
-async def journal_middleware(request: web.Request, handler) -> web.StreamResponse:
-    journal = request.app[JOURNAL]
-    if not journal.size:
-        return await handler(request)
-    started = time.perf_counter()
-    response = None
-    try:
-        response = await handler(request)
-        return response
-    finally:
-        duration = round((time.perf_counter() - started) * 1000, 3)
-        try:
-            request_body = await request.read() if request.body_exists else b""
-        except (OSError, ValueError, web.HTTPException):  # unread and now unreadable (dropped, too large)
-            request_body = b""
-        journal.add(_entry(request, response, journal, duration, request_body))
-
-
 def _kept(body: bytes) -> bytes:
     """A body as the journal keeps it: at most BODY_LIMIT bytes (a copy, so the rest can be freed)."""
     return body if len(body) <= BODY_LIMIT else body[:BODY_LIMIT]
 
 
-def _entry(request: web.Request, response: web.StreamResponse | None, journal: Journal,
-           duration: float, request_body: bytes) -> Entry:
+async def record(journal: Journal, request: web.Request, response: web.StreamResponse | None,
+                 started: float) -> None:
+    """Add the journal's entry for ``request``, answered with ``response`` (None: it never was)."""
+    duration = round((time.perf_counter() - started) * 1000, 3)
+    try:
+        request_body = await request.read() if request.body_exists else b""
+    except (OSError, ValueError, web.HTTPException):  # unread and now unreadable (dropped, too large)
+        request_body = b""
     principal = request.get(PRINCIPAL)
     if principal is None:  # answered before authentication (an injected fault): still say whose it was
         try:
@@ -249,19 +295,16 @@ def _entry(request: web.Request, response: web.StreamResponse | None, journal: J
             principal = None
     fault = request.get(FAULT)
     dropped = response is None or (fault is not None and fault.dropped)
-    body = getattr(response, "body", None) if not dropped else None
-    response_body = body if isinstance(body, bytes) else None if dropped else b""
-    route = request.match_info.route
-    return Entry(
-        id=journal.next_id(), request_id=request.get(REQUEST_ID),
-        at=(principal.org.clock if principal else journal.clock).now(), method=request.method,
-        path=request.path, query=request.query_string, status=None if dropped else response.status,
-        duration_ms=duration, organization_id=principal.org.id if principal else None,
-        api_key_id=principal.credential_id if principal else None,
-        credential_kind=principal.kind if principal else None, operation_id=getattr(route, "name", None),
-        fault=fault.label if fault else None, request_type=request.content_type,
-        request_body=_kept(request_body), response_type=None if dropped else response.content_type,
-        response_body=None if response_body is None else _kept(response_body),
-        raw_request_headers=request.raw_headers,
-        response_headers=() if dropped else response.headers,
-        request_size=len(request_body), response_size=len(response_body or b"")).costed()
+    if dropped:
+        status = response_body = None
+        response_headers: Any = ()
+    else:
+        body = getattr(response, "body", None)
+        status, response_body = response.status, _kept(body) if isinstance(body, bytes) else b""
+        response_headers = response.headers
+    journal.add(Entry(
+        journal.next_id(), request.get(REQUEST_ID), (principal.org.clock if principal else journal.clock).now(),
+        request.method, request.rel_url, status, duration, principal, request.match_info.route,
+        fault.label if fault else None, request.headers.get("Content-Type"), _kept(request_body),
+        response_body, request.raw_headers, response_headers, len(request_body),
+        0 if dropped else len(body) if isinstance(body, bytes) else 0))

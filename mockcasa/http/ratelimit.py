@@ -28,8 +28,6 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from mockcasa.errors import RateLimited
-from mockcasa.http.auth import PRINCIPAL
-from mockcasa.http.envelope import render_error
 from mockcasa.state.rate_windows import Window, open_window
 
 if TYPE_CHECKING:
@@ -74,23 +72,10 @@ class RateLimiter:
 RATE_LIMITER: web.AppKey[RateLimiter] = web.AppKey("rate_limiter", RateLimiter)
 
 
-def rate_limit_middleware(limiter: RateLimiter):
-    """The layer after authentication: count the request, then stamp the headers on any outcome."""
-
-    @web.middleware
-    async def rate_limit(request: web.Request, handler) -> web.StreamResponse:
-        principal = request.get(PRINCIPAL)
-        if principal is None:  # not an authenticated API request: not counted
-            return await handler(request)
-        limit, remaining, reset = limiter.hit(principal)
-        try:
-            response = await handler(request)
-        except Exception as exc:  # noqa: BLE001 - any failure is rendered (500 is logged)
-            response = render_error(request, exc)
-        headers = response.headers
-        headers["X-RateLimit-Limit"] = str(limit)
-        headers["X-RateLimit-Remaining"] = str(remaining)
-        headers["X-RateLimit-Reset"] = reset
-        return response
-
-    return rate_limit
+def stamp(response: web.StreamResponse, counted: tuple[int, int, str]) -> None:
+    """The rate-limit headers of a counted request (``RateLimiter.hit``), on any outcome."""
+    limit, remaining, reset = counted
+    headers = response.headers
+    headers["X-RateLimit-Limit"] = str(limit)
+    headers["X-RateLimit-Remaining"] = str(remaining)
+    headers["X-RateLimit-Reset"] = reset

@@ -8,7 +8,7 @@ from aiohttp import web
 
 from mockcasa.config import Settings
 from mockcasa.keys import SANDBOX
-from mockcasa.scenarios.layer import FAULT, FAULT_HEADER, FAULTS, SHUTDOWN, fault_middleware
+from mockcasa.scenarios.layer import FAULT, FAULT_HEADER, FAULTS, SHUTDOWN, fault_for, inject
 from mockcasa.scenarios.loader import (
     ScenarioError,
     load_scenario_files,
@@ -46,7 +46,8 @@ __all__ = [
     "FaultRules",
     "Rule",
     "ScenarioError",
-    "fault_middleware",
+    "fault_for",
+    "inject",
     "load_scenario_files",
     "parse_rule",
     "parse_scenario",

@@ -81,20 +81,19 @@ def view_of(request: web.Request) -> RequestView:
     return RequestView(request.method, request.path, getattr(route, "name", None), request.headers, org, key)
 
 
-@web.middleware
-async def fault_middleware(request: web.Request, handler) -> web.StreamResponse:
+def fault_for(request: web.Request) -> Fault | None:
+    """The fault to inject into ``request`` (its header's, else the first matching rules'), or None.
+
+    Raises 400 for a malformed header, 401 for a header asking for a delay without a valid credential.
+    """
     raw = request.headers.get(FAULT_HEADER)
     if raw is not None:
         fault = header_fault(raw)
         if fault.latency or (fault.ending is not None and fault.ending.hang is not False):
             principal_of(request)  # a delay costs the server a connection: 401 without a valid credential
-    else:
-        rules = request.app[FAULTS]
-        fault = rules.select(view_of(request)) if rules.rules else None
-    if fault is None:
-        return await handler(request)
-    request[FAULT] = fault
-    return await inject(request, handler, fault)
+        return fault
+    rules = request.app[FAULTS]
+    return rules.select(view_of(request)) if rules.rules else None
 
 
 async def inject(request: web.Request, handler, fault: Fault) -> web.StreamResponse:

@@ -73,7 +73,7 @@ OneOrMany = str | list[str]
 
 
 class ScenarioModel(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid", defer_build=True)
 
 
 class Match(ScenarioModel):

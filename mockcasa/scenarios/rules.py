@@ -251,7 +251,7 @@ class FaultRules:
 # -- declared state (see mockcasa.state.sandbox)
 
 class RuleData(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid", defer_build=True)
     id: str
     source: str
     random_seed: str

@@ -15,7 +15,7 @@ MAX_GENERATED = 100_000
 
 
 class SeedModel(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid", defer_build=True)
 
 
 class MemberSeed(SeedModel):

@@ -54,7 +54,7 @@ class Entry:
 class EntryData(BaseModel):
     """A finished entry in a snapshot (requests still running are not state worth keeping)."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid", defer_build=True)
     credential_id: str
     key: str
     method: str

@@ -42,7 +42,7 @@ class Window:
 
 
 class WindowData(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid", defer_build=True)
     credential_id: str
     start: float
     reset_at: float

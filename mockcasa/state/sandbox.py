@@ -57,7 +57,7 @@ class ApiKey:
 
 
 class ApiKeyData(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid", defer_build=True)
     id: str
     key: Annotated[str, PydanticField(min_length=1)]
     organization_id: str

@@ -163,7 +163,7 @@ def _dump_delivery(d: Delivery) -> dict[str, Any]:
 
 
 class _Data(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid", defer_build=True)
 
 
 class AttemptData(_Data):
