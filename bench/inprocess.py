@@ -18,7 +18,6 @@ import argparse
 import asyncio
 import gc
 import json
-import math
 import os
 import statistics
 import time
@@ -177,23 +176,23 @@ async def _time_requests(app: web.Application, paths: list[str], key: str, round
     return wall, cpu
 
 
-async def fetch(app: web.Application, path: str, key: str) -> tuple[float, Any]:
-    """One GET through the app: (seconds, parsed JSON body)."""
+async def fetch(app: web.Application, path: str, key: str) -> tuple[tuple[float, float], Any]:
+    """One GET through the app: ((wall seconds, CPU seconds), parsed JSON body)."""
     request = make_mocked_request("GET", path, headers={"x-api-key": key}, app=app)
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.thread_time()
     response = await app._handle(request)
-    elapsed = time.perf_counter() - started
+    elapsed = (time.perf_counter() - started, time.thread_time() - started_cpu)
     if response.status != 200:
         raise RuntimeError(f"{path}: {response.status} {response.body!r}")
     return elapsed, json.loads(response.body)
 
 
-def measure_cases(app: web.Application, key: str, cases: dict[str, list[str]], rounds: int,
-                  budget: float | None = None, firsts: dict[str, float] | None = None) -> dict[str, dict[str, float]]:
+def measure_cases(app: web.Application, key: str, cases: dict[str, list[str]], rounds: int, budget: float | None = None,
+                  firsts: dict[str, tuple[float, float]] | None = None) -> dict[str, dict[str, float]]:
     """p50/p99/max (wall and CPU) of each case's requests, taken in turn, and its first request apart.
 
     The first request is reported apart: it may build an index (see mockcasa/store.py); ``firsts``
-    gives the seconds of first requests already made. A case whose first request took over 10 ms
+    gives the (wall, CPU) seconds of first requests already made. A case whose first request took over 10 ms
     gets no warm-up and stops after ``budget`` seconds; one whose first took longer than the whole
     budget is not timed again (its first request is its only sample).
     """
@@ -201,13 +200,13 @@ def measure_cases(app: web.Application, key: str, cases: dict[str, list[str]], r
     loop = asyncio.new_event_loop()
     try:
         for name, paths in cases.items():
-            first = [firsts[name]] if firsts and name in firsts else \
-                loop.run_until_complete(_time_requests(app, paths[:1], key, 1))[0]
+            first, first_cpu = ([f] for f in firsts[name]) if firsts and name in firsts else \
+                loop.run_until_complete(_time_requests(app, paths[:1], key, 1))
             slow = first[0] > 0.01
             if not slow:
                 loop.run_until_complete(_time_requests(app, paths, key, 50))  # warm-up
             if slow and budget is not None and first[0] > budget:
-                wall, cpu = first, [math.nan]
+                wall, cpu = first, first_cpu
             else:
                 wall, cpu = loop.run_until_complete(
                     _time_requests(app, paths, key, rounds, budget if slow else None))

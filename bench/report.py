@@ -303,7 +303,8 @@ class Report:
         self.list_curve()
         issue = ["## Targets of issue 17", "", "| what | target | measured | met |", "|---|---|---|---|"]
         for key, what, target in ISSUE_17:
-            measured, ok = self.goals.get(key, ("not run", None))
+            missing = "not run at 1,000,000 records" if key in ("filters", "first") else "not run"
+            measured, ok = self.goals.get(key, (missing, None))
             issue.append(f"| {what} | {target} | {measured} | {'yes' if ok else 'no' if ok is False else '–'} |")
         self.data["issue_17"] = [{"what": w, "target": t, "measured": self.goals.get(k, ("not run", None))[0],
                                   "met": self.goals.get(k, (None, None))[1]} for k, w, t in ISSUE_17]
