@@ -1,6 +1,8 @@
-"""``python -m bench``: run every measurement, print figures, ratios and the targets.
+"""``python -m bench``: run every measurement, print figures, ratios, scaling curves and the targets.
 
-See the "Benchmarks" section of README.md for the setup, and bench/RESULTS.md for results.
+Issue 17's targets table comes first, each row measured in this run (or "not run" when its section
+was left out with ``--only``). See the "Benchmarks" section of README.md for the setup, and
+bench/RESULTS.md for results.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from pathlib import Path
 from bench.http_bench import ROOT, Target, mockcasa_server, prism_server, raw_server, run_targets
 from bench.load import Load, wrk_path
 from bench.report import Report
+from bench.stalls import isolation
 from bench.startup import cold_start
 
-SECTIONS = ("http", "cold", "org", "pytest", "memory", "list")
+SECTIONS = ("http", "cold", "org", "orgs", "pytest", "memory", "footprint", "list", "derived", "isolation")
 
 
 def find_contract() -> Path | None:
@@ -101,13 +104,27 @@ def main(argv: list[str] | None = None) -> int:
                         help="OpenAPI contract for Prism (default: $MOCKCASA_CONTRACT or ../shared/contract/...)")
     parser.add_argument("--no-prism", action="store_true", help="skip Stoplight Prism")
     parser.add_argument("--no-install", action="store_true", help="do not npm-install Prism into bench/.tools")
-    parser.add_argument("--list-sizes", default="100000,1000000", help="records for list latency (100000,1000000)")
+    parser.add_argument("--curve", default="1,32,256",
+                        help="wrk connection counts for the throughput curve (1,32,256; empty: none)")
+    parser.add_argument("--curve-duration", type=int, default=5, help="seconds per curve point (5)")
+    parser.add_argument("--list-sizes", default="1000,10000,100000,1000000",
+                        help="records for list latency (1000,10000,100000,1000000)")
+    parser.add_argument("--derived-sizes", default="1000,10000,100000,1000000",
+                        help="invoices for the invoice filters, derived ones included (1000,...,1000000)")
     parser.add_argument("--memory-records", type=int, default=100_000)
+    parser.add_argument("--footprint-records", type=int, default=1_000,
+                        help="generated records per resource for bytes per record (1000)")
+    parser.add_argument("--org-counts", default="1,10,100,1000,10000", help="organizations for the per-org curve")
     parser.add_argument("--quick", action="store_true",
-                        help="a smoke run: 3 s loads, 1 s warm-up, list latency on 100,000 records only")
+                        help="a smoke run: 3 s loads, 1 s warm-up, 2 s curve points, lists and invoices up to "
+                             "100,000 records (so the 1M rows read 'not run'), 300 records per resource")
     args = parser.parse_args(argv)
-    if args.quick:
-        args.duration, args.warmup, args.rounds, args.list_sizes = 3, 1, 1, "100000"
+    if args.quick:  # what is given explicitly stays as given
+        quick = {"duration": 3, "warmup": 1, "rounds": 1, "curve_duration": 2, "list_sizes": "1000,10000,100000",
+                 "derived_sizes": "1000,10000,100000", "memory_records": 20_000, "footprint_records": 300}
+        for name, value in quick.items():
+            if getattr(args, name) == parser.get_default(name):
+                setattr(args, name, value)
     sections = [s.strip() for s in args.only.split(",") if s.strip()]
     unknown = set(sections) - set(SECTIONS)
     if unknown:
@@ -135,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 prism_path = prism.argv[0]
                 targets.append(Target(prism))
-        run_targets(targets, load, args.records, log_dir)
+        curve = tuple(int(c) for c in args.curve.split(",") if c)
+        run_targets(targets, load, args.records, log_dir, curve, args.curve_duration)
         report.http(targets, load, args.records)
 
     def lists() -> None:
@@ -143,23 +161,34 @@ def main(argv: list[str] | None = None) -> int:
             print(f"list latency with {size:,} records ...", flush=True)
             report.list_latency(inprocess("list", "--records", str(size)))
 
+    def derived() -> None:
+        for size in [int(s) for s in args.derived_sizes.split(",") if s]:
+            print(f"invoice filters with {size:,} invoices ...", flush=True)
+            report.derived(inprocess("derived", "--records", str(size)))
+
     steps = {
         "http": http,
         "cold": lambda: report.cold(cold_start(log_dir)),
         "org": lambda: report.org(inprocess("org")),
         "pytest": lambda: report.pytest_setup(pytest_setup()),
+        "orgs": lambda: report.org_scaling(inprocess("orgs", "--counts", args.org_counts)),
         "memory": lambda: report.memory(inprocess("memory", "--records", str(args.memory_records))),
+        "footprint": lambda: report.footprint(inprocess("footprint", "--records", str(args.footprint_records))),
         "list": lists,
+        "derived": derived,
+        "isolation": lambda: report.isolation(isolation()),
     }
     for name in SECTIONS:
         if name not in sections:
             continue
         print(f"== {name}", flush=True)
+        section_started = time.perf_counter()
         try:
             steps[name]()
         except Exception as exc:  # noqa: BLE001 - one broken section must not lose the others' figures
             print(f"bench: section {name} failed: {exc}", file=sys.stderr, flush=True)
             report.failed(name, f"{type(exc).__name__}: {exc}")
+        report.section_seconds[name] = time.perf_counter() - section_started
 
     report.machine = machine(prism_path)
     report.machine["load average (1, 5, 15 min) before / after"] = f"{load_before} / {load_average()}"

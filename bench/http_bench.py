@@ -11,7 +11,7 @@ import json
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bench.load import Figures, Load, run_wrk
@@ -43,6 +43,8 @@ class Target:
     sample_id: str = "550e8400-e29b-41d4-a716-446655440000"
     figures: dict[str, Figures] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # scenario -> connections -> figures, for the connection curve (the main load's count included)
+    curve: dict[str, dict[int, Figures]] = field(default_factory=dict)
 
 
 def scenarios(sample_id: str) -> list[Scenario]:
@@ -126,6 +128,7 @@ def check(target: Target, scenario: Scenario) -> None:
 
 
 def _run(target: Target, scenario: Scenario, load: Load, duration: int) -> Figures:
+    """One wrk run of ``scenario`` on ``target``, with the CPU its server's main thread used."""
     before = target.server.cpu_seconds()
     figures = run_wrk(target.server.base + scenario.path, KEY, load, mode=scenario.mode, body=CREATE_BODY,
                       duration=duration)
@@ -135,11 +138,14 @@ def _run(target: Target, scenario: Scenario, load: Load, duration: int) -> Figur
     return figures
 
 
-def run_targets(targets: list[Target], load: Load, records: int, log_dir: Path) -> None:
+def run_targets(targets: list[Target], load: Load, records: int, log_dir: Path,
+                curve: tuple[int, ...] = (), curve_duration: int = 5) -> None:
     """Start, fill and check every target, then run each scenario on each target in turn.
 
     Rounds are interleaved (target A, B, C, then A, B, C again) and the best round counts, so
-    a burst of other work on the machine hurts one round rather than one target.
+    a burst of other work on the machine hurts one round rather than one target. Then, for the
+    connection curve, one run of ``curve_duration`` seconds per other connection count in
+    ``curve`` (after a second of warm-up at that count), targets interleaved as well.
     """
     try:
         for target, port in zip(targets, free_ports(len(targets))):
@@ -164,6 +170,19 @@ def run_targets(targets: list[Target], load: Load, records: int, log_dir: Path) 
                     best = target.figures.get(scenario.name)
                     if best is None or figures.rps > best.rps:
                         target.figures[scenario.name] = figures
+            for connections in curve:
+                at = replace(load, connections=connections)
+                for target in targets:
+                    scenario = scenarios(target.sample_id)[index]
+                    points = target.curve.setdefault(scenario.name, {})
+                    if connections == load.connections:
+                        points[connections] = target.figures[scenario.name]
+                        continue
+                    print(f"  wrk {curve_duration}s -c{connections} (curve): {target.server.name:12} "
+                          f"{scenario.name}", flush=True)
+                    run_wrk(target.server.base + scenario.path, KEY, at, mode=scenario.mode, body=CREATE_BODY,
+                            duration=1)
+                    points[connections] = _run(target, scenario, at, curve_duration)
     finally:
         for target in targets:
             target.server.stop()

@@ -3,7 +3,9 @@
     python -m bench.inprocess org [--count N]             fresh organization + key, as a fixture does
     python -m bench.inprocess memory [--records N]        bytes per stored record (tracemalloc and RSS)
     python -m bench.inprocess list [--records N]          filtered list page latency through the app
-    python -m bench.inprocess derived [--records N]       invoices?status= (derived, indexed) latency
+    python -m bench.inprocess derived [--records N]       every invoice filter, derived ones too (invoice_world.py)
+    python -m bench.inprocess footprint [--records N]     bytes per record, every resource (footprint.py)
+    python -m bench.inprocess orgs [--counts 1,10,...]    per-organization cost as they grow (org_scaling.py)
 
 Records are created with the engine's own create path (``create_record``), the one seeds and
 the admin API use, so they are exactly what the HTTP API would store. Each command prints one
@@ -151,14 +153,16 @@ def memory(records: int) -> dict[str, Any]:
 
 # ---- list latency ----------------------------------------------------------------------------
 
-async def _time_requests(app: web.Application, paths: list[str], key: str,
-                         rounds: int) -> tuple[list[float], list[float]]:
+async def _time_requests(app: web.Application, paths: list[str], key: str, rounds: int,
+                         budget: float | None = None) -> tuple[list[float], list[float]]:
     """Seconds per request through the app's middlewares and handler (no sockets): wall and CPU.
 
     CPU time (this thread's) is what the request cost; wall time also counts any time the
-    process spent descheduled, which on a shared machine is other processes' doing.
+    process spent descheduled, which on a shared machine is other processes' doing. ``budget``:
+    stop after that many seconds (at least one request), for filters that take seconds each.
     """
     wall, cpu = [], []
+    deadline = None if budget is None else time.perf_counter() + budget
     for i in range(rounds):
         request = make_mocked_request("GET", paths[i % len(paths)], headers={"x-api-key": key}, app=app)
         started, started_cpu = time.perf_counter(), time.thread_time()
@@ -167,7 +171,52 @@ async def _time_requests(app: web.Application, paths: list[str], key: str,
         wall.append(time.perf_counter() - started)
         if response.status != 200:
             raise RuntimeError(f"{paths[i % len(paths)]}: {response.status} {response.body!r}")
+        if deadline is not None and time.perf_counter() > deadline:
+            break
     return wall, cpu
+
+
+async def fetch(app: web.Application, path: str, key: str) -> tuple[tuple[float, float], Any]:
+    """One GET through the app: ((wall seconds, CPU seconds), parsed JSON body)."""
+    request = make_mocked_request("GET", path, headers={"x-api-key": key}, app=app)
+    started, started_cpu = time.perf_counter(), time.thread_time()
+    response = await app._handle(request)
+    elapsed = (time.perf_counter() - started, time.thread_time() - started_cpu)
+    if response.status != 200:
+        raise RuntimeError(f"{path}: {response.status} {response.body!r}")
+    return elapsed, json.loads(response.body)
+
+
+def measure_cases(app: web.Application, key: str, cases: dict[str, list[str]], rounds: int, budget: float | None = None,
+                  firsts: dict[str, tuple[float, float]] | None = None) -> dict[str, dict[str, float]]:
+    """p50/p99/max (wall and CPU) of each case's requests, taken in turn, and its first request apart.
+
+    The first request is reported apart: it may build an index (see mockcasa/store.py); ``firsts``
+    gives the (wall, CPU) seconds of first requests already made. A case whose first request took over 10 ms
+    gets no warm-up and stops after ``budget`` seconds; one whose first took longer than the whole
+    budget is not timed again (its first request is its only sample).
+    """
+    out = {}
+    loop = asyncio.new_event_loop()
+    try:
+        for name, paths in cases.items():
+            first, first_cpu = ([f] for f in firsts[name]) if firsts and name in firsts else \
+                loop.run_until_complete(_time_requests(app, paths[:1], key, 1))
+            slow = first[0] > 0.01
+            if not slow:
+                loop.run_until_complete(_time_requests(app, paths, key, 50))  # warm-up
+            if slow and budget is not None and first[0] > budget:
+                wall, cpu = first, first_cpu
+            else:
+                wall, cpu = loop.run_until_complete(
+                    _time_requests(app, paths, key, rounds, budget if slow else None))
+            out[name] = {"p50_ms": percentile(wall, 50) * 1e3, "p99_ms": percentile(wall, 99) * 1e3,
+                         "max_ms": max(wall) * 1e3, "cpu_p50_ms": percentile(cpu, 50) * 1e3,
+                         "cpu_p99_ms": percentile(cpu, 99) * 1e3, "first_ms": first[0] * 1e3,
+                         "rounds": len(wall)}
+    finally:
+        loop.close()
+    return out
 
 
 def list_latency(records: int, rounds: int) -> dict[str, Any]:
@@ -186,68 +235,15 @@ def list_latency(records: int, rounds: int) -> dict[str, Any]:
         "clients?status=active (page 1, 2, middle, last; 25/page)": [
             f"/api/v1/clients?status=active&page={p}&pageSize=25" for p in (1, 2, last_page // 2, last_page)],
         "clients?status=active&pageSize=100 (page 1, middle)": [
-            f"/api/v1/clients?status=active&page={p}&pageSize=100" for p in (1, last_page // 8)],
+            f"/api/v1/clients?status=active&page={p}&pageSize=100" for p in (1, max(1, last_page // 8))],
         "clients (no filter, page 1, middle)": [
-            f"/api/v1/clients?page={p}&pageSize=25" for p in (1, records // 50)],
+            f"/api/v1/clients?page={p}&pageSize=25" for p in (1, max(1, records // 50))],
         "projects?clientId=X&status=active (two filters, X has 0.05% of projects)": [
             f"/api/v1/projects?clientId={small}&status=active&page={p}&pageSize=25" for p in (1, 2)],
         "projects?clientId=Y&status=active (two filters, Y has 50% of projects)": [
             f"/api/v1/projects?clientId={big}&status=active&page={p}&pageSize=25" for p in (1, 2, 100)],
     }
-    out: dict[str, Any] = {"records": records, "fill_seconds": fill_seconds, "cases": {}}
-    loop = asyncio.new_event_loop()
-    try:
-        for name, paths in cases.items():
-            # The first request is reported apart: it may build an index (see mockcasa/store.py).
-            first, _ = loop.run_until_complete(_time_requests(app, paths[:1], key, 1))
-            loop.run_until_complete(_time_requests(app, paths, key, 50))  # warm-up
-            wall, cpu = loop.run_until_complete(_time_requests(app, paths, key, rounds))
-            out["cases"][name] = {"p50_ms": percentile(wall, 50) * 1e3, "p99_ms": percentile(wall, 99) * 1e3,
-                                  "max_ms": max(wall) * 1e3, "cpu_p50_ms": percentile(cpu, 50) * 1e3,
-                                  "cpu_p99_ms": percentile(cpu, 99) * 1e3, "first_ms": first[0] * 1e3,
-                                  "rounds": rounds}
-    finally:
-        loop.close()
-    return out
-
-
-def derived_latency(records: int, rounds: int) -> dict[str, Any]:
-    """``invoices?status=...`` over ``records`` sent invoices (two line items, due dates spread over
-    60 days around the frozen clock; every 4th paid, half of those in full): CPU time per request."""
-    app, sandbox = new_app()
-    org = sandbox.create_organization()
-    key = sandbox.issue_key(org).key
-    fill_clients(sandbox, org, 100)
-    clients = list(org["clients"].records)
-    invoices, payments = sandbox.resources["invoices"], sandbox.resources["payments"]
-    lines = [{"description": "Design", "quantity": 1, "unit_price": 100},
-             {"description": "Hosting", "quantity": 2, "unit_price": 50}]
-    started = time.process_time()
-    for i in range(records):
-        invoice = create_record(invoices, Ctx.of(sandbox, org), {
-            "client_id": clients[i % 100], "status": "sent", "line_items": lines,
-            "due_date": EPOCH.date() + timedelta(days=i % 60 - 30)})
-        if i % 4 == 0:
-            create_record(payments, Ctx.of(sandbox, org), {
-                "client_id": invoice.client_id, "invoice_id": invoice.id, "amount": 200 if i % 8 == 0 else 50,
-                "received_date": EPOCH.date(), "method": "check", "kind": "payment"})
-    out: dict[str, Any] = {"records": records, "fill_cpu_seconds": time.process_time() - started, "cases": {}}
-    app.freeze()
-    cases = {f"status={s}": [f"/api/v1/invoices?status={s}&page={p}" for p in (1, 2, 50)]
-             for s in ("overdue", "partial", "paid", "sent")}
-    cases["clientId=X&status=overdue"] = [f"/api/v1/invoices?clientId={clients[3]}&status=overdue&page={p}"
-                                          for p in (1, 2)]
-    loop = asyncio.new_event_loop()
-    try:
-        for name, paths in cases.items():
-            _, first = loop.run_until_complete(_time_requests(app, paths[:1], key, 1))
-            loop.run_until_complete(_time_requests(app, paths, key, 50))  # warm-up
-            _, cpu = loop.run_until_complete(_time_requests(app, paths, key, rounds))
-            out["cases"][name] = {"cpu_p50_ms": percentile(cpu, 50) * 1e3, "cpu_p99_ms": percentile(cpu, 99) * 1e3,
-                                  "first_cpu_ms": first[0] * 1e3, "rounds": rounds}
-    finally:
-        loop.close()
-    return out
+    return {"records": records, "fill_seconds": fill_seconds, "cases": measure_cases(app, key, cases, rounds)}
 
 
 def main() -> None:
@@ -260,16 +256,33 @@ def main() -> None:
     lst.add_argument("--rounds", type=int, default=2_000)
     derived = sub.add_parser("derived")
     derived.add_argument("--records", type=int, default=100_000)
-    derived.add_argument("--rounds", type=int, default=1_000)
+    derived.add_argument("--rounds", type=int, default=2_000)
+    derived.add_argument("--budget", type=float, default=3.0,
+                         help="seconds per filter that checks record by record (3)")
+    sub.add_parser("footprint").add_argument("--records", type=int, default=1_000)
+    orgs = sub.add_parser("orgs")
+    orgs.add_argument("--counts", default="1,10,100,1000,10000")
+    orgs.add_argument("--rounds", type=int, default=1_000)
     args = parser.parse_args()
+    # The other modules import this one: imported here, when their command runs.
     if args.what == "org":
         emit(fresh_org(args.count))
     elif args.what == "memory":
         emit(memory(args.records))
-    elif args.what == "derived":
-        emit(derived_latency(args.records, args.rounds))
-    else:
+    elif args.what == "list":
         emit(list_latency(args.records, args.rounds))
+    elif args.what == "derived":
+        from bench.invoice_world import derived_latency
+
+        emit(derived_latency(args.records, args.rounds, args.budget))
+    elif args.what == "footprint":
+        from bench.footprint import footprint
+
+        emit(footprint(args.records))
+    else:
+        from bench.org_scaling import org_scaling
+
+        emit(org_scaling([int(c) for c in args.counts.split(",")], args.rounds))
 
 
 if __name__ == "__main__":

@@ -107,22 +107,27 @@ async def run(base: str, idle: float) -> list[dict]:
     return phases
 
 
+def isolation(server_path: Path | None = None, idle: float = 3.0) -> list[dict]:
+    """Start the server, run the phases, stop it; the figures of each phase."""
+    where = (server_path or ROOT).resolve()
+    argv = [sys.executable, "-m", "mockcasa", "serve", "--host", HOST, "--port", "{port}",
+            "--seed", str(ROOT / "bench" / "seed.yaml"), "--rate-limit", "1000000000",
+            "--admin-token", ADMIN["x-admin-token"]]
+    env = {"MOCKCASA_LOG_LEVEL": "error", "PYTHONPATH": str(where), "MOCKCASA_JOURNAL_SIZE": "0"}
+    out_dir = ROOT / "bench" / "out"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with Server("mockcasa", argv, "/api/v1/clients?pageSize=1", KEY, cwd=where, env=env) as server:
+        server.start(out_dir)
+        return asyncio.run(run(server.base, idle))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.stalls", description=__doc__.split("\n\n")[0])
     parser.add_argument("--server-path", type=Path, help="run this checkout's mockcasa (default: this one)")
     parser.add_argument("--idle", type=float, default=3.0, help="seconds of the idle phase")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
-    where = (args.server_path or ROOT).resolve()
-    argv_ = [sys.executable, "-m", "mockcasa", "serve", "--host", HOST, "--port", "{port}",
-             "--seed", str(ROOT / "bench" / "seed.yaml"), "--rate-limit", "1000000000",
-             "--admin-token", ADMIN["x-admin-token"]]
-    env = {"MOCKCASA_LOG_LEVEL": "error", "PYTHONPATH": str(where), "MOCKCASA_JOURNAL_SIZE": "0"}
-    out_dir = ROOT / "bench" / "out"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with Server("mockcasa", argv_, "/api/v1/clients?pageSize=1", KEY, cwd=where, env=env) as server:
-        server.start(out_dir)
-        phases = asyncio.run(run(server.base, args.idle))
+    phases = isolation(args.server_path, args.idle)
     if args.json:
         args.json.write_text(json.dumps(phases, indent=1))
     return 0

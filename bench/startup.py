@@ -1,4 +1,8 @@
-"""Cold start: from spawning ``mockcasa serve`` to its first 200 on an authenticated API request."""
+"""Cold start: from spawning ``mockcasa serve`` to its first 200 on an authenticated API request.
+
+The raw aiohttp app (``bench/raw_app.py``) is started the same way in the same run, alternating
+with mockcasa, so the ratio of the two medians is what the machine's load cannot move much.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.http_bench import ROOT, mockcasa_server
+from bench.http_bench import ROOT, mockcasa_server, raw_server
 
 
 def _best_of(code: str, runs: int) -> float:
@@ -54,19 +58,26 @@ def demo_load_seconds(runs: int = 5) -> float:
 
 
 def cold_start(log_dir: Path, runs: int = 7) -> dict:
-    """Spawn-to-first-200 of ``mockcasa serve`` (wall clock) and the CPU time the server used for it.
+    """Spawn-to-first-200 of ``mockcasa serve`` and of the raw aiohttp app, alternating (wall clock),
+    and the CPU time each server used for it.
 
     Bytecode is compiled first (``compileall``), as in any installed package or Docker image;
     a checkout run with PYTHONDONTWRITEBYTECODE=1 compiles mockcasa's sources on every start.
     """
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "mockcasa")], check=True)
-    samples, cpu = [], []
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "mockcasa"), str(ROOT / "bench")],
+                   check=True)
+    samples: dict[str, list[float]] = {"mockcasa": [], "raw": []}
+    cpu: dict[str, list[float]] = {"mockcasa": [], "raw": []}
     for _ in range(runs):
-        with mockcasa_server() as server:
-            samples.append(server.start(log_dir))
-            cpu.append(server.cpu_seconds() or 0.0)
+        for name, make in (("mockcasa", mockcasa_server), ("raw", raw_server)):
+            with make() as server:
+                samples[name].append(server.start(log_dir))
+                cpu[name].append(server.cpu_seconds() or 0.0)
     floor = interpreter_floor()
-    return {"runs": runs, "median_ms": statistics.median(samples) * 1e3, "min_ms": min(samples) * 1e3,
-            "max_ms": max(samples) * 1e3, "cpu_median_ms": statistics.median(cpu) * 1e3,
+    ours, raw = samples["mockcasa"], samples["raw"]
+    return {"runs": runs, "median_ms": statistics.median(ours) * 1e3, "min_ms": min(ours) * 1e3,
+            "max_ms": max(ours) * 1e3, "cpu_median_ms": statistics.median(cpu["mockcasa"]) * 1e3,
+            "raw_median_ms": statistics.median(raw) * 1e3, "raw_min_ms": min(raw) * 1e3,
+            "raw_max_ms": max(raw) * 1e3, "raw_cpu_median_ms": statistics.median(cpu["raw"]) * 1e3,
             "python_floor_ms": floor * 1e3, "import_ms": (import_seconds() - floor) * 1e3,
             "demo_load_ms": demo_load_seconds() * 1e3}
