@@ -1,6 +1,5 @@
 """Admin API: token, health, version, its OpenAPI document, organizations on the fly, resets, clocks."""
 
-import time
 
 import pytest
 
@@ -91,11 +90,10 @@ async def test_bad_new_organization_creates_nothing(admin):
     assert (await admin.get("/organizations")).body["organizations"] == []
 
 
-async def test_creating_organizations_is_fast(admin):
-    started = time.perf_counter()
+async def test_fifty_organizations_in_a_row_are_all_listed(admin):
+    # How fast they are made is measured by `python -m bench --only org,orgs`, not asserted here.
     for _ in range(50):
-        await admin.post("/organizations")
-    assert time.perf_counter() - started < 2
+        assert (await admin.post("/organizations")).status == 201
     assert len((await admin.get("/organizations")).body["organizations"]) == 50
 
 

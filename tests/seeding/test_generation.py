@@ -125,12 +125,10 @@ def test_seeded_ids_are_uuid_v4_and_depend_only_on_their_parts():
     assert one[14] == "4" and one[19] in "89ab"
 
 
-async def test_a_large_world_loads_quickly(admin, http):
-    import time
-    started = time.perf_counter()
+async def test_a_large_world_loads_whole(admin, http):
+    # Load time is a benchmark figure (`python -m bench`), not asserted here.
     reply = await admin.post_yaml("/seeds", world(generate="{clients: 300, contacts: 500, projects: 1000}"))
     assert reply.status == 201
-    assert time.perf_counter() - started < 3
     assert (await Api(http, "cc_test_generated").get("projects")).body["pagination"]["total"] == 1000
 
 

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
-from mockcasa.seeding.generators.context import Gen, Generator, by_client, slug
+from mockcasa.seeding.generators.context import Gen, GenerationError, Generator, by_client, slug
+from mockcasa.webhooks.events import events_of
 
 NEEDS = ("a brand refresh", "product photos for our new line", "a new website", "photos of our wedding",
          "a launch video", "packaging for three products", "headshots for the team", "an annual report")
@@ -19,6 +20,11 @@ SPAM = ("We can get your website to #1 on Google!!!", "Cheap followers, real res
 
 def inquiries(gen: Gen, count: int) -> Iterator[dict[str, Any]]:
     """Every status; converted ones name the client and project they became (each client converted once)."""
+    if gen.org.api_revision != "1.0.0":
+        raise GenerationError(
+            f"inquiries cannot be generated in API revision {gen.org.api_revision}: it only accepts "
+            f"POST /inquiries and keeps the lead pipeline on clients; generate form-submissions instead "
+            f"(each one is an inquiry form submitted, with the lead it made)")
     fake = gen.fake
     contacts = by_client(gen.records("contacts"))
     first_project = {}
@@ -99,14 +105,23 @@ EVENTS = {
 MANUAL_HOOKS = (("Lead alerts", ("inquiry_created", "inquiry_converted")),
                 ("Project tracker", ("project_created", "milestone_approaching", "time_entry_created")),
                 ("Proposal follow-ups", ("proposal_sent", "proposal_accepted", "proposal_rejected")))
+# Where a revision renamed or dropped an event, what a subscriber of that revision listens to instead
+# (the lead pipeline moved onto clients and form submissions; proposals became client documents).
+LATER_EVENTS = {"inquiry_created": "client_created", "inquiry_converted": "client_updated",
+                "proposal_sent": "smart_file_sent", "proposal_accepted": "smart_file_accepted",
+                "proposal_rejected": "smart_file_expired"}
 
 
 def webhooks(gen: Gen, count: int) -> Iterator[dict[str, Any]]:
     """HTTPS subscriptions on reserved ``.example`` hosts, never delivered to yet (no delivery history)."""
+    known = events_of(gen.org.api_revision)
     for i, source in enumerate(gen.spread({"manual": 3, "zapier": 2, "n8n": 1, "make": 1}, count)):
         name, events = EVENTS[source]
         if source == "manual" and i % 2:
             name, events = gen.rng.choice(MANUAL_HOOKS)
+        # Each event as the organization's API revision names it (2026-06-30 has no inquiry or proposal events).
+        events = tuple(dict.fromkeys(e if e in known else LATER_EVENTS.get(e, e) for e in events if
+                                     e in known or LATER_EVENTS.get(e) in known))
         host = {"zapier": "hooks.zapier.example", "n8n": "automations.n8n.example",
                 "make": "hook.make.example"}.get(source, f"{slug(gen.org.name)}.example")
         created = gen.past(days=300)
