@@ -16,9 +16,10 @@ import sys
 import time
 import urllib.parse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mockcasa.testing.admin import AdminClient, AdminError
+if TYPE_CHECKING:
+    from mockcasa.testing.admin import AdminClient
 
 DEFAULT_URL = "http://127.0.0.1:8080"
 FOLLOW_EVERY = 0.5  # seconds between polls of the journal
@@ -29,6 +30,9 @@ def client(args: argparse.Namespace) -> AdminClient:
     if not token:
         raise SystemExit("mockcasa: no admin token: pass --token or set MOCKCASA_ADMIN_TOKEN (the token "
                          "`mockcasa serve` was given, or printed at its start)")
+    # Imported here: ``mockcasa serve`` builds these parsers too and never needs the client.
+    from mockcasa.testing.admin import AdminClient
+
     return AdminClient(args.url or os.environ.get("MOCKCASA_URL") or DEFAULT_URL, token)
 
 
@@ -198,6 +202,8 @@ def run(command: Any) -> Any:
     """Admin refusals and unreachable servers as one line on stderr and exit 1, not a traceback."""
     def guarded(args: argparse.Namespace) -> int:
         import urllib.error
+
+        from mockcasa.testing.admin import AdminError
 
         try:
             return command(args)

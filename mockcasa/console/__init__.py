@@ -12,8 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import aiohttp_jinja2
-import jinja2
 from aiohttp import web
 
 from mockcasa.admin import SIGN_INS
@@ -23,7 +21,7 @@ from mockcasa.console import live, pages
 from mockcasa.console.activity import ACTIVITY, Activity
 from mockcasa.console.session import SESSIONS, Sessions, admin_session, clear_cookie, set_cookie
 from mockcasa.console.stream import STREAMING, close_streams, stream
-from mockcasa.console.views import CONSOLE, PREFIX, STATIC, page, render, sign_in_page
+from mockcasa.console.views import CONSOLE, PREFIX, STATIC, TEMPLATES, Templates, page, render, sign_in_page
 from mockcasa.errors import ApiError
 from mockcasa.keys import SANDBOX
 from mockcasa.routing import Routes, mount, register, seal
@@ -142,9 +140,8 @@ def setup_console(app: web.Application, routes: Routes) -> None:
 
     Call after ``setup_admin`` (the sessions need the admin token).
     """
-    aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
-                         default_helpers=False, filters={"merge": lambda mapping, **more: {**mapping, **more},
-                                                          "money": money})
+    app[TEMPLATES] = Templates(HERE / "templates", {"merge": lambda mapping, **more: {**mapping, **more},
+                                                    "money": money})
     app[SESSIONS] = Sessions(app[ADMIN_TOKEN])
     app[SIGN_INS].append(admin_session)  # the page script calls the admin API with cookie + CSRF header
     app[ACTIVITY] = Activity()

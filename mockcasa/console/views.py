@@ -7,15 +7,19 @@ without a current session it answers the sign-in page (401); an ``ApiError`` the
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import aiohttp_jinja2
 from aiohttp import web
 
 from mockcasa.console.session import SESSIONS, Session
 from mockcasa.errors import ApiError
 from mockcasa.version import __version__
+
+if TYPE_CHECKING:
+    import jinja2
 
 PREFIX = "/_mockcasa/console"
 STATIC = "console_static"
@@ -26,13 +30,37 @@ SESSION: web.RequestKey[Session] = web.RequestKey("console_session", Session)
 Handler = Callable[[web.Request], Awaitable[Any]]
 
 
+class Templates:
+    """The console's Jinja2 environment, built on the first page served.
+
+    Importing jinja2 and building the environment costs more than the rest of the console: an app
+    that never shows a page (a test, a server only partners call) never pays it.
+    """
+
+    def __init__(self, folder: Path, filters: dict[str, Callable[..., Any]]) -> None:
+        self.folder = folder
+        self.filters = filters
+
+    @functools.cached_property
+    def environment(self) -> jinja2.Environment:
+        import jinja2
+
+        environment = jinja2.Environment(loader=jinja2.FileSystemLoader(self.folder), autoescape=True)
+        environment.filters.update(self.filters)
+        return environment
+
+
+TEMPLATES: web.AppKey[Templates] = web.AppKey("console_templates", Templates)
+
+
 def render(request: web.Request, template: str, context: dict[str, Any], status: int = 200) -> web.Response:
     session = request.get(SESSION)
     static = request.config_dict[CONSOLE].router[STATIC]
     base = {"prefix": PREFIX, "version": __version__, "path": request.path,
             "csrf": session.csrf if session is not None else "",
             "asset": lambda name: str(static.url_for(filename=name))}
-    response = aiohttp_jinja2.render_template(template, request, {**base, **context}, status=status)
+    text = request.config_dict[TEMPLATES].environment.get_template(template).render({**base, **context})
+    response = web.Response(text=text, status=status, content_type="text/html", charset="utf-8")
     response.headers["Cache-Control"] = "no-store"
     return response
 
