@@ -4,6 +4,7 @@
     python -m bench.inprocess memory [--records N]        bytes per stored record (tracemalloc and RSS)
     python -m bench.inprocess list [--records N]          filtered list page latency through the app
     python -m bench.inprocess derived [--records N]       invoices?status= (derived, indexed) latency
+    python -m bench.inprocess footprint [--records N]     bytes per stored record, walked (bench/footprint.py)
 
 Records are created with the engine's own create path (``create_record``), the one seeds and
 the admin API use, so they are exactly what the HTTP API would store. Each command prints one
@@ -261,11 +262,15 @@ def main() -> None:
     derived = sub.add_parser("derived")
     derived.add_argument("--records", type=int, default=100_000)
     derived.add_argument("--rounds", type=int, default=1_000)
+    sub.add_parser("footprint").add_argument("--records", type=int, default=3_000)
     args = parser.parse_args()
     if args.what == "org":
         emit(fresh_org(args.count))
     elif args.what == "memory":
         emit(memory(args.records))
+    elif args.what == "footprint":
+        from bench.footprint import footprint
+        emit(footprint(args.records))
     elif args.what == "derived":
         emit(derived_latency(args.records, args.rounds))
     else:

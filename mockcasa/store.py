@@ -22,6 +22,7 @@ is kept too (``rendered``/``keep_rendered``) and dropped whenever the record or 
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, timedelta
 from itertools import product
@@ -38,6 +39,9 @@ Predicate = Callable[[Any], bool]
 SCAN_LIMIT = 1000
 # Sorts after every order key, so (value, _TOP) bounds every entry holding ``value``.
 _TOP = (math.inf, "")
+# An index bucket is a plain sorted list (``Bucket``, ~60 bytes for one key) until it holds this many
+# keys, then a ``SortedList`` (~570 bytes even for one key; inserts stay O(log n) however big it grows).
+BUCKET_LIMIT = 1024
 # Rendered JSON kept per collection: the most recently rendered records, oldest dropped first.
 RENDERED_LIMIT = 4096
 
@@ -54,6 +58,31 @@ class Derivation(Protocol):
 
 def _order_key(record: Any) -> tuple[float, str]:
     return (-record.created_at.timestamp(), record.id)
+
+
+class Bucket(list):
+    """The order keys of an index value, sorted: the ``SortedList`` methods the store uses, on a list.
+
+    Most buckets hold a few keys (one client's invoices, one pair of values), where a ``SortedList``
+    costs ten times the list; ``_index_add`` swaps a bucket grown past ``BUCKET_LIMIT`` for one.
+    """
+
+    __slots__ = ()
+
+    def add(self, key: Any) -> None:
+        insort(self, key)
+
+    def remove(self, key: Any) -> None:
+        i = bisect_left(self, key)
+        if i == len(self) or self[i] != key:
+            raise ValueError(f"{key!r} not in bucket")
+        del self[i]
+
+    def islice(self, start: int, stop: int) -> Iterator[Any]:
+        return iter(self[start:stop])
+
+    def copy(self) -> Bucket:
+        return Bucket(self)
 
 
 class Collection:
@@ -185,12 +214,16 @@ class Collection:
 
     def _swap(self, old: Any, record: Any) -> None:
         """``record`` in place of ``old``, which has the same id, creation time and indexed values."""
-        key = _order_key(old)
+        key = self._stored_key(old)
         self._underive(old, key)
         self.records[record.id] = record
         if self.derivation is not None:
             self._derive(record, key)
         self._inputs_changed(old, record)
+
+    def _stored_key(self, record: Any) -> tuple[float, str]:
+        """The order key object of a stored record, which every index holds (not an equal new one)."""
+        return self._order[self._order.bisect_left(_order_key(record))]
 
     # -- derived fields
 
@@ -235,7 +268,7 @@ class Collection:
         for record_id in record_ids:
             record = self.records.get(record_id) if record_id is not None else None
             if record is not None:
-                key = _order_key(record)
+                key = self._stored_key(record)
                 self._underive(record, key)
                 self._derive(record, key)
 
@@ -400,7 +433,7 @@ class Collection:
                     continue  # stale: indexed when its values are computed (``_derive``)
                 for value in _combinations(records[key[1]], fields, self._value):
                     keys.setdefault(value, []).append(key)
-            index = self._combined[fields] = {value: SortedList(found) for value, found in keys.items()}
+            index = self._combined[fields] = {value: _bucket(found) for value, found in keys.items()}
         return index
 
 
@@ -427,12 +460,21 @@ def _slice(matched: Iterable[Any], offset: int, limit: int) -> tuple[list[Any], 
     return page, total
 
 
-def _index_add(index: dict[Any, SortedList], values: Iterable, key: tuple[float, str]) -> None:
+def _bucket(keys: list) -> Bucket | SortedList:
+    """A bucket holding ``keys`` (sorted)."""
+    return Bucket(keys) if len(keys) < BUCKET_LIMIT else SortedList(keys)
+
+
+def _index_add(index: dict[Any, Bucket | SortedList], values: Iterable, key: tuple[float, str]) -> None:
     for value in values:
         bucket = index.get(value)
         if bucket is None:
-            bucket = index[value] = SortedList()
-        bucket.add(key)
+            index[value] = Bucket((key,))
+        elif type(bucket) is Bucket and len(bucket) >= BUCKET_LIMIT:
+            index[value] = SortedList(bucket)
+            index[value].add(key)
+        else:
+            bucket.add(key)
 
 
 def _index_remove(index: dict[Any, SortedList], values: Iterable, key: tuple[float, str]) -> None:
