@@ -5,6 +5,11 @@ arriving through JSON or a generator each bring their own copies of equal values
 client a hundred invoices name, ``"sent"``, ``"USD"``, the same due date, ``0.0``. ``compact`` swaps
 such values for one shared object before the record is stored. The values stay equal (``-0.0`` is
 left alone: it renders differently), so nothing reading a record can tell, except by ``is``.
+
+The model itself is stored as a copy whose fields are set one by one (``split``): CPython then keeps
+them in a values array beside the object, its field names shared by every instance of the class
+(a key-sharing dict), where pydantic's own ``__dict__`` is a dict of its own: ~250 bytes instead of
+~830 for an invoice's 22 fields, ~80 instead of ~270 for a line item's 7.
 """
 
 from __future__ import annotations
@@ -35,8 +40,9 @@ class Pool:
         self.dates: dict[date, date] = {}
 
 
-def compact(model: BaseModel, pool: Pool, indexed: Container[str] = ()) -> None:
-    """Share ``model``'s field-set object and its repeated values (nested models too) with other records."""
+def compact(model: BaseModel, pool: Pool, indexed: Container[str] = ()) -> BaseModel:
+    """The version of ``model`` to store: an equal model sharing its field-set object and its repeated
+    values (nested models too) with other records, its fields in a key-sharing dict (``split``)."""
     share_fields_sets(model, pool.fields_sets)
     values = model.__dict__
     created = values.get("created_at")
@@ -46,6 +52,20 @@ def compact(model: BaseModel, pool: Pool, indexed: Container[str] = ()) -> None:
             shared = created
         if shared is not value:
             values[name] = shared
+    return split(model)
+
+
+def split(model: BaseModel) -> BaseModel:
+    """An equal model whose fields CPython keeps beside the object, names shared with the class's
+    other instances: set one by one on a new instance (pydantic assigns a whole dict instead)."""
+    kind = type(model)
+    copy = kind.__new__(kind)
+    for name, value in model.__dict__.items():
+        object.__setattr__(copy, name, value)
+    object.__setattr__(copy, "__pydantic_fields_set__", model.__pydantic_fields_set__)
+    object.__setattr__(copy, "__pydantic_extra__", model.__pydantic_extra__)
+    object.__setattr__(copy, "__pydantic_private__", model.__pydantic_private__)
+    return copy
 
 
 def _shared(value: Any, indexed: bool, pool: Pool) -> Any:
@@ -64,16 +84,17 @@ def _shared(value: Any, indexed: bool, pool: Pool) -> Any:
             value[:] = items
         return value
     if isinstance(value, BaseModel):
-        _compact_nested(value, pool)
+        return _compact_nested(value, pool)
     return value
 
 
-def _compact_nested(model: BaseModel, pool: Pool) -> None:
+def _compact_nested(model: BaseModel, pool: Pool) -> BaseModel:
     values = model.__dict__
     for name, value in values.items():
         shared = _shared(value, False, pool)
         if shared is not value:
             values[name] = shared
+    return split(model)
 
 
 def share_fields_sets(model: BaseModel, pool: dict[frozenset[str], set[str]]) -> None:

@@ -142,10 +142,11 @@ class Collection:
         return self.records.get(record_id)
 
     def add(self, record: Any) -> None:
+        """Store ``record``: an equal, compacted copy of it (``mockcasa.compact``), which reads return."""
+        if isinstance(record, BaseModel):
+            record = compact(record, self._pool, self._indexes)
         if self.undo is not None:
             self.undo.append((self, "added", record))
-        if isinstance(record, BaseModel):
-            compact(record, self._pool, self._indexes)
         key = _order_key(record)
         self.records[record.id] = record
         self._order.add(key)
@@ -194,7 +195,7 @@ class Collection:
                 and all(getattr(old, f) == getattr(record, f) for f in (*self._indexes, *self._ranges)
                         if f not in derived):
             if isinstance(record, BaseModel):
-                compact(record, self._pool, self._indexes)
+                record = compact(record, self._pool, self._indexes)
             if self.undo is not None:
                 self.undo.append((self, "swapped", old))
             self._swap(old, record)
