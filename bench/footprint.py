@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import sys
 import tempfile
+import tracemalloc
 import types
 from collections.abc import Iterable
 from pathlib import Path
@@ -24,6 +25,7 @@ from pydantic import BaseModel
 from mockcasa import create_app
 from mockcasa.config import Settings
 from mockcasa.keys import SANDBOX
+from mockcasa.state.records import empty_collections, record_data
 from mockcasa.store import Collection
 
 RESOURCES = ("clients", "projects", "proposals", "contracts", "invoices", "payments", "transactions")
@@ -129,11 +131,35 @@ def _fields(record: Any) -> Iterable[tuple[str, Any]]:
     return zip(type(record).model_fields, record, strict=False)  # pragma: no cover - stored tuples
 
 
+def traced(org: Any) -> dict[str, float]:
+    """Bytes per record as the allocator sees them (tracemalloc), a check on the walk: each resource's
+    records validated again from their data into a fresh family of collections, then rendered once."""
+    sandbox_resources = org.resources
+    fresh = empty_collections(sandbox_resources, org.clock.now().date())
+    out = {}
+    for name in RESOURCES:
+        model = sandbox_resources[name].model
+        data = [record_data(r) for r in org.collections[name]]
+        gc.collect()
+        tracemalloc.start()
+        before = tracemalloc.get_traced_memory()[0]
+        for raw in data:
+            fresh[name].add(model.model_validate(raw))
+        for record in fresh[name]:
+            record.model_dump_json()  # a read: pydantic then holds each model's __dict__
+        gc.collect()
+        out[name] = round((tracemalloc.get_traced_memory()[0] - before) / max(len(data), 1))
+        tracemalloc.stop()
+    return out
+
+
 def footprint(records: int) -> dict[str, Any]:
     org = load_world(records)
     gc.collect()
     out: dict[str, Any] = {"records": records}
     for name in RESOURCES:
         out[name] = per_record(org.collections[name])
+    for name, size in traced(org).items():
+        out[name]["traced_per_record"] = size
     out["invoices_breakdown"] = breakdown(org.collections["invoices"])
     return out

@@ -28,16 +28,32 @@ SHORT = 12
 # Whole-number floats 0..SMALL_FLOATS (quantities, rates, round amounts) share one object each.
 SMALL_FLOATS = 1000
 _FLOATS = tuple(float(n) for n in range(SMALL_FLOATS + 1))
+# Distinct tuples of derived values a collection shares (``Pool.shared_values``).
+SHARED_TUPLES = 1024
+_PLAIN = (str, bool, type(None), date)
 
 
 class Pool:
     """What a collection's records share: field-set objects and dates (a few thousand days at most)."""
 
-    __slots__ = ("dates", "fields_sets")
+    __slots__ = ("dates", "derived", "fields_sets")
 
     def __init__(self) -> None:
         self.fields_sets: dict[frozenset[str], set[str]] = {}
         self.dates: dict[date, date] = {}
+        self.derived: dict[tuple, tuple] = {}
+
+    def shared_values(self, values: tuple) -> tuple:
+        """One tuple object per distinct tuple of derived values (an invoice's ``("overdue",)``), for
+        the first ``SHARED_TUPLES`` distinct ones: values such as amounts need not repeat."""
+        if not all(type(v) in _PLAIN for v in values):
+            return values  # 0.0 == -0.0, which renders differently: numbers are left alone
+        shared = self.derived.get(values)
+        if shared is not None:
+            return shared
+        if len(self.derived) < SHARED_TUPLES:
+            self.derived[values] = values
+        return values
 
 
 def compact(model: BaseModel, pool: Pool, indexed: Container[str] = ()) -> BaseModel:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
 
 from mockcasa.models.crm import Client
@@ -67,3 +68,34 @@ def test_queries_on_several_fields_match_a_plain_scan(monkeypatch):
     assert store.page({"status": "active", "notes": "zzz"}, None, 0, 10) == ([], 0)
     store.clear()
     assert store.page({"status": "active", "notes": "a"}, None, 0, 10) == ([], 0)
+
+
+def test_buckets_of_every_size_answer_alike(monkeypatch):
+    """An index value held by one record (the key alone), a few (a list) or many (a SortedList)."""
+    monkeypatch.setattr("mockcasa.store.BUCKET_LIMIT", 4)
+    store = Collection(["notes"])
+    records = [client(i, notes=str(min(i, 7))) for i in range(12)]  # "7": 5 records, past the limit
+    for record in records:
+        store.add(record)
+    for note in map(str, range(8)):
+        ids = [r.id for r in store if r.notes == note]
+        assert [r.id for r in store.where("notes", note)] == ids and store.count("notes", note) == len(ids)
+        assert store.page({"notes": note}, None, 0, 2) == ([store.get(i) for i in ids[:2]], len(ids))
+    for record in records[7:11]:
+        store.remove(record)
+    assert [r.id for r in store.where("notes", "7")] == [records[11].id]
+    store.remove(records[11])
+    assert store.where("notes", "7") == [] and store.count("notes", "7") == 0
+    copy = store.copy()
+    store.remove(records[0])
+    assert [r.id for r in copy.where("notes", "0")] == [records[0].id] and store.where("notes", "0") == []
+
+
+def test_stored_records_share_their_field_names():
+    """A stored model keeps its fields in a key-sharing dict (``compact.split``), smaller than its own."""
+    store = Collection(["status"])
+    given = client(1, status="active", notes="n")
+    store.add(given)
+    stored = store.get(given.id)
+    assert stored == given and stored.model_dump_json() == given.model_dump_json()
+    assert sys.getsizeof(stored.__dict__) < sys.getsizeof(dict(stored.__dict__))
