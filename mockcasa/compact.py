@@ -71,6 +71,18 @@ def compact(model: BaseModel, pool: Pool, indexed: Container[str] = ()) -> BaseM
     return split(model)
 
 
+def share_field_names(kind: type[BaseModel]) -> None:
+    """Register ``kind``'s field names with CPython as the names its instances share (``split``).
+
+    Called when the class is created (``ApiModel.__pydantic_init_subclass__``): CPython 3.11 lets
+    the shared names grow only while few instances exist (each new one shrinks the room left), so a
+    class validated a few dozen times before its first ``split`` would never share them.
+    """
+    instance = kind.__new__(kind)
+    for name in kind.model_fields:
+        object.__setattr__(instance, name, None)
+
+
 def split(model: BaseModel) -> BaseModel:
     """An equal model whose fields CPython keeps beside the object, names shared with the class's
     other instances: set one by one on a new instance (pydantic assigns a whole dict instead)."""
