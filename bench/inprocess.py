@@ -5,6 +5,7 @@
     python -m bench.inprocess list [--records N]          filtered list page latency through the app
     python -m bench.inprocess derived [--records N]       every invoice filter, derived ones too (invoice_world.py)
     python -m bench.inprocess footprint [--records N]     bytes per record, every resource (footprint.py)
+    python -m bench.inprocess walk [--records N]          bytes per record walked object by object, with a breakdown (walk.py)
     python -m bench.inprocess orgs [--counts 1,10,...]    per-organization cost as they grow (org_scaling.py)
 
 Records are created with the engine's own create path (``create_record``), the one seeds and
@@ -260,6 +261,7 @@ def main() -> None:
     derived.add_argument("--budget", type=float, default=3.0,
                          help="seconds per filter that checks record by record (3)")
     sub.add_parser("footprint").add_argument("--records", type=int, default=1_000)
+    sub.add_parser("walk").add_argument("--records", type=int, default=3_000)
     orgs = sub.add_parser("orgs")
     orgs.add_argument("--counts", default="1,10,100,1000,10000")
     orgs.add_argument("--rounds", type=int, default=1_000)
@@ -279,6 +281,10 @@ def main() -> None:
         from bench.footprint import footprint
 
         emit(footprint(args.records))
+    elif args.what == "walk":
+        from bench.walk import footprint as walked
+
+        emit(walked(args.records))
     else:
         from bench.org_scaling import org_scaling
 

@@ -5,6 +5,11 @@ arriving through JSON or a generator each bring their own copies of equal values
 client a hundred invoices name, ``"sent"``, ``"USD"``, the same due date, ``0.0``. ``compact`` swaps
 such values for one shared object before the record is stored. The values stay equal (``-0.0`` is
 left alone: it renders differently), so nothing reading a record can tell, except by ``is``.
+
+The model itself is stored as a copy whose fields are set one by one (``split``): CPython then keeps
+them in a values array beside the object, its field names shared by every instance of the class
+(a key-sharing dict), where pydantic's own ``__dict__`` is a dict of its own: ~250 bytes instead of
+~830 for an invoice's 22 fields, ~80 instead of ~270 for a line item's 7.
 """
 
 from __future__ import annotations
@@ -23,20 +28,37 @@ SHORT = 12
 # Whole-number floats 0..SMALL_FLOATS (quantities, rates, round amounts) share one object each.
 SMALL_FLOATS = 1000
 _FLOATS = tuple(float(n) for n in range(SMALL_FLOATS + 1))
+# Distinct tuples of derived values a collection shares (``Pool.shared_values``).
+SHARED_TUPLES = 1024
+_PLAIN = (str, bool, type(None), date)
 
 
 class Pool:
     """What a collection's records share: field-set objects and dates (a few thousand days at most)."""
 
-    __slots__ = ("dates", "fields_sets")
+    __slots__ = ("dates", "derived", "fields_sets")
 
     def __init__(self) -> None:
         self.fields_sets: dict[frozenset[str], set[str]] = {}
         self.dates: dict[date, date] = {}
+        self.derived: dict[tuple, tuple] = {}
+
+    def shared_values(self, values: tuple) -> tuple:
+        """One tuple object per distinct tuple of derived values (an invoice's ``("overdue",)``), for
+        the first ``SHARED_TUPLES`` distinct ones: values such as amounts need not repeat."""
+        if not all(type(v) in _PLAIN for v in values):
+            return values  # 0.0 == -0.0, which renders differently: numbers are left alone
+        shared = self.derived.get(values)
+        if shared is not None:
+            return shared
+        if len(self.derived) < SHARED_TUPLES:
+            self.derived[values] = values
+        return values
 
 
-def compact(model: BaseModel, pool: Pool, indexed: Container[str] = ()) -> None:
-    """Share ``model``'s field-set object and its repeated values (nested models too) with other records."""
+def compact(model: BaseModel, pool: Pool, indexed: Container[str] = ()) -> BaseModel:
+    """The version of ``model`` to store: an equal model sharing its field-set object and its repeated
+    values (nested models too) with other records, its fields in a key-sharing dict (``split``)."""
     share_fields_sets(model, pool.fields_sets)
     values = model.__dict__
     created = values.get("created_at")
@@ -46,6 +68,32 @@ def compact(model: BaseModel, pool: Pool, indexed: Container[str] = ()) -> None:
             shared = created
         if shared is not value:
             values[name] = shared
+    return split(model)
+
+
+def share_field_names(kind: type[BaseModel]) -> None:
+    """Register ``kind``'s field names with CPython as the names its instances share (``split``).
+
+    Called when the class is created (``ApiModel.__pydantic_init_subclass__``): CPython 3.11 lets
+    the shared names grow only while few instances exist (each new one shrinks the room left), so a
+    class validated a few dozen times before its first ``split`` would never share them.
+    """
+    instance = kind.__new__(kind)
+    for name in kind.model_fields:
+        object.__setattr__(instance, name, None)
+
+
+def split(model: BaseModel) -> BaseModel:
+    """An equal model whose fields CPython keeps beside the object, names shared with the class's
+    other instances: set one by one on a new instance (pydantic assigns a whole dict instead)."""
+    kind = type(model)
+    copy = kind.__new__(kind)
+    for name, value in model.__dict__.items():
+        object.__setattr__(copy, name, value)
+    object.__setattr__(copy, "__pydantic_fields_set__", model.__pydantic_fields_set__)
+    object.__setattr__(copy, "__pydantic_extra__", model.__pydantic_extra__)
+    object.__setattr__(copy, "__pydantic_private__", model.__pydantic_private__)
+    return copy
 
 
 def _shared(value: Any, indexed: bool, pool: Pool) -> Any:
@@ -64,16 +112,17 @@ def _shared(value: Any, indexed: bool, pool: Pool) -> Any:
             value[:] = items
         return value
     if isinstance(value, BaseModel):
-        _compact_nested(value, pool)
+        return _compact_nested(value, pool)
     return value
 
 
-def _compact_nested(model: BaseModel, pool: Pool) -> None:
+def _compact_nested(model: BaseModel, pool: Pool) -> BaseModel:
     values = model.__dict__
     for name, value in values.items():
         shared = _shared(value, False, pool)
         if shared is not value:
             values[name] = shared
+    return split(model)
 
 
 def share_fields_sets(model: BaseModel, pool: dict[frozenset[str], set[str]]) -> None:

@@ -22,6 +22,7 @@ is kept too (``rendered``/``keep_rendered``) and dropped whenever the record or 
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, timedelta
 from itertools import product
@@ -38,6 +39,11 @@ Predicate = Callable[[Any], bool]
 SCAN_LIMIT = 1000
 # Sorts after every order key, so (value, _TOP) bounds every entry holding ``value``.
 _TOP = (math.inf, "")
+# An index bucket is the order key itself while it is the only one (most are: one invoice of a client
+# in a given status), then a plain sorted list (``Bucket``, ~60 bytes more) until it holds this many
+# keys, then a ``SortedList`` (~570 bytes even for one key; inserts stay O(log n) however big it grows).
+# ``_held`` reads any of them as a bucket.
+BUCKET_LIMIT = 1024
 # Rendered JSON kept per collection: the most recently rendered records, oldest dropped first.
 RENDERED_LIMIT = 4096
 
@@ -54,6 +60,31 @@ class Derivation(Protocol):
 
 def _order_key(record: Any) -> tuple[float, str]:
     return (-record.created_at.timestamp(), record.id)
+
+
+class Bucket(list):
+    """The order keys of an index value, sorted: the ``SortedList`` methods the store uses, on a list.
+
+    Most buckets hold a few keys (one client's invoices, one pair of values), where a ``SortedList``
+    costs ten times the list; ``_index_add`` swaps a bucket grown past ``BUCKET_LIMIT`` for one.
+    """
+
+    __slots__ = ()
+
+    def add(self, key: Any) -> None:
+        insort(self, key)
+
+    def remove(self, key: Any) -> None:
+        i = bisect_left(self, key)
+        if i == len(self) or self[i] != key:
+            raise ValueError(f"{key!r} not in bucket")
+        del self[i]
+
+    def islice(self, start: int, stop: int) -> Iterator[Any]:
+        return iter(self[start:stop])
+
+    def copy(self) -> Bucket:
+        return Bucket(self)
 
 
 class Collection:
@@ -113,10 +144,11 @@ class Collection:
         return self.records.get(record_id)
 
     def add(self, record: Any) -> None:
+        """Store ``record``: an equal, compacted copy of it (``mockcasa.compact``), which reads return."""
+        if isinstance(record, BaseModel):
+            record = compact(record, self._pool, self._indexes)
         if self.undo is not None:
             self.undo.append((self, "added", record))
-        if isinstance(record, BaseModel):
-            compact(record, self._pool, self._indexes)
         key = _order_key(record)
         self.records[record.id] = record
         self._order.add(key)
@@ -165,7 +197,7 @@ class Collection:
                 and all(getattr(old, f) == getattr(record, f) for f in (*self._indexes, *self._ranges)
                         if f not in derived):
             if isinstance(record, BaseModel):
-                compact(record, self._pool, self._indexes)
+                record = compact(record, self._pool, self._indexes)
             if self.undo is not None:
                 self.undo.append((self, "swapped", old))
             self._swap(old, record)
@@ -185,12 +217,16 @@ class Collection:
 
     def _swap(self, old: Any, record: Any) -> None:
         """``record`` in place of ``old``, which has the same id, creation time and indexed values."""
-        key = _order_key(old)
+        key = self._stored_key(old)
         self._underive(old, key)
         self.records[record.id] = record
         if self.derivation is not None:
             self._derive(record, key)
         self._inputs_changed(old, record)
+
+    def _stored_key(self, record: Any) -> tuple[float, str]:
+        """The order key object of a stored record, which every index holds (not an equal new one)."""
+        return self._order[self._order.bisect_left(_order_key(record))]
 
     # -- derived fields
 
@@ -210,7 +246,8 @@ class Collection:
             self._stale.add(record.id)
             return
         self._stale.discard(record.id)
-        values = self._derived[record.id] = tuple(self.derivation.values(self.family, self._today, record))
+        values = self._derived[record.id] = self._pool.shared_values(
+            tuple(self.derivation.values(self.family, self._today, record)))
         for field, value in zip(self.derivation.fields, values, strict=True):
             _index_add(self._indexes[field], (value,), key)
         derived = self._derived_fields()
@@ -235,7 +272,7 @@ class Collection:
         for record_id in record_ids:
             record = self.records.get(record_id) if record_id is not None else None
             if record is not None:
-                key = _order_key(record)
+                key = self._stored_key(record)
                 self._underive(record, key)
                 self._derive(record, key)
 
@@ -289,10 +326,10 @@ class Collection:
 
         Its ``family`` is set by whoever copies the organization's collections (``link``)."""
         clone = Collection((), (), self.derivation)
-        clone._combined = {f: {v: bucket.copy() for v, bucket in index.items()} for f, index in self._combined.items()}
+        clone._combined = {f: {v: _copied(bucket) for v, bucket in index.items()} for f, index in self._combined.items()}
         clone.records = dict(self.records)
         clone._order = self._order.copy()
-        clone._indexes = {f: {v: bucket.copy() for v, bucket in index.items()}
+        clone._indexes = {f: {v: _copied(bucket) for v, bucket in index.items()}
                           for f, index in self._indexes.items()}
         clone._ranges = {f: ordered.copy() for f, ordered in self._ranges.items()}
         clone._derived = dict(self._derived)
@@ -314,7 +351,7 @@ class Collection:
         self._rendered.clear()
 
     def count(self, field: str, value: Any) -> int:
-        bucket = self._indexes[field].get(value)
+        bucket = _held(self._indexes[field], value)
         return len(bucket) if bucket else 0
 
     def values(self, field: str) -> list[Any]:
@@ -322,7 +359,7 @@ class Collection:
         return list(self._indexes[field])
 
     def where(self, field: str, value: Any) -> list[Any]:
-        bucket = self._indexes[field].get(value) or ()
+        bucket = _held(self._indexes[field], value) or ()
         return [self.records[key[1]] for key in bucket]
 
     def page(self, equals: dict[str, Any], predicate: Predicate | None, offset: int, limit: int,
@@ -335,14 +372,14 @@ class Collection:
         chosen: tuple[str, ...] = ()
         indexed = {f: v for f, v in equals.items() if f in self._indexes}
         for field, value in indexed.items():
-            bucket = self._indexes[field].get(value)
+            bucket = _held(self._indexes[field], value)
             if bucket is None:
                 return [], 0
             if not chosen or len(bucket) < len(base):
                 base, chosen = bucket, (field,)
         if len(indexed) > 1 and len(base) > SCAN_LIMIT:
             chosen = tuple(sorted(indexed))
-            base = self._combined_bucket(chosen).get(tuple(indexed[f] for f in chosen))
+            base = _held(self._combined_bucket(chosen), tuple(indexed[f] for f in chosen))
             if base is None:
                 return [], 0
         bounds = [(f, lo, hi) for f, (lo, hi) in (ranges or {}).items()]
@@ -400,7 +437,7 @@ class Collection:
                     continue  # stale: indexed when its values are computed (``_derive``)
                 for value in _combinations(records[key[1]], fields, self._value):
                     keys.setdefault(value, []).append(key)
-            index = self._combined[fields] = {value: SortedList(found) for value, found in keys.items()}
+            index = self._combined[fields] = {value: _bucket(found) for value, found in keys.items()}
         return index
 
 
@@ -427,20 +464,48 @@ def _slice(matched: Iterable[Any], offset: int, limit: int) -> tuple[list[Any], 
     return page, total
 
 
-def _index_add(index: dict[Any, SortedList], values: Iterable, key: tuple[float, str]) -> None:
+def _bucket(keys: list) -> tuple | Bucket | SortedList:
+    """What an index holds for ``keys`` (sorted): the key itself when it is the only one."""
+    if len(keys) == 1:
+        return keys[0]
+    return Bucket(keys) if len(keys) < BUCKET_LIMIT else SortedList(keys)
+
+
+def _held(index: dict[Any, Any], value: Any) -> Bucket | SortedList | None:
+    """The bucket of ``value`` in ``index`` (None: no record has it)."""
+    bucket = index.get(value)
+    return Bucket((bucket,)) if type(bucket) is tuple else bucket
+
+
+def _copied(bucket: Any) -> Any:
+    return bucket if type(bucket) is tuple else bucket.copy()
+
+
+def _index_add(index: dict[Any, Bucket | SortedList], values: Iterable, key: tuple[float, str]) -> None:
     for value in values:
         bucket = index.get(value)
         if bucket is None:
-            bucket = index[value] = SortedList()
-        bucket.add(key)
+            index[value] = key
+        elif type(bucket) is tuple:
+            index[value] = Bucket(sorted((bucket, key)))
+        elif type(bucket) is Bucket and len(bucket) >= BUCKET_LIMIT:
+            index[value] = SortedList(bucket)
+            index[value].add(key)
+        else:
+            bucket.add(key)
 
 
 def _index_remove(index: dict[Any, SortedList], values: Iterable, key: tuple[float, str]) -> None:
     for value in values:
         bucket = index[value]
-        bucket.remove(key)
-        if not bucket:
+        if type(bucket) is tuple:
+            if bucket != key:
+                raise ValueError(f"{key!r} not in bucket")
             del index[value]
+            continue
+        bucket.remove(key)
+        if len(bucket) == 1:
+            index[value] = bucket[0]  # as it was before a second key came
 
 
 def _combinations(record: Any, fields: tuple[str, ...],

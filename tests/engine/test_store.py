@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
+
+from pydantic import create_model
 
 from mockcasa.models.crm import Client
 from mockcasa.store import Collection
@@ -67,3 +70,45 @@ def test_queries_on_several_fields_match_a_plain_scan(monkeypatch):
     assert store.page({"status": "active", "notes": "zzz"}, None, 0, 10) == ([], 0)
     store.clear()
     assert store.page({"status": "active", "notes": "a"}, None, 0, 10) == ([], 0)
+
+
+def test_buckets_of_every_size_answer_alike(monkeypatch):
+    """An index value held by one record (the key alone), a few (a list) or many (a SortedList)."""
+    monkeypatch.setattr("mockcasa.store.BUCKET_LIMIT", 4)
+    store = Collection(["notes"])
+    records = [client(i, notes=str(min(i, 7))) for i in range(12)]  # "7": 5 records, past the limit
+    for record in records:
+        store.add(record)
+    for note in map(str, range(8)):
+        ids = [r.id for r in store if r.notes == note]
+        assert [r.id for r in store.where("notes", note)] == ids and store.count("notes", note) == len(ids)
+        assert store.page({"notes": note}, None, 0, 2) == ([store.get(i) for i in ids[:2]], len(ids))
+    for record in records[7:11]:
+        store.remove(record)
+    assert [r.id for r in store.where("notes", "7")] == [records[11].id]
+    store.remove(records[11])
+    assert store.where("notes", "7") == [] and store.count("notes", "7") == 0
+    copy = store.copy()
+    store.remove(records[0])
+    assert [r.id for r in copy.where("notes", "0")] == [records[0].id] and store.where("notes", "0") == []
+
+
+def test_stored_records_share_their_field_names():
+    """A stored model keeps its fields in a key-sharing dict (``compact.split``), smaller than its own."""
+    store = Collection(["status"])
+    given = client(1, status="active", notes="n")
+    store.add(given)
+    stored = store.get(given.id)
+    assert stored == given and stored.model_dump_json() == given.model_dump_json()
+    assert sys.getsizeof(stored.__dict__) < sys.getsizeof(dict(stored.__dict__))
+
+
+def test_records_validated_many_times_before_storing_still_share_their_field_names():
+    """CPython lets a class's shared names grow only while it has few instances: the models register
+    theirs when the class is created (``compact.share_field_names``)."""
+    Late = create_model("Late", __base__=Client)
+    many = [Late.model_validate(client(i).model_dump()) for i in range(100)]
+    store = Collection()
+    store.add(many[0])
+    stored = store.get(many[0].id)
+    assert sys.getsizeof(stored.__dict__) < sys.getsizeof(dict(stored.__dict__))
