@@ -129,3 +129,43 @@ async def test_default_seed_is_what_serve_loads(aiohttp_client):
     http = await aiohttp_client(create_app(Settings(), load_default_seed=True))
     reply = await Api(http, "cc_test_default_key").get("clients")
     assert reply.status == 200 and reply.body["data"] == []
+
+
+# The date each record's story happens on: a record is written on or before it (an invoice on or
+# before its issue date, a payment when it is received, a smart-file version when it is issued...).
+BUSINESS_DATES = {"invoices": "issueDate", "payments": "receivedDate", "proposals": "issueDate",
+                  "contracts": "issueDate", "time-entries": "date", "milestones": "completedAt",
+                  "form-submissions": "submittedAt", "document-versions": "issuedAt"}
+# What a demo's story says is written at the moment it loads (Harbor & Pine's menu boards, drafted today).
+WRITTEN_ON_LOAD = {"demo": [("invoices", "Café menu boards")], "demo-2026-06-30": []}
+
+
+@pytest.mark.parametrize("instant", ["2026-07-15T12:00:00Z", "2026-12-31T00:00:30Z"])
+@pytest.mark.parametrize("name", sorted(WRITTEN_ON_LOAD))
+async def test_demo_records_were_written_before_now_and_before_their_own_dates(name, instant, aiohttp_client,
+                                                                               tmp_path):
+    """No record of a shipped demo is created after the clock's now or after its own business date, and
+    none but the story's own is created at the very moment of loading (missing createdAt means now)."""
+    text = (SEEDS / f"{name}.yaml").read_text()
+    assert text.count("    taxRate: 0.0825\n") == 1
+    (tmp_path / "seed.yaml").write_text(text.replace("    taxRate: 0.0825\n",
+                                                     f"    taxRate: 0.0825\n    clock: {{freezeAt: {instant}}}\n"))
+    http = await aiohttp_client(create_app(Settings(seeds=[tmp_path / "seed.yaml"])))
+    api = Api(http, "cc_test_demo_key" if name == "demo" else "cc_test_demo26_key")
+    now = instant.replace("Z", ".000Z")
+    doc = (await api.get("/api/v1/openapi.json")).body
+    resources = sorted({path.split("/")[3] for path, item in doc["paths"].items()
+                        if path.count("/") == 3 and "get" in item and "{" not in path})
+    written_on_load, late = [], []
+    for resource in resources:
+        for record in await api.list_all(resource, pageSize=100):
+            created, label = record["createdAt"], record.get("title") or record.get("subject") or record.get("name")
+            assert created <= record["updatedAt"] <= now, (resource, label, created, record["updatedAt"])
+            if created == now:
+                written_on_load.append((resource, label))
+            day = record.get(BUSINESS_DATES.get(resource, ""))
+            if day and created[:len(day)] > day:  # a date compares with the createdAt's day, an instant whole
+                late.append((resource, label, created, day))
+    assert late == []
+    assert written_on_load == WRITTEN_ON_LOAD[name]
+    assert {"invoices", "payments", "event-days" if name != "demo" else "calendar-events"} <= set(resources)

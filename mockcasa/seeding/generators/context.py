@@ -136,17 +136,29 @@ class Gen:
         return first + timedelta(days=int(self.rng.random() * (max((last - first).days, 0) + 1)))
 
     def at(self, day: date, hours: tuple[int, int] = (8, 19), *, not_before: datetime | None = None) -> datetime:
-        """An instant on ``day`` during ``hours`` (UTC), never in the future nor before ``not_before``."""
+        """An instant on ``day`` during ``hours`` (UTC), never in the future nor before ``not_before``.
+
+        On today (or a later day) the window ends now, and starts at midnight when ``hours`` have not
+        begun yet: a record of today is written earlier today, not at the very moment of loading.
+        """
         start = datetime.combine(day, time(hours[0]), tzinfo=UTC)
-        moment = self.between(start, start + timedelta(hours=hours[1] - hours[0]))
+        end = start + timedelta(hours=hours[1] - hours[0])
+        if end > self.now:
+            end = self.now
+            start = min(start, datetime.combine(min(day, self.today), time(0), tzinfo=UTC))
+        moment = self.between(start, end)
         if not_before is not None and moment < not_before:
             moment = self.between(not_before, min(not_before + timedelta(hours=2), self.now))
         return min(moment, self.now)
 
     def later(self, moment: datetime, low_days: float, high_days: float) -> datetime:
-        """An instant ``low_days``..``high_days`` after ``moment``, never in the future."""
-        start = moment + timedelta(days=low_days)
-        return min(self.between(start, moment + timedelta(days=high_days)), self.now)
+        """An instant ``low_days``..``high_days`` after ``moment``, never in the future.
+
+        A range that reaches past now is cut at now (not drawn whole and then clamped, which would
+        pile records up at the moment of loading).
+        """
+        end = min(moment + timedelta(days=high_days), self.now)
+        return self.between(min(moment + timedelta(days=low_days), end), end)
 
     def amount(self, low: float, high: float, step: float = 1.0) -> float:
         """A round amount (a multiple of ``step``) between ``low`` and ``high``."""

@@ -132,7 +132,8 @@ def _event(gen: Gen, source: str, day: date, projects: list[Any], client_of: dic
         if values["title"].startswith("Conference"):
             start, length = datetime.combine(day, time(0), tzinfo=UTC), timedelta(days=2)
             values["all_day"] = True
-    created = min(start - timedelta(days=gen.rng.randint(1, 30)), gen.now)
+    ahead = timedelta(days=gen.rng.randint(1, 30))
+    created = start - ahead if start - ahead <= gen.now else gen.now - ahead  # booked that long ago
     created = created.replace(minute=gen.rng.randint(0, 59), second=gen.rng.randint(0, 59))
     values.update(start_date_time=start, end_date_time=start + length,
                   completed_at=min(start + length, gen.now) if values["actionable"] and start < gen.now else None,
