@@ -279,16 +279,27 @@ def _kept(body: bytes) -> bytes:
     return body if len(body) <= BODY_LIMIT else body[:BODY_LIMIT]
 
 
-async def record(journal: Journal, request: web.Request, response: web.StreamResponse | None,
-                 started: float) -> None:
-    """Add the journal's entry for ``request``, answered with ``response`` (None: it never was)."""
+async def read_body(request: web.Request) -> bytes:
+    """The request's body as the journal keeps it, b"" when it has none or it is now unreadable."""
+    if not request.body_exists:
+        return b""
+    try:
+        return await request.read()
+    except (OSError, ValueError, web.HTTPException):  # unread and now unreadable (dropped, too large)
+        return b""
+
+
+def record(journal: Journal, request: web.Request, response: web.StreamResponse | None, started: float,
+           request_body: bytes) -> None:
+    """Add the journal's entry for ``request``, answered with ``response`` (None: it never was).
+
+    ``request_body``: ``read_body``'s; a plain function, so a request without a body (most) does
+    not pay for a coroutine.
+    """
     duration = round((time.perf_counter() - started) * 1000, 3)
     try:
-        request_body = await request.read() if request.body_exists else b""
-    except (OSError, ValueError, web.HTTPException):  # unread and now unreadable (dropped, too large)
-        request_body = b""
-    principal = request.get(PRINCIPAL)
-    if principal is None:  # answered before authentication (an injected fault): still say whose it was
+        principal = request[PRINCIPAL]  # not .get(): one Python call instead of two, on every request
+    except KeyError:  # answered before authentication (an injected fault): still say whose it was
         try:
             principal = principal_of(request)
         except ApiError:

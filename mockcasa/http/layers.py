@@ -28,7 +28,7 @@ from mockcasa.http.envelope import REQUEST_IDS, render_error
 from mockcasa.http.idempotency import HEADER as IDEMPOTENCY_KEY
 from mockcasa.http.idempotency import METHODS as IDEMPOTENT_METHODS
 from mockcasa.http.idempotency import run_once
-from mockcasa.http.journal import JOURNAL, record
+from mockcasa.http.journal import JOURNAL, read_body, record
 from mockcasa.http.ratelimit import RateLimiter, stamp
 from mockcasa.keys import REQUEST_ID, SETTINGS
 from mockcasa.scenarios.layer import FAULT, fault_for, inject
@@ -60,7 +60,8 @@ def layers_middleware(limiter: RateLimiter):
             response = await _enveloped(request, handler, limiter)
             return response
         finally:
-            await record(journal, request, response, started)
+            record(journal, request, response, started,
+                   await read_body(request) if request.body_exists else b"")
 
     return layers
 

@@ -41,6 +41,7 @@ class RateLimiter:
     def __init__(self, limit: int = 1000, window_seconds: int = 3600) -> None:
         self.limit = limit
         self.window_seconds = window_seconds
+        self._limit_headers: dict[int, str] = {}
 
     def window(self, org: Organization, credential_id: str, now: float) -> Window:
         """The credential's open window at ``now``, opening a new one when needed."""
@@ -51,8 +52,11 @@ class RateLimiter:
         window = org.rate_windows.get(credential_id)
         return window.count if window is not None and window.open_at(org.clock.timestamp()) else 0
 
-    def hit(self, principal: Principal) -> tuple[int, int, str]:
-        """Count one request; raise 429 (with every rate-limit header) once the window is spent."""
+    def hit(self, principal: Principal) -> tuple[str, str, str]:
+        """Count one request; raise 429 (with every rate-limit header) once the window is spent.
+
+        Returns the counted response's ``X-RateLimit-*`` header values (limit, remaining, reset).
+        """
         org = principal.org
         now = org.clock.timestamp()
         window = self.window(org, principal.credential_id, now)
@@ -66,16 +70,20 @@ class RateLimiter:
                 headers={"X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": "0",
                          "X-RateLimit-Reset": window.reset_header, "Retry-After": str(retry_after)})
         window.count += 1
-        return limit, limit - window.count, window.reset_header
+        return self._limit_header(limit), str(limit - window.count), window.reset_header
+
+    def _limit_header(self, limit: int) -> str:
+        """``str(limit)``, made once per limit (every counted response carries it)."""
+        header = self._limit_headers.get(limit)
+        if header is None:
+            header = self._limit_headers[limit] = str(limit)
+        return header
 
 
 RATE_LIMITER: web.AppKey[RateLimiter] = web.AppKey("rate_limiter", RateLimiter)
 
 
-def stamp(response: web.StreamResponse, counted: tuple[int, int, str]) -> None:
+def stamp(response: web.StreamResponse, counted: tuple[str, str, str]) -> None:
     """The rate-limit headers of a counted request (``RateLimiter.hit``), on any outcome."""
-    limit, remaining, reset = counted
     headers = response.headers
-    headers["X-RateLimit-Limit"] = str(limit)
-    headers["X-RateLimit-Remaining"] = str(remaining)
-    headers["X-RateLimit-Reset"] = reset
+    headers["X-RateLimit-Limit"], headers["X-RateLimit-Remaining"], headers["X-RateLimit-Reset"] = counted
