@@ -107,7 +107,8 @@ async def run_once(request: web.Request, handler, key: str, principal: Principal
     scope = (principal.credential_id, key)
     while True:
         # Looked up afresh after every wait: a reset or an import may have replaced the store.
-        entry = org.idempotency_keys.find(scope, org.clock.timestamp())
+        now = org.clock.timestamp()
+        entry = org.idempotency_keys.find(scope, now)
         if entry is None:
             break
         if not entry.same_request(method, path, body_digest):
@@ -117,7 +118,7 @@ async def run_once(request: web.Request, handler, key: str, principal: Principal
         await entry.done.wait()  # the first request with this key is still running
 
     settings = request.app[SETTINGS]
-    entry = org.idempotency_keys.begin(scope, method, path, body_digest, org.clock.timestamp(),
+    entry = org.idempotency_keys.begin(scope, method, path, body_digest, now,
                                        window=WINDOW_SECONDS, cap=settings.idempotency_max_keys)
     response = None
     try:
