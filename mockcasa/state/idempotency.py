@@ -116,6 +116,8 @@ class IdempotencyKeys:
 
     def purge(self, now: float) -> None:
         """Drop every finished entry whose expiry has passed on the organization's clock."""
+        if not self._expiry or self._expiry[0][0] > now:  # the usual case: nothing has expired
+            return
         expired = [item for item in self._expiry.irange(maximum=(now, math.inf))
                    if item[2] in self.entries and self.entries[item[2]].status is not None]
         for _, _, scope in expired:

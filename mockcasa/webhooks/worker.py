@@ -83,9 +83,12 @@ class Deliveries:
         """The sandbox listener: queue a delivery of each event to each subscription that wants it."""
         if "webhooks" not in org.collections:
             return
+        subscribed = len(org["webhooks"]) > 0  # most organizations have no subscription: one test
         for event, (resource_name, record) in events:
             if event not in KNOWN_EVENTS:
                 log.error("ignoring unknown webhook event %r (not in the contract's enum)", event)
+                continue
+            if not subscribed:
                 continue
             subscribers = [w for w in org["webhooks"].where("events", event) if w.enabled]
             if not subscribers:
