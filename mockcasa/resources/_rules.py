@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from mockcasa.engine.body import describe, validation_details
 from mockcasa.engine.records import check_refs, fill_derived
-from mockcasa.engine.resource import Action, Ctx, Resource
+from mockcasa.engine.resource import Action, Ctx, OnSeed, Resource
 from mockcasa.errors import Conflict, Invalid
 
 RECORD_FIELDS = ("id", "created_at", "updated_at")
@@ -103,6 +103,15 @@ def bill_action(resource_name: str, *, frozen_by: frozenset[str], same_client: b
 
 
 # --- seeds ------------------------------------------------------------------------------------
+
+def seeded_as_created(name: str) -> OnSeed:
+    """The ``on_seed`` of a resource whose seeded records are checked exactly as a create (its
+    system fields kept): ``seed_through_create`` with nothing more to say."""
+    def on_seed(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
+        values, system = seed_through_create(ctx.resources[name], ctx, values)
+        return {**values, **system}
+    return on_seed
+
 
 def seed_through_create(resource: Resource, ctx: Ctx, values: dict[str, Any],
                         system_fields: Iterable[str] = ()) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -14,7 +14,7 @@ from typing import Any
 from mockcasa.engine.resource import Ctx, Filter, Ref, Resource
 from mockcasa.errors import Conflict, Invalid
 from mockcasa.models.event_days import EventDayVendor, EventDayVendorCreate, EventDayVendorUpdate
-from mockcasa.resources._rules import merged, seed_through_create
+from mockcasa.resources._rules import merged, seeded_as_created
 
 HH_MM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 TIMES = {"call_time": "callTime", "coverage_start_time": "coverageStartTime", "coverage_end_time": "coverageEndTime"}
@@ -46,15 +46,10 @@ def on_update(ctx: Ctx, booking: EventDayVendor, changes: dict[str, Any]) -> dic
     return changes
 
 
-def on_seed(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
-    values, system = seed_through_create(RESOURCE, ctx, values)
-    return {**values, **system}
-
-
 RESOURCE = Resource(
     name="event-day-vendors", singular="event day vendor",
     model=EventDayVendor, create_model=EventDayVendorCreate, update_model=EventDayVendorUpdate,
     filters=[Filter.text("eventDayId"), Filter.text("vendorId")],
     refs=[Ref("event_day_id", "event-days"), Ref("vendor_id", "vendors")],
-    on_create=on_create, on_update=on_update, on_seed=on_seed,
+    on_create=on_create, on_update=on_update, on_seed=seeded_as_created("event-day-vendors"),
 )

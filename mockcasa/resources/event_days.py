@@ -17,7 +17,7 @@ from mockcasa.engine.records import delete_record
 from mockcasa.engine.resource import Ctx, Filter, Ref, Resource
 from mockcasa.errors import Invalid
 from mockcasa.models.event_days import EventDay, EventDayCreate, EventDayStatus, EventDayUpdate
-from mockcasa.resources._rules import merged, seed_through_create
+from mockcasa.resources._rules import merged, seeded_as_created
 from mockcasa.resources.venues import check_timezone
 
 STATUS_EVENTS = {"published": "event_day_published", "archived": "event_day_archived"}
@@ -94,11 +94,6 @@ def on_delete(ctx: Ctx, day: EventDay) -> None:
             delete_record(ctx.resources[name], ctx, record)
 
 
-def on_seed(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
-    values, system = seed_through_create(RESOURCE, ctx, values)
-    return {**values, **system}
-
-
 RESOURCE = Resource(
     name="event-days", singular="event day",
     model=EventDay, create_model=EventDayCreate, update_model=EventDayUpdate,
@@ -106,5 +101,5 @@ RESOURCE = Resource(
     refs=[Ref("project_id", "projects"), Ref("client_id", "clients")],
     created_event="event_day_created",
     on_create=on_create, on_update=on_update, after_create=after_create, after_update=after_update,
-    on_delete=on_delete, on_seed=on_seed,
+    on_delete=on_delete, on_seed=seeded_as_created("event-days"),
 )

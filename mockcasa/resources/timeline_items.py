@@ -15,7 +15,7 @@ from typing import Any
 from mockcasa.engine.resource import Ctx, Filter, Ref, Resource
 from mockcasa.errors import Invalid
 from mockcasa.models.event_days import TimelineItem, TimelineItemCreate, TimelineItemUpdate, TimelineStatus
-from mockcasa.resources._rules import merged, seed_through_create
+from mockcasa.resources._rules import merged, seeded_as_created
 
 PINNED = ("fixed", "fixed-end")
 
@@ -56,15 +56,11 @@ def after_update(ctx: Ctx, item: TimelineItem, before: TimelineItem) -> None:
         ctx.emit("timeline_item_completed", RESOURCE.name, item)
 
 
-def on_seed(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
-    values, system = seed_through_create(RESOURCE, ctx, values)
-    return {**values, **system}
-
-
 RESOURCE = Resource(
     name="timeline-items", singular="timeline item",
     model=TimelineItem, create_model=TimelineItemCreate, update_model=TimelineItemUpdate,
     filters=[Filter.text("eventDayId"), Filter.enum("status", TimelineStatus)],
     refs=[Ref("event_day_id", "event-days"), Ref("vendor_ids", "vendors", many=True)],
-    on_create=on_create, on_update=on_update, after_update=after_update, on_seed=on_seed,
+    on_create=on_create, on_update=on_update, after_update=after_update,
+    on_seed=seeded_as_created("timeline-items"),
 )

@@ -30,14 +30,19 @@ def _duration(value: Any) -> str | float:
     return value
 
 
+def _nested(model: type[BaseModel], value: Any, what: str) -> Any:
+    """``value`` validated as ``model``, its problems as one ValueError naming each field (or ``what``)."""
+    try:
+        return model.model_validate(value)
+    except ValidationError as exc:
+        raise ValueError("; ".join(f"{'.'.join(map(str, e['loc'])) or what}: "
+                                   f"{e['msg'].removeprefix('Value error, ')}"
+                                   for e in exc.errors(include_url=False))) from None
+
+
 def _latency(value: Any) -> Any:
     if isinstance(value, (dict, LatencyRange)):
-        try:
-            return LatencyRange.model_validate(value)
-        except ValidationError as exc:
-            raise ValueError("; ".join(f"{'.'.join(map(str, e['loc'])) or 'range'}: "
-                                       f"{e['msg'].removeprefix('Value error, ')}"
-                                       for e in exc.errors(include_url=False))) from None
+        return _nested(LatencyRange, value, "range")
     return _duration(value)
 
 
@@ -131,12 +136,7 @@ def _step(value: Any) -> Any:
             raise ValueError(f"a status step must be one of {', '.join(map(str, FAULT_STATUSES))} (or pass)")
         return value
     if isinstance(value, dict):
-        try:
-            return Step.model_validate(value)
-        except ValidationError as exc:
-            raise ValueError("; ".join(f"{'.'.join(map(str, e['loc'])) or 'step'}: "
-                                       f"{e['msg'].removeprefix('Value error, ')}"
-                                       for e in exc.errors(include_url=False))) from None
+        return _nested(Step, value, "step")
     raise ValueError("each step is pass, a status (429, 500, 502, 503, 504) or an action such as {latency: 1s}")
 
 
