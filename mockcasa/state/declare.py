@@ -19,7 +19,7 @@ Records are immutable, so a capture of a collection is just the list of its reco
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Optional, TypeVar
 
@@ -51,7 +51,7 @@ class Loading:
     organizations: dict[str, Any] = field(default_factory=dict)
     loc: Loc = ()
     # Each API revision's resources (``resources`` is those of the organization being loaded).
-    revisions: dict[str, Any] = field(default_factory=dict)
+    revisions: Mapping[str, Any] = field(default_factory=dict)
 
     def at(self, *loc: str | int) -> Loading:
         return replace(self, loc=self.loc + loc)
