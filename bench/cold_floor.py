@@ -22,7 +22,7 @@ from bench.http_bench import ROOT
 
 FLOOR = """
 import gc, time
-gc.set_threshold(50_000, 20, 100)
+gc.set_threshold(200_000, 20, 100)  # as python -m mockcasa (mockcasa/__main__.py)
 cpu = time.process_time
 t0 = cpu()
 from aiohttp import web
@@ -40,7 +40,7 @@ print(t1 - t0, t2 - t1, t3 - t2, t4 - t3)
 
 START = """
 import gc, time
-gc.set_threshold(50_000, 20, 100)
+gc.set_threshold(200_000, 20, 100)  # as python -m mockcasa (mockcasa/__main__.py)
 cpu = time.process_time
 from aiohttp import web
 t0 = cpu()
@@ -55,7 +55,7 @@ print(t1 - t0, t2 - t1)
 
 FIRST_USE = """
 import asyncio, gc, time
-gc.set_threshold(50_000, 20, 100)
+gc.set_threshold(200_000, 20, 100)  # as python -m mockcasa (mockcasa/__main__.py)
 from aiohttp.test_utils import TestClient, TestServer
 from mockcasa.app import create_app
 from mockcasa.config import Settings
