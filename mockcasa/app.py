@@ -24,7 +24,8 @@ from mockcasa.keys import SANDBOX, SETTINGS
 from mockcasa.oauth.endpoints import add_oauth_routes
 from mockcasa.oauth.server import oauth_of
 from mockcasa.openapi import build_document
-from mockcasa.resources import all_revisions, all_scopes, error_codes
+from mockcasa.resources import Revisions, all_revisions, all_scopes, error_codes
+from mockcasa.resources.outline import OUTLINE
 from mockcasa.revisions import resolve as resolve_revision
 from mockcasa.routing import Routes, register, resources_of
 from mockcasa.scenarios import setup_faults
@@ -74,11 +75,14 @@ async def _clock_ticker(app: web.Application):
             await task
 
 
-def build_routes() -> Routes:
-    """Every route of an app, for any number of ``create_app(routes=...)`` (see ``mockcasa.routing``)."""
+def build_routes(revisions: Revisions | None = None) -> Routes:
+    """Every route of an app, for any number of ``create_app(routes=...)`` (see ``mockcasa.routing``).
+
+    ``revisions``: where handlers find their resources (default: a ``Revisions`` of their own).
+    """
     root = web.Application()  # a scratch app: only the route objects on its router are kept
     root.router.add_get(OPENAPI_PATH, serve_openapi)
-    add_routes(root, all_revisions())
+    add_routes(root, all_revisions() if revisions is None else revisions, OUTLINE)
     add_oauth_routes(root)
     pages = web.Application()
     add_root_pages(pages)
@@ -118,7 +122,7 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
     app[SANDBOX] = sandbox
     app[JOURNAL] = Journal(settings.journal_size, settings.journal_max_bytes)
     setup_faults(app, settings)
-    routes = routes or build_routes()
+    routes = routes or build_routes(revisions)
     setup_admin(app, settings, routes)
     if settings.console:
         setup_console(app, routes)

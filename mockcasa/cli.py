@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from mockcasa.commands import add_commands
 from mockcasa.config import Settings
 from mockcasa.keys import SANDBOX
-from mockcasa.serving import GC_THRESHOLD
+from mockcasa.serving import STARTUP_GC_THRESHOLD
 from mockcasa.version import __version__
 
 
@@ -76,8 +76,9 @@ def settings_problems(exc: ValidationError) -> str:
 
 
 def serve(args: argparse.Namespace) -> int:
-    # As ``python -m mockcasa`` does from its first import (see __main__.py), for the ``mockcasa`` script.
-    gc.set_threshold(*GC_THRESHOLD)
+    # As ``python -m mockcasa`` does from its first import (see __main__.py), for the ``mockcasa`` script;
+    # ``serving.tune_gc`` sets the server's own once the world is loaded.
+    gc.set_threshold(*STARTUP_GC_THRESHOLD)
     from mockcasa.admin import ADMIN_TOKEN
     from mockcasa.app import create_app
     from mockcasa.console import sign_in_url

@@ -64,7 +64,7 @@ def _finish(value: Any) -> Any:
 
 
 def _loading(sandbox: Sandbox, doc: Document) -> Loading:
-    return Loading(doc, dict(sandbox.resources), sandbox.all_scopes, revisions=dict(sandbox.revisions))
+    return Loading(doc, dict(sandbox.resources), sandbox.all_scopes, revisions=sandbox.revisions)
 
 
 def import_state(sandbox: Sandbox, doc: Document) -> None:

@@ -68,9 +68,10 @@ def admin_app() -> web.Application:
     routes = all_routes()
     admin = web.Application(middlewares=[token_middleware])
     admin[OPEN_HANDLERS] = frozenset(route.handler for route in routes if not route.auth)
+    prefix = ADMIN_PREFIX.rstrip("/")
     for route in routes:
-        admin.router.add_route(route.method, route.path, route.handler)
-    return seal(ADMIN_PREFIX.rstrip("/"), admin)
+        admin.router.add_route(route.method, prefix + route.path, route.handler)
+    return seal(prefix, admin)
 
 
 def setup_admin(app: web.Application, settings: Settings, routes: Routes) -> str:

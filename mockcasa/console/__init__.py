@@ -114,17 +114,17 @@ def console_app() -> web.Application:
     """
     console = web.Application(middlewares=[_bare_prefix])
     router = console.router
-    router.add_static("/static", HERE / "static", append_version=True, name=STATIC)
-    router.add_route("*", "/sign-in", sign_in)
-    router.add_post("/sign-out", sign_out)
+    router.add_static(PREFIX + "/static", HERE / "static", append_version=True, name=STATIC)
+    router.add_route("*", PREFIX + "/sign-in", sign_in)
+    router.add_post(PREFIX + "/sign-out", sign_out)
     org, res = "/orgs/{orgId}", "/orgs/{orgId}/{resource}"
     for path, handler in [
             ("/", pages.organizations), ("/journal", live.journal), ("/faults", live.faults),
             ("/stream", stream), ("/seeds/{name}.json", pages.seed_body), ("/scenarios/{name}.yaml", pages.scenario_text),
             (org + "/", pages.organization), (org + "/events", pages.org_events), (org + "/search", pages.search),
             (org + "/deliveries", live.webhooks), (res + "/", pages.records), (res + "/{id}", pages.record)]:
-        router.add_get(path, handler)
-    router.add_route("*", "/{tail:.*}", not_found)
+        router.add_get(PREFIX + path, handler)
+    router.add_route("*", PREFIX + "/{tail:.*}", not_found)
     return seal(PREFIX, console)
 
 

@@ -26,6 +26,11 @@ if TYPE_CHECKING:
 OPERATIONS = ("list", "create", "get", "update", "delete")
 
 
+def scope(resource_name: str, access: str) -> str:
+    """The scope granting ``access`` ("read" or "write") to a resource: ``time-entries:write``."""
+    return f"{resource_name}:{access}"
+
+
 @dataclass
 class Ctx:
     """What a hook may touch: its organization (records, clock, members, counters), the resource
@@ -304,11 +309,11 @@ class Resource:
 
     @property
     def read_scope(self) -> str:
-        return f"{self.name}:read"
+        return scope(self.name, "read")
 
     @property
     def write_scope(self) -> str:
-        return f"{self.name}:write"
+        return scope(self.name, "write")
 
     @property
     def tag(self) -> str:

@@ -293,16 +293,31 @@ async def check_revision(request: web.Request, error: web.HTTPException | None) 
 
 
 def add_routes(app: web.Application, revisions: Mapping[str, Mapping[str, Resource]],
-               prefix: str = API_PREFIX) -> None:
-    """Every revision's operations, one route each; the caller's revision picks the handler."""
+               outline: Mapping[str, Mapping[str, Mapping[str, str]]], prefix: str = API_PREFIX) -> None:
+    """Every revision's operations, one route each; the caller's revision picks the handler.
+
+    ``outline``: what each revision serves (``mockcasa.resources.outline``), so that routing builds
+    no revision; each handler is made from ``revisions`` on its first request (``_deferred``).
+    """
     routes: dict[tuple[str, str], RevisionRoute] = {}
     names: dict[tuple[str, str], str] = {}
-    for revision, resources in revisions.items():
-        for resource in resources.values():
-            for op, handler in make_handlers(resource).items():
+    for revision, resources in outline.items():
+        for name, operations in resources.items():
+            for op, operation_id in operations.items():
                 method, suffix = ROUTES[op]
-                key = (method, f"{prefix}/{resource.name}{suffix}")
-                routes.setdefault(key, RevisionRoute(*key)).handlers[revision] = handler
-                names.setdefault(key, resource.operation_id(op))
+                key = (method, f"{prefix}/{name}{suffix}")
+                route = routes.setdefault(key, RevisionRoute(*key))
+                route.handlers[revision] = _deferred(route, revisions, revision, name, op)
+                names.setdefault(key, operation_id)
     for (method, path), route in routes.items():
         app.router.add_route(method, path, route.handler(), name=names[(method, path)])
+
+
+def _deferred(route: RevisionRoute, revisions: Mapping[str, Mapping[str, Resource]], revision: str,
+              name: str, op: str) -> Handler:
+    """``op`` on resource ``name`` of ``revision``: on its first request, the handler is made from the
+    revision's declarations (built then if no organization of it exists yet) and takes this one's place."""
+    async def first(request: web.Request) -> web.StreamResponse:
+        handler = route.handlers[revision] = make_handlers(revisions[revision][name])[op]
+        return await handler(request)
+    return first

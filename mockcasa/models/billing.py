@@ -1,7 +1,5 @@
 """Invoices, payments and payouts: the money side of the API."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 

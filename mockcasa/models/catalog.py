@@ -1,7 +1,5 @@
 """Catalog items (what a studio sells or spends on) and transactions (recurring or one-off costs and revenue)."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field

@@ -5,8 +5,6 @@ through aliases. Input models are strict (no "1" for 1, no "true" for true) and
 forbid unknown fields, as the contract's schemas describe exactly what may be sent.
 """
 
-from __future__ import annotations
-
 import hashlib
 import math
 import os

@@ -1,7 +1,5 @@
 """Proposals and contracts: documents sent to clients. Their content and signing are dashboard-managed."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field

@@ -1,7 +1,5 @@
 """Event days (a project's day of the event), their vendors and their timeline items (API revision 2026-06-30)."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints

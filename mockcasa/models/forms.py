@@ -1,7 +1,5 @@
 """Forms (inquiry forms and questionnaires) and their submissions, read-only (API revision 2026-06-30)."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from mockcasa.models.common import ApiModel, Day, Record, Uuid

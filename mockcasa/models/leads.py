@@ -1,7 +1,5 @@
 """Inquiries: leads from the inquiry form or entered by hand, until converted into a client and project."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field

@@ -1,7 +1,5 @@
 """Amounts of money: any number within ±1e12 (``Number``) in, rounded to cents (half up) as stored."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import AfterValidator

@@ -1,8 +1,6 @@
 """Client documents (smart files: proposals, questionnaires and agreements in one) and the versions
 issued of them, of invoices and of standalone contracts; read-only (API revision 2026-06-30)."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from mockcasa.models.common import ApiModel, Internal, Record, Timestamp, Uuid, internal

@@ -10,8 +10,6 @@
   and a lead) and answers with what it made; the webhook event enum changes.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints

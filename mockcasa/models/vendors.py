@@ -1,7 +1,5 @@
 """Vendors (the people and companies who work an event) and venues (API revision 2026-06-30)."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

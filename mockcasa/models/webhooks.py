@@ -1,7 +1,5 @@
 """Webhook subscriptions. ``secret`` is stored but never served; ``hasSecret`` says whether there is one."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field, WithJsonSchema

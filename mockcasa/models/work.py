@@ -1,7 +1,5 @@
 """Time entries, milestones and calendar events: the work done and planned on projects."""
 
-from __future__ import annotations
-
 import re
 from typing import Annotated, Literal
 

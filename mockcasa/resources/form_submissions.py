@@ -65,6 +65,13 @@ def submit_inquiry(ctx: Ctx, values: dict[str, Any], source: str) -> tuple[Any, 
     return submission, contact, client
 
 
+def submit(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
+    """``POST /inquiries`` from API revision 2026-06-30: the inquiry form is submitted (a form submission,
+    a contact and a lead) and the answer names what it made, ``received``."""
+    submission, contact, client = submit_inquiry(ctx, values, "api")
+    return {"status": "received", "client_id": client.id, "contact_id": contact.id, "submission_id": submission.id}
+
+
 def receive(ctx: Ctx, params: dict[str, Any]) -> FormSubmission:
     """Admin collection action: an inquiry arriving through the hosted form (the body of POST /inquiries)."""
     try:

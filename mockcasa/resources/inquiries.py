@@ -18,7 +18,6 @@ from mockcasa.errors import Conflict, Invalid
 from mockcasa.models.common import InputModel, Uuid
 from mockcasa.models.leads import Inquiry, InquiryCreate, InquirySource, InquiryStatus, InquiryUpdate
 from mockcasa.resources._rules import seed_through_create
-from mockcasa.resources.form_submissions import submit_inquiry
 
 TERMINAL = {"converted": "converted into a client", "spam": "marked as spam"}
 Name200 = Annotated[str, Field(min_length=1, max_length=200)]
@@ -95,13 +94,6 @@ def convert(ctx: Ctx, record: Inquiry, params: dict[str, Any]) -> Inquiry:
     ctx.emit("inquiry_status_changed", RESOURCE.name, converted)  # like every other status change
     ctx.emit("inquiry_converted", RESOURCE.name, converted)
     return converted
-
-
-def submit(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
-    """``POST /inquiries`` from API revision 2026-06-30: the inquiry form is submitted (a form submission,
-    a contact and a lead; see ``form_submissions``) and the answer names what it made, ``received``."""
-    submission, contact, client = submit_inquiry(ctx, values, "api")
-    return {"status": "received", "client_id": client.id, "contact_id": contact.id, "submission_id": submission.id}
 
 
 RESOURCE = Resource(

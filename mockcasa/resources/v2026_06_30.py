@@ -32,7 +32,7 @@ from mockcasa.resources import (
     webhooks,
 )
 from mockcasa.resources.catalog_items import bundle_rules
-from mockcasa.resources.inquiries import submit
+from mockcasa.resources.form_submissions import submit
 
 CLIENTS = replace(
     clients.RESOURCE, model=shapes.Client, create_model=shapes.ClientCreate, update_model=shapes.ClientUpdate,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections import ChainMap
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -211,8 +212,9 @@ class Sandbox(Declared):
         self.all_scopes = all_scopes
         # The server's settings, for rules that depend on them (which webhook URLs are accepted).
         self.settings = settings if settings is not None else Settings()
-        self.revisions = dict(revisions or {})
-        self.revisions[self.settings.api_revision] = resources
+        # A view, not a copy: a revision no organization uses is never built (``Revisions``).
+        self.revisions: Mapping[str, Mapping[str, RecordKind]] = ChainMap(
+            {self.settings.api_revision: resources}, revisions or {})  # type: ignore[arg-type]
         # Other credential kinds (OAuth tokens) plug in here: (sandbox, token) -> Principal | None.
         self.authenticators: list[Callable[[Sandbox, str], Any]] = []
         # Called with (organization, [(event, payload), ...]) after each committed change.
