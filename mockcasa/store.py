@@ -5,7 +5,10 @@ ordered newest first (ties by id) in a sorted list, and every indexed field has 
 sorted list per value, so a filtered page costs O(log n + pageSize) however many
 records there are. List-valued fields (an invoice's projectIds) index each element.
 A query on several indexed fields at once uses an index on that combination, built
-the first time it is needed (unless one of its buckets is small enough to scan). Fields with
+the first time it is needed (unless one of its buckets is small enough to scan). A combined index
+holds only the records whose values are all *hot* (their buckets have held more than ``SCAN_LIMIT``
+keys): a query reads it only when every bucket is that big, and most pairs of values (one client's
+invoices in one status) are not, so it costs nothing for them. Fields with
 range filters (dates, timestamps) are also kept in value order, so a range is counted by
 bisection and only its own records are looked at.
 
@@ -91,6 +94,7 @@ class Collection:
     __slots__ = (
         "_combined",
         "_derived",
+        "_hot",
         "_indexes",
         "_order",
         "_pool",
@@ -129,6 +133,9 @@ class Collection:
         self._combined: dict[tuple[str, ...], dict[tuple, SortedList]] = {tuple(sorted(f)): {} for f in combined}
         # field -> (value, order key) for every record whose value is not None, in value order.
         self._ranges: dict[str, SortedList] = {f: SortedList() for f in ranged_fields}
+        # field -> the values whose bucket has held more than SCAN_LIMIT keys: only records whose
+        # values are all hot are in the combined indexes (see ``_heat``).
+        self._hot: dict[str, set] = {f: set() for f in self._indexes}
         # While a transaction is open: how to take back each change, in order (see ``rollback``).
         self.undo: list[tuple[Collection, str, Any]] | None = None
 
@@ -158,7 +165,8 @@ class Collection:
                 _index_add(index, _values(getattr(record, field)), key)
         for fields, index in self._combined.items():
             if derived.isdisjoint(fields):
-                _index_add(index, _combinations(record, fields, self._value), key)
+                _index_add(index, self._hot_combinations(record, fields), key)
+        self._heat(record, [f for f in self._indexes if f not in derived])
         for field, ordered in self._ranges.items():
             value = getattr(record, field)
             if value is not None:
@@ -182,7 +190,7 @@ class Collection:
                 _index_remove(index, _values(getattr(old, field)), key)
         for fields, index in self._combined.items():
             if derived.isdisjoint(fields):
-                _index_remove(index, _combinations(old, fields, self._value), key)
+                _index_remove(index, self._hot_combinations(old, fields), key)
         for field, ordered in self._ranges.items():
             value = getattr(old, field)
             if value is not None:
@@ -228,6 +236,40 @@ class Collection:
         """The order key object of a stored record, which every index holds (not an equal new one)."""
         return self._order[self._order.bisect_left(_order_key(record))]
 
+    # -- hot values: the ones the combined indexes hold
+
+    def _hot_combinations(self, record: Any, fields: tuple[str, ...]) -> list[tuple]:
+        """The value tuples of ``record`` for ``fields`` that a combined index holds: all values hot."""
+        hot = self._hot
+        return [values for values in _combinations(record, fields, self._value)
+                if all(v in hot[f] for f, v in zip(fields, values, strict=True))]
+
+    def _heat(self, record: Any, fields: Iterable[str]) -> None:
+        """Mark the values of ``record`` (just indexed) whose bucket now holds more than SCAN_LIMIT keys
+        hot, and add to the combined indexes the records that this makes all hot (once per value)."""
+        for field in fields:
+            hot = self._hot[field]
+            for value in _values(self._value(record, field)):
+                if value in hot or _size(self._indexes[field], value) <= SCAN_LIMIT:
+                    continue
+                hot.add(value)
+                self._backfill(field, value)
+
+    def _backfill(self, field: str, value: Any) -> None:
+        """Index in every combination with ``field`` the records holding ``value`` (just made hot)
+        whose other values are hot too; none was indexed there with ``value`` before."""
+        derived = self._derived_fields()
+        records = self.records
+        for fields, index in self._combined.items():
+            if field not in fields:
+                continue
+            at = fields.index(field)
+            for key in _held(self._indexes[field], value) or ():
+                if not derived.isdisjoint(fields) and key[1] not in self._derived:
+                    continue  # not derived yet: ``_derive`` indexes it
+                found = [t for t in self._hot_combinations(records[key[1]], fields) if t[at] == value]
+                _index_add(index, found, key)
+
     # -- derived fields
 
     def _derived_fields(self) -> frozenset[str]:
@@ -253,7 +295,8 @@ class Collection:
         derived = self._derived_fields()
         for fields, index in self._combined.items():
             if not derived.isdisjoint(fields):
-                _index_add(index, _combinations(record, fields, self._value), key)
+                _index_add(index, self._hot_combinations(record, fields), key)
+        self._heat(record, self.derivation.fields)
 
     def _underive(self, record: Any, key: tuple[float, str]) -> None:
         self._rendered.pop(record.id, None)
@@ -263,7 +306,7 @@ class Collection:
         derived = self._derived_fields()
         for fields, index in self._combined.items():
             if not derived.isdisjoint(fields):
-                _index_remove(index, _combinations(record, fields, self._value), key)
+                _index_remove(index, self._hot_combinations(record, fields), key)
         for field, value in zip(self.derivation.fields, self._derived.pop(record.id), strict=True):
             _index_remove(self._indexes[field], (value,), key)
 
@@ -335,6 +378,7 @@ class Collection:
         clone._derived = dict(self._derived)
         clone._stale = set(self._stale)
         clone._today = self._today
+        clone._hot = {f: set(values) for f, values in self._hot.items()}
         return clone
 
     def clear(self) -> None:
@@ -349,6 +393,8 @@ class Collection:
         self._derived.clear()
         self._stale.clear()
         self._rendered.clear()
+        for values in self._hot.values():
+            values.clear()
 
     def count(self, field: str, value: Any) -> int:
         bucket = _held(self._indexes[field], value)
@@ -435,7 +481,7 @@ class Collection:
             for key in self._order:  # in order, so each list is already sorted
                 if derived and key[1] not in self._derived:
                     continue  # stale: indexed when its values are computed (``_derive``)
-                for value in _combinations(records[key[1]], fields, self._value):
+                for value in self._hot_combinations(records[key[1]], fields):
                     keys.setdefault(value, []).append(key)
             index = self._combined[fields] = {value: _bucket(found) for value, found in keys.items()}
         return index
@@ -475,6 +521,12 @@ def _held(index: dict[Any, Any], value: Any) -> Bucket | SortedList | None:
     """The bucket of ``value`` in ``index`` (None: no record has it)."""
     bucket = index.get(value)
     return Bucket((bucket,)) if type(bucket) is tuple else bucket
+
+
+def _size(index: dict[Any, Any], value: Any) -> int:
+    """How many keys ``index`` holds for ``value``."""
+    bucket = index.get(value)
+    return 0 if bucket is None else 1 if type(bucket) is tuple else len(bucket)
 
 
 def _copied(bucket: Any) -> Any:

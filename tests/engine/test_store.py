@@ -72,6 +72,38 @@ def test_queries_on_several_fields_match_a_plain_scan(monkeypatch):
     assert store.page({"status": "active", "notes": "a"}, None, 0, 10) == ([], 0)
 
 
+def test_combined_indexes_hold_records_once_their_values_are_hot(monkeypatch):
+    """A combined index holds a record only when every value of it has had a big bucket (``_heat``):
+    values turning hot on the way, in any order, and records leaving must still give scan answers."""
+    monkeypatch.setattr("mockcasa.store.SCAN_LIMIT", 3)
+    store = Collection(["status", "notes"], combined=[("status", "notes")])
+    statuses, notes = ("active", "inactive", "prospect"), ("a", "b", "c", "d", "e")
+    records = [client(i, status=statuses[i % 3 if i < 30 else 0], notes=notes[(i * 7) % 5 if i > 10 else 0])
+               for i in range(60)]
+
+    def check() -> None:
+        for status in statuses:
+            for note in notes:
+                expected = [r.id for r in store if r.status == status and r.notes == note]
+                page, total = store.page({"status": status, "notes": note}, None, 0, 100)
+                assert [r.id for r in page] == expected and total == len(expected)
+
+    for i, record in enumerate(records):
+        store.add(record)
+        if i % 7 == 0:
+            check()
+    for record in records[::4]:
+        store.remove(record)
+    store.replace(store.get(records[5].id).model_copy(update={"notes": "e"}))
+    check()
+    copy = store.copy()
+    for record in records[1::4]:
+        store.remove(record)
+    check()
+    store = copy
+    check()
+
+
 def test_buckets_of_every_size_answer_alike(monkeypatch):
     """An index value held by one record (the key alone), a few (a list) or many (a SortedList)."""
     monkeypatch.setattr("mockcasa.store.BUCKET_LIMIT", 4)
