@@ -3,8 +3,12 @@
 A stored record is a pydantic model whose ``__dict__`` holds one object per value, and records
 arriving through JSON or a generator each bring their own copies of equal values: the id of the
 client a hundred invoices name, ``"sent"``, ``"USD"``, the same due date, ``0.0``. ``compact`` swaps
-such values for one shared object before the record is stored. The values stay equal (``-0.0`` is
-left alone: it renders differently), so nothing reading a record can tell, except by ``is``.
+such values for one shared object before the record is stored: short strings and the ids records
+name (fields ending in ``_id``, nested ones too) are interned, other strings up to ``POOLED``
+characters shared through the collection's pool (the first ``SHARED_STRINGS`` distinct ones: a
+generator's subjects and titles repeat, names mostly do not), and equal floats within one record (an
+invoice's subtotal, total and balance due) are one object. The values stay equal (``-0.0`` is left
+alone: it renders differently), so nothing reading a record can tell, except by ``is``.
 
 The model itself is stored as a copy whose fields are set one by one (``split``): CPython then keeps
 them in a values array beside the object, its field names shared by every instance of the class
@@ -16,7 +20,7 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Container
+from collections.abc import Container, Mapping
 from datetime import date
 from typing import Any
 
@@ -30,18 +34,32 @@ SMALL_FLOATS = 1000
 _FLOATS = tuple(float(n) for n in range(SMALL_FLOATS + 1))
 # Distinct tuples of derived values a collection shares (``Pool.shared_values``).
 SHARED_TUPLES = 1024
+# Strings longer than SHORT and at most POOLED characters: the first SHARED_STRINGS distinct ones a
+# collection stores are shared by the records holding them again (``Pool.strings``).
+POOLED = 64
+SHARED_STRINGS = 256
 _PLAIN = (str, bool, type(None), date)
 
 
 class Pool:
     """What a collection's records share: field-set objects and dates (a few thousand days at most)."""
 
-    __slots__ = ("dates", "derived", "fields_sets")
+    __slots__ = ("dates", "derived", "fields_sets", "strings")
 
     def __init__(self) -> None:
         self.fields_sets: dict[frozenset[str], set[str]] = {}
         self.dates: dict[date, date] = {}
         self.derived: dict[tuple, tuple] = {}
+        self.strings: dict[str, str] = {}
+
+    def shared_string(self, value: str) -> str:
+        """The collection's object for ``value`` (kept for the first ``SHARED_STRINGS`` distinct ones)."""
+        shared = self.strings.get(value)
+        if shared is not None:
+            return shared
+        if len(self.strings) < SHARED_STRINGS:
+            self.strings[value] = value
+        return value
 
     def shared_values(self, values: tuple) -> tuple:
         """One tuple object per distinct tuple of derived values (an invoice's ``("overdue",)``), for
@@ -62,8 +80,9 @@ def compact(model: BaseModel, pool: Pool, indexed: Container[str] = ()) -> BaseM
     share_fields_sets(model, pool.fields_sets)
     values = model.__dict__
     created = values.get("created_at")
+    floats: dict[float, float] = {}
     for name, value in values.items():
-        shared = _shared(value, name in indexed, pool)
+        shared = _shared(value, name, name in indexed, pool, floats)
         if name == "updated_at" and value == created and type(value) is type(created):
             shared = created
         if shared is not value:
@@ -96,30 +115,50 @@ def split(model: BaseModel) -> BaseModel:
     return copy
 
 
-def _shared(value: Any, indexed: bool, pool: Pool) -> Any:
+def updated(model: BaseModel, changes: Mapping[str, Any]) -> BaseModel:
+    """``model.model_copy(update=changes)`` read field by field: a stored model copied by pydantic has
+    its ``__dict__`` read, and CPython then keeps a dict object beside it (~64 bytes) as long as it
+    lives. For the hooks that copy stored records they keep (``derive``: an invoice settled)."""
+    kind = type(model)
+    copy = kind.__new__(kind)
+    for name in kind.model_fields:
+        object.__setattr__(copy, name, changes[name] if name in changes else getattr(model, name))
+    object.__setattr__(copy, "__pydantic_fields_set__", model.__pydantic_fields_set__ | changes.keys())
+    extra = model.__pydantic_extra__
+    object.__setattr__(copy, "__pydantic_extra__", None if extra is None else dict(extra))
+    private = model.__pydantic_private__
+    object.__setattr__(copy, "__pydantic_private__", None if private is None else dict(private))
+    return copy
+
+
+def _shared(value: Any, name: str, indexed: bool, pool: Pool, floats: dict[float, float]) -> Any:
+    """The object to store for ``value`` of field ``name`` (``floats``: the record's floats so far)."""
     kind = type(value)
     if kind is str:
-        return sys.intern(value) if indexed or len(value) <= SHORT else value
+        if indexed or len(value) <= SHORT or name.endswith("_id"):
+            return sys.intern(value)
+        return pool.shared_string(value) if len(value) <= POOLED else value
     if kind is float:
         if 0 <= value <= SMALL_FLOATS and value.is_integer() and math.copysign(1, value) > 0:
             return _FLOATS[int(value)]
-        return value
+        # Equal non-zero floats are the same number (0.0 and -0.0 are equal, and render differently).
+        return floats.setdefault(value, value) if value else value
     if kind is date:
         return pool.dates.setdefault(value, value)
     if kind is list and value:
-        items = [_shared(item, indexed, pool) for item in value]
+        items = [_shared(item, name, indexed, pool, floats) for item in value]
         if any(new is not old for new, old in zip(items, value, strict=True)):
             value[:] = items
         return value
     if isinstance(value, BaseModel):
-        return _compact_nested(value, pool)
+        return _compact_nested(value, pool, floats)
     return value
 
 
-def _compact_nested(model: BaseModel, pool: Pool) -> BaseModel:
+def _compact_nested(model: BaseModel, pool: Pool, floats: dict[float, float]) -> BaseModel:
     values = model.__dict__
     for name, value in values.items():
-        shared = _shared(value, False, pool)
+        shared = _shared(value, name, False, pool, floats)
         if shared is not value:
             values[name] = shared
     return split(model)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from datetime import UTC, datetime
 
 from pydantic import create_model
 
+from mockcasa.compact import updated
 from mockcasa.models.crm import Client
 from mockcasa.store import Collection
 
@@ -144,3 +146,25 @@ def test_records_validated_many_times_before_storing_still_share_their_field_nam
     store.add(many[0])
     stored = store.get(many[0].id)
     assert sys.getsizeof(stored.__dict__) < sys.getsizeof(dict(stored.__dict__))
+
+
+def test_a_stored_model_copied_by_updated_equals_model_copy_and_keeps_no_dict():
+    """``compact.updated`` answers as ``model_copy(update=...)`` does, without a dict for the stored model."""
+    store = Collection(["status"])
+    store.add(client(1, status="active"))
+    stored = next(iter(store))
+    copy = updated(stored, {"notes": "n"})
+    expected = client(1, status="active").model_copy(update={"notes": "n"})
+    assert copy == expected and copy.model_fields_set == expected.model_fields_set
+    assert copy.model_dump_json() == expected.model_dump_json() and stored.notes is None
+    assert not any(type(r) is dict for r in gc.get_referents(stored))
+
+
+def test_equal_floats_of_a_record_share_one_object_and_negative_zero_stays_itself():
+    Priced = create_model("Priced", __base__=Client, a=(float, 0.0), b=(float, 0.0), c=(float, 0.0))
+    given = Priced(id=client(1).id, name="x", created_at=AT, updated_at=AT, a=1234.5, b=float("1234.5"), c=-0.0)
+    store = Collection()
+    store.add(given)
+    stored = store.get(given.id)
+    assert stored.a is stored.b and stored.model_dump_json() == given.model_dump_json()
+    assert str(stored.c) == "-0.0"
