@@ -44,13 +44,23 @@ _PLAIN = (str, bool, type(None), date)
 class Pool:
     """What a collection's records share: field-set objects and dates (a few thousand days at most)."""
 
-    __slots__ = ("dates", "derived", "fields_sets", "strings")
+    __slots__ = ("dates", "derived", "fields_sets", "interned", "strings")
 
     def __init__(self) -> None:
         self.fields_sets: dict[frozenset[str], set[str]] = {}
         self.dates: dict[date, date] = {}
         self.derived: dict[tuple, tuple] = {}
         self.strings: dict[str, str] = {}
+        self.interned: dict[type, frozenset[str]] = {}
+
+    def interned_fields(self, kind: type[BaseModel], indexed: Container[str]) -> frozenset[str]:
+        """Fields of ``kind`` whose strings are interned whatever their length: indexed ones and the
+        ids of other records (``..._id``)."""
+        names = self.interned.get(kind)
+        if names is None:
+            names = self.interned[kind] = frozenset(
+                n for n in kind.model_fields if n in indexed or n.endswith("_id"))
+        return names
 
     def shared_string(self, value: str) -> str:
         """The collection's object for ``value`` (kept for the first ``SHARED_STRINGS`` distinct ones)."""
@@ -81,8 +91,9 @@ def compact(model: BaseModel, pool: Pool, indexed: Container[str] = ()) -> BaseM
     values = model.__dict__
     created = values.get("created_at")
     floats: dict[float, float] = {}
+    interned = pool.interned_fields(type(model), indexed)
     for name, value in values.items():
-        shared = _shared(value, name, name in indexed, pool, floats)
+        shared = _shared(value, name in interned, pool, floats)
         if name == "updated_at" and value == created and type(value) is type(created):
             shared = created
         if shared is not value:
@@ -131,11 +142,12 @@ def updated(model: BaseModel, changes: Mapping[str, Any]) -> BaseModel:
     return copy
 
 
-def _shared(value: Any, name: str, indexed: bool, pool: Pool, floats: dict[float, float]) -> Any:
-    """The object to store for ``value`` of field ``name`` (``floats``: the record's floats so far)."""
+def _shared(value: Any, interned: bool, pool: Pool, floats: dict[float, float]) -> Any:
+    """The object to store for ``value`` (``interned``: of a field in ``Pool.interned_fields``;
+    ``floats``: the record's floats so far)."""
     kind = type(value)
     if kind is str:
-        if indexed or len(value) <= SHORT or name.endswith("_id"):
+        if len(value) <= SHORT or interned:
             return sys.intern(value)
         return pool.shared_string(value) if len(value) <= POOLED else value
     if kind is float:
@@ -146,7 +158,7 @@ def _shared(value: Any, name: str, indexed: bool, pool: Pool, floats: dict[float
     if kind is date:
         return pool.dates.setdefault(value, value)
     if kind is list and value:
-        items = [_shared(item, name, indexed, pool, floats) for item in value]
+        items = [_shared(item, interned, pool, floats) for item in value]
         if any(new is not old for new, old in zip(items, value, strict=True)):
             value[:] = items
         return value
@@ -157,8 +169,9 @@ def _shared(value: Any, name: str, indexed: bool, pool: Pool, floats: dict[float
 
 def _compact_nested(model: BaseModel, pool: Pool, floats: dict[float, float]) -> BaseModel:
     values = model.__dict__
+    interned = pool.interned_fields(type(model), ())
     for name, value in values.items():
-        shared = _shared(value, name, False, pool, floats)
+        shared = _shared(value, name in interned, pool, floats)
         if shared is not value:
             values[name] = shared
     return split(model)

@@ -160,13 +160,13 @@ class Collection:
         self.records[record.id] = record
         self._order.add(key)
         derived = self._derived_fields()
-        for field, index in self._indexes.items():
-            if field not in derived:
-                _index_add(index, _values(getattr(record, field)), key)
+        stored = [f for f in self._indexes if f not in derived]
+        for field in stored:
+            _index_add(self._indexes[field], _values(getattr(record, field)), key)
         for fields, index in self._combined.items():
             if derived.isdisjoint(fields):
                 _index_add(index, self._hot_combinations(record, fields), key)
-        self._heat(record, [f for f in self._indexes if f not in derived])
+        self._heat(record, stored)
         for field, ordered in self._ranges.items():
             value = getattr(record, field)
             if value is not None:
@@ -238,22 +238,32 @@ class Collection:
 
     # -- hot values: the ones the combined indexes hold
 
-    def _hot_combinations(self, record: Any, fields: tuple[str, ...]) -> list[tuple]:
+    def _hot_combinations(self, record: Any, fields: tuple[str, ...]) -> Iterable[tuple]:
         """The value tuples of ``record`` for ``fields`` that a combined index holds: all values hot."""
-        hot = self._hot
-        return [values for values in _combinations(record, fields, self._value)
-                if all(v in hot[f] for f, v in zip(fields, values, strict=True))]
+        held = []
+        for field in fields:
+            hot = self._hot[field]
+            value = self._value(record, field)
+            if isinstance(value, (list, tuple)):
+                value = [v for v in value if v in hot]
+                if not value:
+                    return ()
+                held.append(value)
+            elif value in hot:
+                held.append((value,))
+            else:
+                return ()  # the usual answer, found at the first field
+        return product(*held)
 
     def _heat(self, record: Any, fields: Iterable[str]) -> None:
         """Mark the values of ``record`` (just indexed) whose bucket now holds more than SCAN_LIMIT keys
         hot, and add to the combined indexes the records that this makes all hot (once per value)."""
         for field in fields:
-            hot = self._hot[field]
+            index, hot = self._indexes[field], self._hot[field]
             for value in _values(self._value(record, field)):
-                if value in hot or _size(self._indexes[field], value) <= SCAN_LIMIT:
-                    continue
-                hot.add(value)
-                self._backfill(field, value)
+                if value not in hot and _size(index, value) > SCAN_LIMIT:
+                    hot.add(value)
+                    self._backfill(field, value)
 
     def _backfill(self, field: str, value: Any) -> None:
         """Index in every combination with ``field`` the records holding ``value`` (just made hot)
