@@ -38,29 +38,25 @@ SHARED_TUPLES = 1024
 # collection stores are shared by the records holding them again (``Pool.strings``).
 POOLED = 64
 SHARED_STRINGS = 256
+# How a field's strings are shared (``Pool.sharing``).
+INTERN, POOL, ALONE = 0, 1, 2
 _PLAIN = (str, bool, type(None), date)
 
 
 class Pool:
     """What a collection's records share: field-set objects and dates (a few thousand days at most)."""
 
-    __slots__ = ("dates", "derived", "fields_sets", "interned", "strings")
+    __slots__ = ("dates", "derived", "empty", "fields_sets", "sharing_of", "strings")
 
     def __init__(self) -> None:
         self.fields_sets: dict[frozenset[str], set[str]] = {}
         self.dates: dict[date, date] = {}
         self.derived: dict[tuple, tuple] = {}
         self.strings: dict[str, str] = {}
-        self.interned: dict[type, frozenset[str]] = {}
-
-    def interned_fields(self, kind: type[BaseModel], indexed: Container[str]) -> frozenset[str]:
-        """Fields of ``kind`` whose strings are interned whatever their length: indexed ones and the
-        ids of other records (``..._id``)."""
-        names = self.interned.get(kind)
-        if names is None:
-            names = self.interned[kind] = frozenset(
-                n for n in kind.model_fields if n in indexed or n.endswith("_id"))
-        return names
+        self.sharing_of: dict[type, dict[str, int]] = {}
+        # The empty list every record with an empty list field holds (an invoice's projectIds): stored
+        # records are never changed in place (updates store a new version), lists included.
+        self.empty: list = []
 
     def shared_string(self, value: str) -> str:
         """The collection's object for ``value`` (kept for the first ``SHARED_STRINGS`` distinct ones)."""
@@ -70,6 +66,17 @@ class Pool:
         if len(self.strings) < SHARED_STRINGS:
             self.strings[value] = value
         return value
+
+    def sharing(self, kind: type[BaseModel], indexed: Container[str]) -> dict[str, int]:
+        """How each field of ``kind`` shares its strings longer than SHORT: ``INTERN`` (indexed fields and
+        the ids of other records, ``..._id``), ``ALONE`` (``id``: a record's own, never repeated) or
+        ``POOL`` (``strings``)."""
+        found = self.sharing_of.get(kind)
+        if found is None:
+            found = self.sharing_of[kind] = {
+                n: INTERN if n in indexed or n.endswith("_id") else ALONE if n == "id" else POOL
+                for n in kind.model_fields}
+        return found
 
     def shared_values(self, values: tuple) -> tuple:
         """One tuple object per distinct tuple of derived values (an invoice's ``("overdue",)``), for
@@ -91,9 +98,9 @@ def compact(model: BaseModel, pool: Pool, indexed: Container[str] = ()) -> BaseM
     values = model.__dict__
     created = values.get("created_at")
     floats: dict[float, float] = {}
-    interned = pool.interned_fields(type(model), indexed)
+    how = pool.sharing(type(model), indexed)
     for name, value in values.items():
-        shared = _shared(value, name in interned, pool, floats)
+        shared = _shared(value, how.get(name, POOL), pool, floats)
         if name == "updated_at" and value == created and type(value) is type(created):
             shared = created
         if shared is not value:
@@ -142,14 +149,14 @@ def updated(model: BaseModel, changes: Mapping[str, Any]) -> BaseModel:
     return copy
 
 
-def _shared(value: Any, interned: bool, pool: Pool, floats: dict[float, float]) -> Any:
-    """The object to store for ``value`` (``interned``: of a field in ``Pool.interned_fields``;
-    ``floats``: the record's floats so far)."""
+def _shared(value: Any, how: int, pool: Pool, floats: dict[float, float]) -> Any:
+    """The object to store for ``value`` (``how``: its field's ``Pool.sharing``; ``floats``: the
+    record's floats so far)."""
     kind = type(value)
     if kind is str:
-        if len(value) <= SHORT or interned:
+        if len(value) <= SHORT or how == INTERN:
             return sys.intern(value)
-        return pool.shared_string(value) if len(value) <= POOLED else value
+        return pool.shared_string(value) if how == POOL and len(value) <= POOLED else value
     if kind is float:
         if 0 <= value <= SMALL_FLOATS and value.is_integer() and math.copysign(1, value) > 0:
             return _FLOATS[int(value)]
@@ -157,8 +164,10 @@ def _shared(value: Any, interned: bool, pool: Pool, floats: dict[float, float]) 
         return floats.setdefault(value, value) if value else value
     if kind is date:
         return pool.dates.setdefault(value, value)
-    if kind is list and value:
-        items = [_shared(item, interned, pool, floats) for item in value]
+    if kind is list:
+        if not value:
+            return pool.empty
+        items = [_shared(item, how, pool, floats) for item in value]
         if any(new is not old for new, old in zip(items, value, strict=True)):
             value[:] = items
         return value
@@ -169,9 +178,9 @@ def _shared(value: Any, interned: bool, pool: Pool, floats: dict[float, float]) 
 
 def _compact_nested(model: BaseModel, pool: Pool, floats: dict[float, float]) -> BaseModel:
     values = model.__dict__
-    interned = pool.interned_fields(type(model), ())
+    how = pool.sharing(type(model), ())
     for name, value in values.items():
-        shared = _shared(value, name in interned, pool, floats)
+        shared = _shared(value, how.get(name, POOL), pool, floats)
         if shared is not value:
             values[name] = shared
     return split(model)
