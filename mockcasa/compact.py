@@ -22,6 +22,7 @@ import math
 import sys
 from collections.abc import Container, Mapping
 from datetime import date
+from itertools import repeat
 from typing import Any
 
 from pydantic import BaseModel
@@ -139,8 +140,10 @@ def updated(model: BaseModel, changes: Mapping[str, Any]) -> BaseModel:
     lives. For the hooks that copy stored records they keep (``derive``: an invoice settled)."""
     kind = type(model)
     copy = kind.__new__(kind)
-    for name in kind.model_fields:
-        object.__setattr__(copy, name, changes[name] if name in changes else getattr(model, name))
+    names = kind.model_fields
+    values = dict(zip(names, map(getattr, repeat(model), names)))
+    values.update(changes)
+    object.__setattr__(copy, "__dict__", values)
     object.__setattr__(copy, "__pydantic_fields_set__", model.__pydantic_fields_set__ | changes.keys())
     extra = model.__pydantic_extra__
     object.__setattr__(copy, "__pydantic_extra__", None if extra is None else dict(extra))
