@@ -108,7 +108,7 @@ def test_combined_indexes_hold_records_once_their_values_are_hot(monkeypatch):
 
 def test_buckets_of_every_size_answer_alike(monkeypatch):
     """An index value held by one record (the key alone), a few (a list) or many (a SortedList)."""
-    monkeypatch.setattr("mockcasa.store.BUCKET_LIMIT", 4)
+    monkeypatch.setattr("mockcasa.buckets.BUCKET_LIMIT", 4)
     store = Collection(["notes"])
     records = [client(i, notes=str(min(i, 7))) for i in range(12)]  # "7": 5 records, past the limit
     for record in records:
