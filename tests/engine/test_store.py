@@ -168,3 +168,19 @@ def test_equal_floats_of_a_record_share_one_object_and_negative_zero_stays_itsel
     stored = store.get(given.id)
     assert stored.a is stored.b and stored.model_dump_json() == given.model_dump_json()
     assert str(stored.c) == "-0.0"
+
+
+def test_shared_strings_and_empty_lists_change_no_answer():
+    """Repeated strings share one object, a record's own id stays its own, and every empty list field
+    of a collection is one list: the stored records still equal and render as they were given."""
+    Tagged = create_model("Tagged", __base__=Client, tag_ids=(list[str], []), owner_id=(str | None, None))
+    given = [Tagged(id=client(i).id, name="A studio with a long name", created_at=AT, updated_at=AT,
+                    owner_id=str(client(99).id) if i else None, tag_ids=[] if i % 2 else ["x" * 20])
+             for i in range(4)]
+    store = Collection()
+    for record in given:
+        store.add(record.model_copy(deep=True))
+    stored = [store.get(r.id) for r in given]
+    assert stored == given and [s.model_dump_json() for s in stored] == [g.model_dump_json() for g in given]
+    assert stored[1].name is stored[2].name and stored[1].owner_id is stored[2].owner_id
+    assert stored[1].tag_ids is stored[3].tag_ids == [] and stored[0].tag_ids is not stored[1].tag_ids
