@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Container, Mapping
-from datetime import date
+from datetime import date, datetime
 from itertools import repeat
 from typing import Any
 
@@ -42,6 +42,8 @@ SHARED_STRINGS = 256
 # How a field's strings are shared (``Pool.sharing``).
 INTERN, POOL, ALONE = 0, 1, 2
 _PLAIN = (str, bool, type(None), date)
+# Values stored as they are, whatever they hold (checked before the slower check for a nested model).
+_AS_IS = frozenset((type(None), bool, int, datetime))
 
 
 class Pool:
@@ -95,18 +97,11 @@ class Pool:
 def compact(model: BaseModel, pool: Pool, indexed: Container[str] = ()) -> BaseModel:
     """The version of ``model`` to store: an equal model sharing its field-set object and its repeated
     values (nested models too) with other records, its fields in a key-sharing dict (``split``)."""
-    share_fields_sets(model, pool.fields_sets)
     values = model.__dict__
-    created = values.get("created_at")
-    floats: dict[float, float] = {}
-    how = pool.sharing(type(model), indexed)
-    for name, value in values.items():
-        shared = _shared(value, how.get(name, POOL), pool, floats)
-        if name == "updated_at" and value == created and type(value) is type(created):
-            shared = created
-        if shared is not value:
-            values[name] = shared
-    return split(model)
+    created, changed = values.get("created_at"), values.get("updated_at")
+    if changed is not None and changed == created and type(changed) is type(created):
+        values["updated_at"] = created
+    return _compacted(model, pool, pool.sharing(type(model), indexed), {})
 
 
 def share_field_names(kind: type[BaseModel]) -> None:
@@ -174,14 +169,17 @@ def _shared(value: Any, how: int, pool: Pool, floats: dict[float, float]) -> Any
         if any(new is not old for new, old in zip(items, value, strict=True)):
             value[:] = items
         return value
-    if isinstance(value, BaseModel):
-        return _compact_nested(value, pool, floats)
+    if kind in _AS_IS:
+        return value
+    if isinstance(value, BaseModel):  # after the plain types: an ABC check, slow for everything else
+        return _compacted(value, pool, pool.sharing(kind, ()), floats)
     return value
 
 
-def _compact_nested(model: BaseModel, pool: Pool, floats: dict[float, float]) -> BaseModel:
+def _compacted(model: BaseModel, pool: Pool, how: dict[str, int], floats: dict[float, float]) -> BaseModel:
+    """``model`` (a record or a model nested in one) with its fields set and values shared, split."""
+    _share_fields_set(model, pool.fields_sets)
     values = model.__dict__
-    how = pool.sharing(type(model), ())
     for name, value in values.items():
         shared = _shared(value, how.get(name, POOL), pool, floats)
         if shared is not value:
@@ -189,7 +187,7 @@ def _compact_nested(model: BaseModel, pool: Pool, floats: dict[float, float]) ->
     return split(model)
 
 
-def share_fields_sets(model: BaseModel, pool: dict[frozenset[str], set[str]]) -> None:
+def _share_fields_set(model: BaseModel, pool: dict[frozenset[str], set[str]]) -> None:
     """Let stored models (and the models nested in them) with equal field sets share one set object.
 
     pydantic keeps a ``__pydantic_fields_set__`` per instance: ~700 bytes for five or more
@@ -198,13 +196,6 @@ def share_fields_sets(model: BaseModel, pool: dict[frozenset[str], set[str]]) ->
     the engine never does: updates store a new version) would add its name for all of them.
     """
     fields_set = model.__pydantic_fields_set__
-    key = frozenset(fields_set)
-    shared = pool.setdefault(key, fields_set)
+    shared = pool.setdefault(frozenset(fields_set), fields_set)
     if shared is not fields_set:
         object.__setattr__(model, "__pydantic_fields_set__", shared)
-    for value in model.__dict__.values():
-        if isinstance(value, BaseModel):
-            share_fields_sets(value, pool)
-        elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
-            for item in value:
-                share_fields_sets(item, pool)
