@@ -6,7 +6,7 @@ invoice with its line items) is loaded in-process; for each resource the walk st
 reference, counting each object once however many records share it. Classes, modules, functions and
 the other collections of the organization are not followed. The rendered-JSON cache is a cache
 (capped, see ``mockcasa.store.RENDERED_LIMIT``): it is counted apart. ``breakdown`` splits one
-resource's bytes by what holds them.
+resource's bytes by what holds them, ``index_parts`` each resource's index structures one by one.
 """
 
 from __future__ import annotations
@@ -125,6 +125,24 @@ def breakdown(collection: Collection) -> dict[str, float]:
     return {name: round(size / count) for name, size in parts.items() if size}
 
 
+def index_parts(collection: Collection) -> dict[str, float]:
+    """Bytes per record of each index structure alone (the order, each field's index, each combined
+    index, each range), in that order, each object counted in the first part that reaches it; the
+    records and what they hold are not counted (ids and values the indexes share with them)."""
+    count = max(len(collection), 1)
+    seen: set[int] = set()
+    for record in collection.records.values():
+        seen.add(id(record))
+        seen.update(id(v) for _, v in _fields(record))
+    parts = {"order": deep_size([collection._order], seen)}
+    parts.update({f"index {field}": deep_size([index], seen) for field, index in collection._indexes.items()})
+    parts.update({"combined " + "+".join(fields): deep_size([index], seen)
+                  for fields, index in collection._combined.items()})
+    parts.update({f"range {field}": deep_size([ordered], seen) for field, ordered in collection._ranges.items()})
+    parts["derived values"] = deep_size([collection._derived], seen)
+    return {name: round(size / count) for name, size in parts.items() if size}
+
+
 def _fields(record: Any) -> Iterable[tuple[str, Any]]:
     if isinstance(record, BaseModel):
         return record.__dict__.items()
@@ -159,6 +177,7 @@ def footprint(records: int) -> dict[str, Any]:
     out: dict[str, Any] = {"records": records}
     for name in RESOURCES:
         out[name] = per_record(org.collections[name])
+        out[name]["indexes"] = index_parts(org.collections[name])
     for name, size in traced(org).items():
         out[name]["traced_per_record"] = size
     out["invoices_breakdown"] = breakdown(org.collections["invoices"])

@@ -3,8 +3,12 @@
 A stored record is a pydantic model whose ``__dict__`` holds one object per value, and records
 arriving through JSON or a generator each bring their own copies of equal values: the id of the
 client a hundred invoices name, ``"sent"``, ``"USD"``, the same due date, ``0.0``. ``compact`` swaps
-such values for one shared object before the record is stored. The values stay equal (``-0.0`` is
-left alone: it renders differently), so nothing reading a record can tell, except by ``is``.
+such values for one shared object before the record is stored: short strings and the ids records
+name (fields ending in ``_id``, nested ones too) are interned, other strings up to ``POOLED``
+characters shared through the collection's pool (the first ``SHARED_STRINGS`` distinct ones: a
+generator's subjects and titles repeat, names mostly do not), and equal floats within one record (an
+invoice's subtotal, total and balance due) are one object. The values stay equal (``-0.0`` is left
+alone: it renders differently), so nothing reading a record can tell, except by ``is``.
 
 The model itself is stored as a copy whose fields are set one by one (``split``): CPython then keeps
 them in a values array beside the object, its field names shared by every instance of the class
@@ -16,8 +20,9 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Container
-from datetime import date
+from collections.abc import Container, Mapping
+from datetime import date, datetime
+from itertools import repeat
 from typing import Any
 
 from pydantic import BaseModel
@@ -30,18 +35,51 @@ SMALL_FLOATS = 1000
 _FLOATS = tuple(float(n) for n in range(SMALL_FLOATS + 1))
 # Distinct tuples of derived values a collection shares (``Pool.shared_values``).
 SHARED_TUPLES = 1024
+# Strings longer than SHORT and at most POOLED characters: the first SHARED_STRINGS distinct ones a
+# collection stores are shared by the records holding them again (``Pool.strings``).
+POOLED = 64
+SHARED_STRINGS = 256
+# How a field's strings are shared (``Pool.sharing``).
+INTERN, POOL, ALONE = 0, 1, 2
 _PLAIN = (str, bool, type(None), date)
+# Values stored as they are, whatever they hold (checked before the slower check for a nested model).
+_AS_IS = frozenset((type(None), bool, int, datetime))
 
 
 class Pool:
     """What a collection's records share: field-set objects and dates (a few thousand days at most)."""
 
-    __slots__ = ("dates", "derived", "fields_sets")
+    __slots__ = ("dates", "derived", "empty", "fields_sets", "sharing_of", "strings")
 
     def __init__(self) -> None:
         self.fields_sets: dict[frozenset[str], set[str]] = {}
         self.dates: dict[date, date] = {}
         self.derived: dict[tuple, tuple] = {}
+        self.strings: dict[str, str] = {}
+        self.sharing_of: dict[type, dict[str, int]] = {}
+        # The empty list every record with an empty list field holds (an invoice's projectIds): stored
+        # records are never changed in place (updates store a new version), lists included.
+        self.empty: list = []
+
+    def shared_string(self, value: str) -> str:
+        """The collection's object for ``value`` (kept for the first ``SHARED_STRINGS`` distinct ones)."""
+        shared = self.strings.get(value)
+        if shared is not None:
+            return shared
+        if len(self.strings) < SHARED_STRINGS:
+            self.strings[value] = value
+        return value
+
+    def sharing(self, kind: type[BaseModel], indexed: Container[str]) -> dict[str, int]:
+        """How each field of ``kind`` shares its strings longer than SHORT: ``INTERN`` (indexed fields and
+        the ids of other records, ``..._id``), ``ALONE`` (``id``: a record's own, never repeated) or
+        ``POOL`` (``strings``)."""
+        found = self.sharing_of.get(kind)
+        if found is None:
+            found = self.sharing_of[kind] = {
+                n: INTERN if n in indexed or n.endswith("_id") else ALONE if n == "id" else POOL
+                for n in kind.model_fields}
+        return found
 
     def shared_values(self, values: tuple) -> tuple:
         """One tuple object per distinct tuple of derived values (an invoice's ``("overdue",)``), for
@@ -59,16 +97,11 @@ class Pool:
 def compact(model: BaseModel, pool: Pool, indexed: Container[str] = ()) -> BaseModel:
     """The version of ``model`` to store: an equal model sharing its field-set object and its repeated
     values (nested models too) with other records, its fields in a key-sharing dict (``split``)."""
-    share_fields_sets(model, pool.fields_sets)
     values = model.__dict__
-    created = values.get("created_at")
-    for name, value in values.items():
-        shared = _shared(value, name in indexed, pool)
-        if name == "updated_at" and value == created and type(value) is type(created):
-            shared = created
-        if shared is not value:
-            values[name] = shared
-    return split(model)
+    created, changed = values.get("created_at"), values.get("updated_at")
+    if changed is not None and changed == created and type(changed) is type(created):
+        values["updated_at"] = created
+    return _compacted(model, pool, pool.sharing(type(model), indexed), {})
 
 
 def share_field_names(kind: type[BaseModel]) -> None:
@@ -96,36 +129,65 @@ def split(model: BaseModel) -> BaseModel:
     return copy
 
 
-def _shared(value: Any, indexed: bool, pool: Pool) -> Any:
+def updated(model: BaseModel, changes: Mapping[str, Any]) -> BaseModel:
+    """``model.model_copy(update=changes)`` read field by field: a stored model copied by pydantic has
+    its ``__dict__`` read, and CPython then keeps a dict object beside it (~64 bytes) as long as it
+    lives. For the hooks that copy stored records they keep (``derive``: an invoice settled)."""
+    kind = type(model)
+    copy = kind.__new__(kind)
+    names = kind.model_fields
+    values = dict(zip(names, map(getattr, repeat(model), names)))
+    values.update(changes)
+    object.__setattr__(copy, "__dict__", values)
+    object.__setattr__(copy, "__pydantic_fields_set__", model.__pydantic_fields_set__ | changes.keys())
+    extra = model.__pydantic_extra__
+    object.__setattr__(copy, "__pydantic_extra__", None if extra is None else dict(extra))
+    private = model.__pydantic_private__
+    object.__setattr__(copy, "__pydantic_private__", None if private is None else dict(private))
+    return copy
+
+
+def _shared(value: Any, how: int, pool: Pool, floats: dict[float, float]) -> Any:
+    """The object to store for ``value`` (``how``: its field's ``Pool.sharing``; ``floats``: the
+    record's floats so far)."""
     kind = type(value)
     if kind is str:
-        return sys.intern(value) if indexed or len(value) <= SHORT else value
+        if len(value) <= SHORT or how == INTERN:
+            return sys.intern(value)
+        return pool.shared_string(value) if how == POOL and len(value) <= POOLED else value
     if kind is float:
         if 0 <= value <= SMALL_FLOATS and value.is_integer() and math.copysign(1, value) > 0:
             return _FLOATS[int(value)]
-        return value
+        # Equal non-zero floats are the same number (0.0 and -0.0 are equal, and render differently).
+        return floats.setdefault(value, value) if value else value
     if kind is date:
         return pool.dates.setdefault(value, value)
-    if kind is list and value:
-        items = [_shared(item, indexed, pool) for item in value]
+    if kind is list:
+        if not value:
+            return pool.empty
+        items = [_shared(item, how, pool, floats) for item in value]
         if any(new is not old for new, old in zip(items, value, strict=True)):
             value[:] = items
         return value
-    if isinstance(value, BaseModel):
-        return _compact_nested(value, pool)
+    if kind in _AS_IS:
+        return value
+    if isinstance(value, BaseModel):  # after the plain types: an ABC check, slow for everything else
+        return _compacted(value, pool, pool.sharing(kind, ()), floats)
     return value
 
 
-def _compact_nested(model: BaseModel, pool: Pool) -> BaseModel:
+def _compacted(model: BaseModel, pool: Pool, how: dict[str, int], floats: dict[float, float]) -> BaseModel:
+    """``model`` (a record or a model nested in one) with its fields set and values shared, split."""
+    _share_fields_set(model, pool.fields_sets)
     values = model.__dict__
     for name, value in values.items():
-        shared = _shared(value, False, pool)
+        shared = _shared(value, how.get(name, POOL), pool, floats)
         if shared is not value:
             values[name] = shared
     return split(model)
 
 
-def share_fields_sets(model: BaseModel, pool: dict[frozenset[str], set[str]]) -> None:
+def _share_fields_set(model: BaseModel, pool: dict[frozenset[str], set[str]]) -> None:
     """Let stored models (and the models nested in them) with equal field sets share one set object.
 
     pydantic keeps a ``__pydantic_fields_set__`` per instance: ~700 bytes for five or more
@@ -134,13 +196,6 @@ def share_fields_sets(model: BaseModel, pool: dict[frozenset[str], set[str]]) ->
     the engine never does: updates store a new version) would add its name for all of them.
     """
     fields_set = model.__pydantic_fields_set__
-    key = frozenset(fields_set)
-    shared = pool.setdefault(key, fields_set)
+    shared = pool.setdefault(frozenset(fields_set), fields_set)
     if shared is not fields_set:
         object.__setattr__(model, "__pydantic_fields_set__", shared)
-    for value in model.__dict__.values():
-        if isinstance(value, BaseModel):
-            share_fields_sets(value, pool)
-        elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
-            for item in value:
-                share_fields_sets(item, pool)

@@ -5,7 +5,10 @@ ordered newest first (ties by id) in a sorted list, and every indexed field has 
 sorted list per value, so a filtered page costs O(log n + pageSize) however many
 records there are. List-valued fields (an invoice's projectIds) index each element.
 A query on several indexed fields at once uses an index on that combination, built
-the first time it is needed (unless one of its buckets is small enough to scan). Fields with
+the first time it is needed (unless one of its buckets is small enough to scan). A combined index
+holds only the records whose values are all *hot* (their buckets have held more than ``SCAN_LIMIT``
+keys): a query reads it only when every bucket is that big, and most pairs of values (one client's
+invoices in one status) are not, so it costs nothing for them. Fields with
 range filters (dates, timestamps) are also kept in value order, so a range is counted by
 bisection and only its own records are looked at.
 
@@ -22,7 +25,6 @@ is kept too (``rendered``/``keep_rendered``) and dropped whenever the record or 
 from __future__ import annotations
 
 import math
-from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, timedelta
 from itertools import product
@@ -31,6 +33,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 from sortedcontainers import SortedList
 
+from mockcasa import buckets
 from mockcasa.compact import Pool, compact
 
 Predicate = Callable[[Any], bool]
@@ -39,11 +42,6 @@ Predicate = Callable[[Any], bool]
 SCAN_LIMIT = 1000
 # Sorts after every order key, so (value, _TOP) bounds every entry holding ``value``.
 _TOP = (math.inf, "")
-# An index bucket is the order key itself while it is the only one (most are: one invoice of a client
-# in a given status), then a plain sorted list (``Bucket``, ~60 bytes more) until it holds this many
-# keys, then a ``SortedList`` (~570 bytes even for one key; inserts stay O(log n) however big it grows).
-# ``_held`` reads any of them as a bucket.
-BUCKET_LIMIT = 1024
 # Rendered JSON kept per collection: the most recently rendered records, oldest dropped first.
 RENDERED_LIMIT = 4096
 
@@ -62,35 +60,11 @@ def _order_key(record: Any) -> tuple[float, str]:
     return (-record.created_at.timestamp(), record.id)
 
 
-class Bucket(list):
-    """The order keys of an index value, sorted: the ``SortedList`` methods the store uses, on a list.
-
-    Most buckets hold a few keys (one client's invoices, one pair of values), where a ``SortedList``
-    costs ten times the list; ``_index_add`` swaps a bucket grown past ``BUCKET_LIMIT`` for one.
-    """
-
-    __slots__ = ()
-
-    def add(self, key: Any) -> None:
-        insort(self, key)
-
-    def remove(self, key: Any) -> None:
-        i = bisect_left(self, key)
-        if i == len(self) or self[i] != key:
-            raise ValueError(f"{key!r} not in bucket")
-        del self[i]
-
-    def islice(self, start: int, stop: int) -> Iterator[Any]:
-        return iter(self[start:stop])
-
-    def copy(self) -> Bucket:
-        return Bucket(self)
-
-
 class Collection:
     __slots__ = (
         "_combined",
         "_derived",
+        "_hot",
         "_indexes",
         "_order",
         "_pool",
@@ -129,6 +103,9 @@ class Collection:
         self._combined: dict[tuple[str, ...], dict[tuple, SortedList]] = {tuple(sorted(f)): {} for f in combined}
         # field -> (value, order key) for every record whose value is not None, in value order.
         self._ranges: dict[str, SortedList] = {f: SortedList() for f in ranged_fields}
+        # field -> the values whose bucket has held more than SCAN_LIMIT keys: only records whose
+        # values are all hot are in the combined indexes (see ``_heat``).
+        self._hot: dict[str, set] = {f: set() for f in self._indexes}
         # While a transaction is open: how to take back each change, in order (see ``rollback``).
         self.undo: list[tuple[Collection, str, Any]] | None = None
 
@@ -153,12 +130,13 @@ class Collection:
         self.records[record.id] = record
         self._order.add(key)
         derived = self._derived_fields()
-        for field, index in self._indexes.items():
-            if field not in derived:
-                _index_add(index, _values(getattr(record, field)), key)
+        stored = [f for f in self._indexes if f not in derived]
+        for field in stored:
+            buckets.add(self._indexes[field], _values(getattr(record, field)), key)
         for fields, index in self._combined.items():
             if derived.isdisjoint(fields):
-                _index_add(index, _combinations(record, fields, self._value), key)
+                buckets.add(index, self._hot_combinations(record, fields), key)
+        self._heat(record, stored)
         for field, ordered in self._ranges.items():
             value = getattr(record, field)
             if value is not None:
@@ -179,10 +157,10 @@ class Collection:
         derived = self._derived_fields()
         for field, index in self._indexes.items():
             if field not in derived:
-                _index_remove(index, _values(getattr(old, field)), key)
+                buckets.remove(index, _values(getattr(old, field)), key)
         for fields, index in self._combined.items():
             if derived.isdisjoint(fields):
-                _index_remove(index, _combinations(old, fields, self._value), key)
+                buckets.remove(index, self._hot_combinations(old, fields), key)
         for field, ordered in self._ranges.items():
             value = getattr(old, field)
             if value is not None:
@@ -228,6 +206,50 @@ class Collection:
         """The order key object of a stored record, which every index holds (not an equal new one)."""
         return self._order[self._order.bisect_left(_order_key(record))]
 
+    # -- hot values: the ones the combined indexes hold
+
+    def _hot_combinations(self, record: Any, fields: tuple[str, ...]) -> Iterable[tuple]:
+        """The value tuples of ``record`` for ``fields`` that a combined index holds: all values hot."""
+        held = []
+        for field in fields:
+            hot = self._hot[field]
+            value = self._value(record, field)
+            if isinstance(value, (list, tuple)):
+                value = [v for v in value if v in hot]
+                if not value:
+                    return ()
+                held.append(value)
+            elif value in hot:
+                held.append((value,))
+            else:
+                return ()  # the usual answer, found at the first field
+        return product(*held)
+
+    def _heat(self, record: Any, fields: Iterable[str]) -> None:
+        """Mark the values of ``record`` (just indexed) whose bucket now holds more than SCAN_LIMIT keys
+        hot, and add to the combined indexes the records that this makes all hot (once per value)."""
+        for field in fields:
+            index, hot = self._indexes[field], self._hot[field]
+            for value in _values(self._value(record, field)):
+                if value not in hot and buckets.size(index, value) > SCAN_LIMIT:
+                    hot.add(value)
+                    self._backfill(field, value)
+
+    def _backfill(self, field: str, value: Any) -> None:
+        """Index in every combination with ``field`` the records holding ``value`` (just made hot)
+        whose other values are hot too; none was indexed there with ``value`` before."""
+        derived = self._derived_fields()
+        records = self.records
+        for fields, index in self._combined.items():
+            if field not in fields:
+                continue
+            at = fields.index(field)
+            for key in buckets.held(self._indexes[field], value) or ():
+                if not derived.isdisjoint(fields) and key[1] not in self._derived:
+                    continue  # not derived yet: ``_derive`` indexes it
+                found = [t for t in self._hot_combinations(records[key[1]], fields) if t[at] == value]
+                buckets.add(index, found, key)
+
     # -- derived fields
 
     def _derived_fields(self) -> frozenset[str]:
@@ -249,11 +271,12 @@ class Collection:
         values = self._derived[record.id] = self._pool.shared_values(
             tuple(self.derivation.values(self.family, self._today, record)))
         for field, value in zip(self.derivation.fields, values, strict=True):
-            _index_add(self._indexes[field], (value,), key)
+            buckets.add(self._indexes[field], (value,), key)
         derived = self._derived_fields()
         for fields, index in self._combined.items():
             if not derived.isdisjoint(fields):
-                _index_add(index, _combinations(record, fields, self._value), key)
+                buckets.add(index, self._hot_combinations(record, fields), key)
+        self._heat(record, self.derivation.fields)
 
     def _underive(self, record: Any, key: tuple[float, str]) -> None:
         self._rendered.pop(record.id, None)
@@ -263,9 +286,9 @@ class Collection:
         derived = self._derived_fields()
         for fields, index in self._combined.items():
             if not derived.isdisjoint(fields):
-                _index_remove(index, _combinations(record, fields, self._value), key)
+                buckets.remove(index, self._hot_combinations(record, fields), key)
         for field, value in zip(self.derivation.fields, self._derived.pop(record.id), strict=True):
-            _index_remove(self._indexes[field], (value,), key)
+            buckets.remove(self._indexes[field], (value,), key)
 
     def rederive(self, record_ids: Iterable[str | None]) -> None:
         """Recompute the derived values of these records (those still stored): what they read changed."""
@@ -326,15 +349,16 @@ class Collection:
 
         Its ``family`` is set by whoever copies the organization's collections (``link``)."""
         clone = Collection((), (), self.derivation)
-        clone._combined = {f: {v: _copied(bucket) for v, bucket in index.items()} for f, index in self._combined.items()}
+        clone._combined = {f: {v: buckets.copied(bucket) for v, bucket in index.items()} for f, index in self._combined.items()}
         clone.records = dict(self.records)
         clone._order = self._order.copy()
-        clone._indexes = {f: {v: _copied(bucket) for v, bucket in index.items()}
+        clone._indexes = {f: {v: buckets.copied(bucket) for v, bucket in index.items()}
                           for f, index in self._indexes.items()}
         clone._ranges = {f: ordered.copy() for f, ordered in self._ranges.items()}
         clone._derived = dict(self._derived)
         clone._stale = set(self._stale)
         clone._today = self._today
+        clone._hot = {f: set(values) for f, values in self._hot.items()}
         return clone
 
     def clear(self) -> None:
@@ -349,9 +373,11 @@ class Collection:
         self._derived.clear()
         self._stale.clear()
         self._rendered.clear()
+        for values in self._hot.values():
+            values.clear()
 
     def count(self, field: str, value: Any) -> int:
-        bucket = _held(self._indexes[field], value)
+        bucket = buckets.held(self._indexes[field], value)
         return len(bucket) if bucket else 0
 
     def values(self, field: str) -> list[Any]:
@@ -359,7 +385,7 @@ class Collection:
         return list(self._indexes[field])
 
     def where(self, field: str, value: Any) -> list[Any]:
-        bucket = _held(self._indexes[field], value) or ()
+        bucket = buckets.held(self._indexes[field], value) or ()
         return [self.records[key[1]] for key in bucket]
 
     def page(self, equals: dict[str, Any], predicate: Predicate | None, offset: int, limit: int,
@@ -372,14 +398,14 @@ class Collection:
         chosen: tuple[str, ...] = ()
         indexed = {f: v for f, v in equals.items() if f in self._indexes}
         for field, value in indexed.items():
-            bucket = _held(self._indexes[field], value)
+            bucket = buckets.held(self._indexes[field], value)
             if bucket is None:
                 return [], 0
             if not chosen or len(bucket) < len(base):
                 base, chosen = bucket, (field,)
         if len(indexed) > 1 and len(base) > SCAN_LIMIT:
             chosen = tuple(sorted(indexed))
-            base = _held(self._combined_bucket(chosen), tuple(indexed[f] for f in chosen))
+            base = buckets.held(self._combined_bucket(chosen), tuple(indexed[f] for f in chosen))
             if base is None:
                 return [], 0
         bounds = [(f, lo, hi) for f, (lo, hi) in (ranges or {}).items()]
@@ -435,9 +461,9 @@ class Collection:
             for key in self._order:  # in order, so each list is already sorted
                 if derived and key[1] not in self._derived:
                     continue  # stale: indexed when its values are computed (``_derive``)
-                for value in _combinations(records[key[1]], fields, self._value):
+                for value in self._hot_combinations(records[key[1]], fields):
                     keys.setdefault(value, []).append(key)
-            index = self._combined[fields] = {value: _bucket(found) for value, found in keys.items()}
+            index = self._combined[fields] = {value: buckets.of_keys(found) for value, found in keys.items()}
         return index
 
 
@@ -462,50 +488,6 @@ def _slice(matched: Iterable[Any], offset: int, limit: int) -> tuple[list[Any], 
             page.append(record)
         total += 1
     return page, total
-
-
-def _bucket(keys: list) -> tuple | Bucket | SortedList:
-    """What an index holds for ``keys`` (sorted): the key itself when it is the only one."""
-    if len(keys) == 1:
-        return keys[0]
-    return Bucket(keys) if len(keys) < BUCKET_LIMIT else SortedList(keys)
-
-
-def _held(index: dict[Any, Any], value: Any) -> Bucket | SortedList | None:
-    """The bucket of ``value`` in ``index`` (None: no record has it)."""
-    bucket = index.get(value)
-    return Bucket((bucket,)) if type(bucket) is tuple else bucket
-
-
-def _copied(bucket: Any) -> Any:
-    return bucket if type(bucket) is tuple else bucket.copy()
-
-
-def _index_add(index: dict[Any, Bucket | SortedList], values: Iterable, key: tuple[float, str]) -> None:
-    for value in values:
-        bucket = index.get(value)
-        if bucket is None:
-            index[value] = key
-        elif type(bucket) is tuple:
-            index[value] = Bucket(sorted((bucket, key)))
-        elif type(bucket) is Bucket and len(bucket) >= BUCKET_LIMIT:
-            index[value] = SortedList(bucket)
-            index[value].add(key)
-        else:
-            bucket.add(key)
-
-
-def _index_remove(index: dict[Any, SortedList], values: Iterable, key: tuple[float, str]) -> None:
-    for value in values:
-        bucket = index[value]
-        if type(bucket) is tuple:
-            if bucket != key:
-                raise ValueError(f"{key!r} not in bucket")
-            del index[value]
-            continue
-        bucket.remove(key)
-        if len(bucket) == 1:
-            index[value] = bucket[0]  # as it was before a second key came
 
 
 def _combinations(record: Any, fields: tuple[str, ...],

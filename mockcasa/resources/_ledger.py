@@ -11,6 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from mockcasa.compact import updated
 from mockcasa.engine.resource import Ctx
 from mockcasa.resources._system import system_update
 from mockcasa.resources._util import money
@@ -60,7 +61,7 @@ def settle(ctx: Ctx, invoice: Any, without: str | None = None) -> Any:
     update = {"amount_paid": money(paid), "balance_due": balance, "status": status, "paid_at": paid_at}
     if "overdue" in type(invoice).model_fields:
         update.update(overdue=status == "overdue", status="sent" if status in ("partial", "overdue") else status)
-    return invoice.model_copy(update=update)
+    return updated(invoice, update)  # the stored invoice keeps no __dict__ (mockcasa.compact)
 
 
 def reads(invoice: Any) -> str:

@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
+from mockcasa.compact import updated
 from mockcasa.engine.resource import Ctx, Filter, Ref, Resource
 from mockcasa.errors import Conflict
 from mockcasa.models.documents import Proposal, ProposalCreate, ProposalStatus, ProposalUpdate
@@ -29,7 +30,7 @@ def derive(ctx: Ctx, proposal: Proposal) -> Proposal:
     """A sent proposal past its expiration date reads as expired."""
     if proposal.status == "sent" and proposal.expiration_date is not None \
             and proposal.expiration_date < ctx.today():
-        return proposal.model_copy(update={"status": "expired"})
+        return updated(proposal, {"status": "expired"})  # the stored one keeps no __dict__
     return proposal
 
 

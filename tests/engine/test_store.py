@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from datetime import UTC, datetime
 
 from pydantic import create_model
 
+from mockcasa.compact import updated
 from mockcasa.models.crm import Client
 from mockcasa.store import Collection
 
@@ -72,9 +74,41 @@ def test_queries_on_several_fields_match_a_plain_scan(monkeypatch):
     assert store.page({"status": "active", "notes": "a"}, None, 0, 10) == ([], 0)
 
 
+def test_combined_indexes_hold_records_once_their_values_are_hot(monkeypatch):
+    """A combined index holds a record only when every value of it has had a big bucket (``_heat``):
+    values turning hot on the way, in any order, and records leaving must still give scan answers."""
+    monkeypatch.setattr("mockcasa.store.SCAN_LIMIT", 3)
+    store = Collection(["status", "notes"], combined=[("status", "notes")])
+    statuses, notes = ("active", "inactive", "prospect"), ("a", "b", "c", "d", "e")
+    records = [client(i, status=statuses[i % 3 if i < 30 else 0], notes=notes[(i * 7) % 5 if i > 10 else 0])
+               for i in range(60)]
+
+    def check() -> None:
+        for status in statuses:
+            for note in notes:
+                expected = [r.id for r in store if r.status == status and r.notes == note]
+                page, total = store.page({"status": status, "notes": note}, None, 0, 100)
+                assert [r.id for r in page] == expected and total == len(expected)
+
+    for i, record in enumerate(records):
+        store.add(record)
+        if i % 7 == 0:
+            check()
+    for record in records[::4]:
+        store.remove(record)
+    store.replace(store.get(records[5].id).model_copy(update={"notes": "e"}))
+    check()
+    copy = store.copy()
+    for record in records[1::4]:
+        store.remove(record)
+    check()
+    store = copy
+    check()
+
+
 def test_buckets_of_every_size_answer_alike(monkeypatch):
     """An index value held by one record (the key alone), a few (a list) or many (a SortedList)."""
-    monkeypatch.setattr("mockcasa.store.BUCKET_LIMIT", 4)
+    monkeypatch.setattr("mockcasa.buckets.BUCKET_LIMIT", 4)
     store = Collection(["notes"])
     records = [client(i, notes=str(min(i, 7))) for i in range(12)]  # "7": 5 records, past the limit
     for record in records:
@@ -112,3 +146,41 @@ def test_records_validated_many_times_before_storing_still_share_their_field_nam
     store.add(many[0])
     stored = store.get(many[0].id)
     assert sys.getsizeof(stored.__dict__) < sys.getsizeof(dict(stored.__dict__))
+
+
+def test_a_stored_model_copied_by_updated_equals_model_copy_and_keeps_no_dict():
+    """``compact.updated`` answers as ``model_copy(update=...)`` does, without a dict for the stored model."""
+    store = Collection(["status"])
+    store.add(client(1, status="active"))
+    stored = next(iter(store))
+    copy = updated(stored, {"notes": "n"})
+    expected = client(1, status="active").model_copy(update={"notes": "n"})
+    assert copy == expected and copy.model_fields_set == expected.model_fields_set
+    assert copy.model_dump_json() == expected.model_dump_json() and stored.notes is None
+    assert not any(type(r) is dict for r in gc.get_referents(stored))
+
+
+def test_equal_floats_of_a_record_share_one_object_and_negative_zero_stays_itself():
+    Priced = create_model("Priced", __base__=Client, a=(float, 0.0), b=(float, 0.0), c=(float, 0.0))
+    given = Priced(id=client(1).id, name="x", created_at=AT, updated_at=AT, a=1234.5, b=float("1234.5"), c=-0.0)
+    store = Collection()
+    store.add(given)
+    stored = store.get(given.id)
+    assert stored.a is stored.b and stored.model_dump_json() == given.model_dump_json()
+    assert str(stored.c) == "-0.0"
+
+
+def test_shared_strings_and_empty_lists_change_no_answer():
+    """Repeated strings share one object, a record's own id stays its own, and every empty list field
+    of a collection is one list: the stored records still equal and render as they were given."""
+    Tagged = create_model("Tagged", __base__=Client, tag_ids=(list[str], []), owner_id=(str | None, None))
+    given = [Tagged(id=client(i).id, name="A studio with a long name", created_at=AT, updated_at=AT,
+                    owner_id=str(client(99).id) if i else None, tag_ids=[] if i % 2 else ["x" * 20])
+             for i in range(4)]
+    store = Collection()
+    for record in given:
+        store.add(record.model_copy(deep=True))
+    stored = [store.get(r.id) for r in given]
+    assert stored == given and [s.model_dump_json() for s in stored] == [g.model_dump_json() for g in given]
+    assert stored[1].name is stored[2].name and stored[1].owner_id is stored[2].owner_id
+    assert stored[1].tag_ids is stored[3].tag_ids == [] and stored[0].tag_ids is not stored[1].tag_ids
