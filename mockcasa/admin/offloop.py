@@ -91,10 +91,33 @@ async def export_snapshot(sandbox: Sandbox) -> bytes:
     return await asyncio.to_thread(dump, captured)
 
 
-async def import_snapshot(sandbox: Sandbox, doc: Document) -> None:
+async def import_snapshot(sandbox: Sandbox, doc: Document, *, discard: bool = False) -> None:
     """``import_state(sandbox, doc)``: built on a thread (``SnapshotError``: nothing changed), swapped in on
-    the loop."""
-    sandbox.take_over(await on_thread(load_state, sandbox, doc))
+    the loop.
+
+    ``discard``: ``doc`` is the caller's to throw away (a request body): its records are dropped on
+    the thread, one at a time. Freed at once wherever the last reference goes (the loop), a parsed
+    50 MB snapshot holds the GIL for ~0.14 s.
+    """
+    sandbox.take_over(await on_thread(_load_state, sandbox, doc, discard))
+
+
+def _load_state(sandbox: Sandbox, doc: Document, discard: bool) -> dict[str, Any]:
+    try:
+        return load_state(sandbox, doc)
+    finally:
+        if discard:
+            _drop_records(doc.data)
+
+
+def _drop_records(data: Any) -> None:
+    """Empty each list of records of a parsed snapshot (any JSON: it may be invalid) record by record."""
+    organizations = data.get("organizations") if isinstance(data, dict) else None
+    for org in organizations if isinstance(organizations, list) else ():
+        records = org.get("records") if isinstance(org, dict) else None
+        for listed in records.values() if isinstance(records, dict) else ():
+            while isinstance(listed, list) and listed:
+                listed.pop()
 
 
 async def on_thread(job: Callable[..., T], *args: Any) -> T:

@@ -58,7 +58,7 @@ async def export_snapshot(request: web.Request) -> web.Response:
 async def import_snapshot(request: web.Request) -> web.Response:
     sandbox = request.config_dict[SANDBOX]
     try:
-        await import_off_loop(sandbox, await document_body(request))
+        await import_off_loop(sandbox, await document_body(request), discard=True)
     except SnapshotError as exc:
         raise invalid(exc) from None
     return reply({"organizations": len(sandbox.organizations), "apiKeys": len(sandbox.api_keys)})
