@@ -15,13 +15,14 @@ levels, API bodies about 4), and a limit a client could raise would not be one.
 from __future__ import annotations
 
 import json
-import re
 from itertools import accumulate
 
 MAX_DEPTH = 64  # levels of nesting in any document (JSON body, seed, scenario, snapshot)
 MAX_EXPANSION = 100_000  # values a YAML document may build through aliases, beyond its own nodes
+# Larger JSON texts are parsed so that other threads get to run meanwhile (``loads``): ~30 % slower.
+YIELDING_PARSE_BYTES = 1 << 20
 
-_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*+"')
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'"[{]}')
 # Opening brackets become +1 and closing ones -1 (as signed bytes); everything else is deleted.
 _BRACKETS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[{]}")
@@ -39,7 +40,17 @@ def json_depth(raw: bytes | str) -> int:
     """
     if isinstance(raw, str):
         raw = raw.encode("utf-8", "surrogatepass")
-    steps = _JSON_STRING.sub(b"", raw).translate(_BRACKETS, _NOT_BRACKETS)
+    # Escaped backslashes, then escaped quotes, are dropped (runs of backslashes pair up from the
+    # left, as the parser reads them); then only quotes and brackets are kept, and two quotes in a
+    # row dropped (an empty string, or the end of one and the start of the next: either way nothing
+    # between them). What is left is short, and every other piece between its quotes is a string's
+    # content. Each step is one pass at C speed, none a regular expression over the whole text: a
+    # 50 MB snapshot is measured in ~0.05 s, not ~1 s (parsing it on a thread then keeps the GIL
+    # that much less at a time).
+    if b"\\" in raw:
+        raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
+    kept = raw.translate(None, _NOT_STRUCTURE).replace(b'""', b"")
+    steps = b"".join(kept.split(b'"')[::2]).translate(_BRACKETS, _NOT_BRACKETS)
     return max(accumulate(memoryview(steps).cast("b")), default=0)
 
 
@@ -54,6 +65,17 @@ def check_depth(raw: bytes | str, max_depth: int = MAX_DEPTH) -> None:
 
 
 def loads(raw: bytes | str, max_depth: int = MAX_DEPTH) -> object:
-    """``json.loads`` that refuses (``TooDeep``, a ``ValueError``) texts nested deeper than ``max_depth``."""
+    """``json.loads`` that refuses (``TooDeep``, a ``ValueError``) texts nested deeper than ``max_depth``.
+
+    A text over ``YIELDING_PARSE_BYTES`` is parsed with a Python hook per object: the C parser never
+    lets another thread run by itself, so a worker thread parsing a 50 MB snapshot (~0.3 s) would
+    hold the event loop up for all of it; each call of the hook is a point where the GIL can pass.
+    """
     check_depth(raw, max_depth)
+    if len(raw) > YIELDING_PARSE_BYTES:
+        return json.loads(raw, object_hook=_as_is)
     return json.loads(raw)
+
+
+def _as_is(obj: dict) -> dict:
+    return obj

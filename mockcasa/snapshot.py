@@ -67,16 +67,25 @@ def _loading(sandbox: Sandbox, doc: Document) -> Loading:
     return Loading(doc, dict(sandbox.resources), sandbox.all_scopes, revisions=sandbox.revisions)
 
 
-def import_state(sandbox: Sandbox, doc: Document) -> None:
-    """Replace the whole state with the snapshot's, or raise ``SnapshotError`` and change nothing."""
+def load_state(sandbox: Sandbox, doc: Document) -> dict[str, Any]:
+    """The snapshot's state, every piece built aside for ``Sandbox.take_over``, or ``SnapshotError``.
+
+    Reads nothing live (only the sandbox's resources and scopes), so it may run on a worker thread.
+    """
     try:
         snapshot = SnapshotData.model_validate(doc.data)
     except ValidationError as exc:
         raise SnapshotError(doc.validation_problems(exc)) from None
     loading = _loading(sandbox, doc)
-    sandbox.load(snapshot, loading)
+    values = sandbox.loaded(snapshot, loading)
     if loading.problems:
         raise SnapshotError(loading.problems)
+    return values
+
+
+def import_state(sandbox: Sandbox, doc: Document) -> None:
+    """Replace the whole state with the snapshot's, or raise ``SnapshotError`` and change nothing."""
+    sandbox.take_over(load_state(sandbox, doc))
 
 
 def restore_organization(sandbox: Sandbox, org: Organization, data: dict[str, Any] | None) -> None:
@@ -96,4 +105,4 @@ def restore_organization(sandbox: Sandbox, org: Organization, data: dict[str, An
 
 
 __all__ = ["FORMAT", "VERSION", "SnapshotError", "capture_state", "dump", "dump_chunks", "export_state",
-           "import_state", "record_data", "restore_organization"]
+           "import_state", "load_state", "record_data", "restore_organization"]

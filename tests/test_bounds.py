@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from mockcasa.bounds import MAX_DEPTH, TooDeep, json_depth, loads
+from mockcasa.bounds import MAX_DEPTH, YIELDING_PARSE_BYTES, TooDeep, json_depth, loads
 from mockcasa.cli import main
 from mockcasa.source_files import DocumentError, parse_json, parse_yaml
 
@@ -32,6 +32,7 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
 @pytest.mark.parametrize("text, depth", [
     ("", 0), ("1", 0), ("[]", 1), ('{"a": [1, {"b": []}]}', 4),
     ('["[[[", "\\"[[", {"x": "}}}"}]', 2), ('"[[[["', 0),
+    ('["\\\\", [["\\\\\\"[[", ""]]]', 3), ('[["", "", "["], "]"]', 2), ('{"a\\\\": "\\\\["}', 1),
 ])
 def test_depth_is_measured_without_parsing(text, depth):
     assert json_depth(text) == depth == json_depth(text.encode())
@@ -41,6 +42,13 @@ def test_loads_refuses_what_json_would_recurse_on():
     with pytest.raises(TooDeep):
         loads(DEEP)
     assert loads(b'{"a": [[1]]}') == {"a": [[1]]}
+
+
+def test_a_large_text_parses_the_same():
+    """Above ``YIELDING_PARSE_BYTES`` the parser calls a hook per object; the result is the same."""
+    data = {"records": [{"id": i, "name": "x" * 40, "tags": [{"k": "\\\"["}]} for i in range(20_000)]}
+    text = json.dumps(data).encode()
+    assert len(text) > YIELDING_PARSE_BYTES and loads(text) == data
 
 
 async def test_the_public_api_refuses_deep_bodies(api):

@@ -7,11 +7,12 @@ from aiohttp import web
 from mockcasa.admin.common import STARTUP, AdminRoute, describe_organization, document_body, invalid, reply
 from mockcasa.admin.offloop import commit, stage_new
 from mockcasa.admin.offloop import export_snapshot as snapshot_off_loop
+from mockcasa.admin.offloop import import_snapshot as import_off_loop
 from mockcasa.http.journal import JOURNAL
 from mockcasa.keys import SANDBOX
 from mockcasa.seeding import SeedError
 from mockcasa.seeding.staging import Staging
-from mockcasa.snapshot import SnapshotError, import_state
+from mockcasa.snapshot import SnapshotError
 from mockcasa.source_files import Document
 from mockcasa.state_file import STATE_FILE
 from mockcasa.version import __version__
@@ -35,7 +36,7 @@ async def reset_everything(request: web.Request) -> web.Response:
     if empty:
         sandbox.clear()
     else:
-        import_state(sandbox, Document("startup", request.config_dict[STARTUP]))
+        await import_off_loop(sandbox, Document("startup", request.config_dict[STARTUP]))
     request.config_dict[JOURNAL].clear()
     return reply({"organizations": len(sandbox.organizations), "apiKeys": len(sandbox.api_keys),
                   "faultRules": len(sandbox.faults.rules)})
@@ -57,7 +58,7 @@ async def export_snapshot(request: web.Request) -> web.Response:
 async def import_snapshot(request: web.Request) -> web.Response:
     sandbox = request.config_dict[SANDBOX]
     try:
-        import_state(sandbox, await document_body(request))
+        await import_off_loop(sandbox, await document_body(request), discard=True)
     except SnapshotError as exc:
         raise invalid(exc) from None
     return reply({"organizations": len(sandbox.organizations), "apiKeys": len(sandbox.api_keys)})

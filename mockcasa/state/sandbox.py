@@ -141,7 +141,8 @@ def generate_api_key() -> str:
 
 
 def load_organization(data: BaseModel, loading: Loading) -> Organization:
-    """An organization exactly as described (records validated, references checked), not registered.
+    """An organization exactly as described (records validated, references checked, derived values
+    computed), not registered.
 
     Its records are loaded as its revision's resources (an unknown revision is reported by the piece).
     """
@@ -149,6 +150,11 @@ def load_organization(data: BaseModel, loading: Loading) -> Organization:
     loading = replace(loading, resources=loading.revisions.get(revision, loading.resources))
     org = Organization(loading.resources, api_revision=revision)
     org.__dict__.update(load_values(Organization, data, loading, org))
+    if not loading.problems:
+        # Derived values (invoice status) computed now, with the records, not on the first read.
+        today = org.clock.today()
+        for collection in org.collections.values():
+            collection.sync(today)
     return org
 
 
@@ -240,13 +246,15 @@ class Sandbox(Declared):
         """``export`` with its costly parts deferred, to finish off the event loop (state files)."""
         return capture_pieces(self)
 
-    def load(self, data: BaseModel, loading: Loading) -> None:
-        """Replace every piece with ``data``'s (``data_model(Sandbox)``), or, if ``loading`` found
-        problems, change nothing."""
-        values = load_values(Sandbox, data, loading, self)
-        if not loading.problems:
-            adopt(self, values)
-            self._restored(None)
+    def loaded(self, data: BaseModel, loading: Loading) -> dict[str, Any]:
+        """Every piece's value from ``data`` (``data_model(Sandbox)``), built aside: nothing live is
+        read or changed, so an import can build them on a worker thread; problems go to ``loading``."""
+        return load_values(Sandbox, data, loading, self)
+
+    def take_over(self, values: dict[str, Any]) -> None:
+        """Replace every piece with values ``loaded`` built: one step, so no request sees half of it."""
+        adopt(self, values)
+        self._restored(None)
 
     def clear(self) -> None:
         """Nothing at all: no organizations, keys, OAuth apps or tokens, fault rules."""

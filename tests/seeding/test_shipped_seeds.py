@@ -1,5 +1,6 @@
 """The seeds shipped in seeds/: default (what `serve` loads) and demo (a studio's year)."""
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -136,6 +137,9 @@ async def test_default_seed_is_what_serve_loads(aiohttp_client):
 BUSINESS_DATES = {"invoices": "issueDate", "payments": "receivedDate", "proposals": "issueDate",
                   "contracts": "issueDate", "time-entries": "date", "milestones": "completedAt",
                   "form-submissions": "submittedAt", "document-versions": "issuedAt"}
+# Dates a record's story looks ahead to from when it is written: never before that day (a proposal
+# is written before the event it prices).
+AHEAD_DATES = {"proposals": "eventDate"}
 # What a demo's story says is written at the moment it loads (Harbor & Pine's menu boards, drafted today).
 WRITTEN_ON_LOAD = {"demo": [("invoices", "Café menu boards")], "demo-2026-06-30": []}
 
@@ -144,8 +148,9 @@ WRITTEN_ON_LOAD = {"demo": [("invoices", "Café menu boards")], "demo-2026-06-30
 @pytest.mark.parametrize("name", sorted(WRITTEN_ON_LOAD))
 async def test_demo_records_were_written_before_now_and_before_their_own_dates(name, instant, aiohttp_client,
                                                                                tmp_path):
-    """No record of a shipped demo is created after the clock's now or after its own business date, and
-    none but the story's own is created at the very moment of loading (missing createdAt means now)."""
+    """No record of a shipped demo is created after the clock's now or after its own business date, nor
+    after a date it looks ahead to; none but the story's own is created at the very moment of loading
+    (missing createdAt means now); and invoices are spread over the year, not piled up on a few days."""
     text = (SEEDS / f"{name}.yaml").read_text()
     assert text.count("    taxRate: 0.0825\n") == 1
     (tmp_path / "seed.yaml").write_text(text.replace("    taxRate: 0.0825\n",
@@ -156,7 +161,7 @@ async def test_demo_records_were_written_before_now_and_before_their_own_dates(n
     doc = (await api.get("/api/v1/openapi.json")).body
     resources = sorted({path.split("/")[3] for path, item in doc["paths"].items()
                         if path.count("/") == 3 and "get" in item and "{" not in path})
-    written_on_load, late = [], []
+    written_on_load, late, behind, issued = [], [], [], Counter()
     for resource in resources:
         for record in await api.list_all(resource, pageSize=100):
             created, label = record["createdAt"], record.get("title") or record.get("subject") or record.get("name")
@@ -166,6 +171,12 @@ async def test_demo_records_were_written_before_now_and_before_their_own_dates(n
             day = record.get(BUSINESS_DATES.get(resource, ""))
             if day and created[:len(day)] > day:  # a date compares with the createdAt's day, an instant whole
                 late.append((resource, label, created, day))
-    assert late == []
+            ahead = record.get(AHEAD_DATES.get(resource, ""))
+            if ahead and created[:len(ahead)] > ahead:
+                behind.append((resource, label, created, ahead))
+            if resource == "invoices":
+                issued[record["issueDate"]] += 1
+    assert late == [] and behind == []
+    assert max(issued.values()) <= max(3, issued.total() // 25), issued.most_common(3)
     assert written_on_load == WRITTEN_ON_LOAD[name]
     assert {"invoices", "payments", "event-days" if name != "demo" else "calendar-events"} <= set(resources)

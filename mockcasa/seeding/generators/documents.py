@@ -45,7 +45,8 @@ def proposals(gen: Gen, count: int) -> Iterator[dict[str, Any]]:
         plans.append((gen.between(first, max(first, last)), status, client))
     plans.sort(key=lambda plan: plan[0])
     for created, status, client in plans:
-        mine = projects.get(client.id, [])
+        # A proposal names the project's event (eventDate): one still to come when it was written.
+        mine = [p for p in projects.get(client.id, []) if p.event_date is None or p.event_date >= created.date()]
         project = gen.rng.choice(mine) if mine and gen.chance(0.7) else None
         issue = None if status == "draft" else created.date() + timedelta(days=gen.rng.randint(0, 2))
         issue = min(issue, today) if issue else None

@@ -88,8 +88,11 @@ class Ledger:
                 for e in self.entries]
 
 
-def _settle(gen: Gen, ledger: Ledger, invoice: Any, budget: int) -> list[dict[str, Any]]:
-    """Plan the payments of one invoice (at most ``budget``); returns them (none: left unpaid)."""
+def _settle(gen: Gen, ledger: Ledger, invoice: Any, budget: int, promised: str | None = None) -> list[dict[str, Any]]:
+    """Plan the payments of one invoice (at most ``budget``); returns them (none: left unpaid).
+
+    ``promised``: its fate ("paid", "partial", "unpaid"), instead of the one drawn (still drawn, so
+    the draws after it stay the same)."""
     today, total = gen.today, invoice.total
     if invoice.due_date < today:
         old = invoice.due_date < today - timedelta(days=90)
@@ -99,6 +102,7 @@ def _settle(gen: Gen, ledger: Ledger, invoice: Any, budget: int) -> list[dict[st
     else:
         fate = gen.weighted({"paid": 40, "partial": 15, "unpaid": 45})
         last_day = today
+    fate = promised or fate
     if fate == "unpaid" or budget < 1:
         return []
     method = gen.weighted(METHODS)
@@ -161,7 +165,9 @@ def _extra(gen: Gen, ledger: Ledger, kind: str, paid: list[list[dict]], unpaid: 
                    kind="adjustment", after=payment, notes="Short payment written off (bank fees).")
         return 1
     if kind in ("processing", "pending") and unpaid:
-        invoice = unpaid.pop(gen.rng.randrange(len(unpaid)))
+        # A debit in flight pays an invoice on time, when one is still to fall due.
+        coming = [n for n, i in enumerate(unpaid) if i.due_date >= today] or range(len(unpaid))
+        invoice = unpaid.pop(coming[gen.rng.randrange(len(coming))])
         day = max(invoice.issue_date, today - timedelta(days=gen.rng.randint(0, 3)))
         ledger.add(invoice, invoice.total, day, "stripe", status=kind, reference="py_" + gen.token(),
                    notes="ACH debit from the client's bank account.")
@@ -173,6 +179,22 @@ def _extra(gen: Gen, ledger: Ledger, kind: str, paid: list[list[dict]], unpaid: 
                    client_id=client.id, notes="Retainer paid on account.")
         return 1
     return 0
+
+
+def _promises(gen: Gen, invoices: list[Any]) -> dict[str, str]:
+    """Fates that make every status an invoice can read show, when some invoice can read it: one not
+    yet due left unpaid (sent) and one part-paid (partial), one past due left unpaid (overdue).
+
+    Most invoices of a year are long due (and paid), so a world of a few dozen could draw none of them.
+    """
+    today = gen.today
+    coming = [i for i in invoices if i.due_date >= today]
+    gone = [i for i in invoices if i.due_date < today]
+    promised = dict(zip((i.id for i in gen.rng.sample(coming, min(2, len(coming)))), ("partial", "unpaid"),
+                        strict=False))
+    if gone:
+        promised[gen.rng.choice(gone).id] = "unpaid"
+    return promised
 
 
 def payments(gen: Gen, count: int) -> Iterator[dict[str, Any]]:
@@ -187,8 +209,9 @@ def payments(gen: Gen, count: int) -> Iterator[dict[str, Any]]:
     budget = count - count // 8
     paid: list[list[dict[str, Any]]] = []
     unpaid: list[Any] = []
+    promised = _promises(gen, invoices)
     for invoice in invoices:
-        planned = _settle(gen, ledger, invoice, budget)
+        planned = _settle(gen, ledger, invoice, budget, promised.get(invoice.id))
         budget -= len(planned)
         if not planned:
             unpaid.append(invoice)
