@@ -39,9 +39,16 @@ SHARED_TUPLES = 1024
 # collection stores are shared by the records holding them again (``Pool.strings``).
 POOLED = 64
 SHARED_STRINGS = 256
+# Nested models (a venue's spaces) equal to one already stored are stored as that one: the first
+# SHARED_MODELS distinct ones of each kind are kept, and a kind whose first SHARED_MODELS models were
+# all distinct (addresses, line items) is not kept at all (``Pool.shared_model``).
+SHARED_MODELS = 64
 # How a field's strings are shared (``Pool.sharing``).
 INTERN, POOL, ALONE = 0, 1, 2
 _PLAIN = (str, bool, type(None), date)
+_COMPARED = frozenset((*_PLAIN, int, float))
+# Marks a kind of ``Pool.models`` one of whose models has been stored again.
+_REPEATED = "repeated"
 # Values stored as they are, whatever they hold (checked before the slower check for a nested model).
 _AS_IS = frozenset((type(None), bool, int, datetime))
 
@@ -49,13 +56,15 @@ _AS_IS = frozenset((type(None), bool, int, datetime))
 class Pool:
     """What a collection's records share: field-set objects and dates (a few thousand days at most)."""
 
-    __slots__ = ("dates", "derived", "empty", "fields_sets", "sharing_of", "strings")
+    __slots__ = ("dates", "derived", "empty", "fields_sets", "models", "sharing_of", "strings")
 
     def __init__(self) -> None:
         self.fields_sets: dict[frozenset[str], set[str]] = {}
         self.dates: dict[date, date] = {}
         self.derived: dict[tuple, tuple] = {}
         self.strings: dict[str, str] = {}
+        # kind -> (its values, field set) -> the stored nested model; None once the kind proved not to repeat.
+        self.models: dict[type, dict[tuple, BaseModel] | None] = {}
         self.sharing_of: dict[type, dict[str, int]] = {}
         # The empty list every record with an empty list field holds (an invoice's projectIds): stored
         # records are never changed in place (updates store a new version), lists included.
@@ -80,6 +89,32 @@ class Pool:
                 n: INTERN if n in indexed or n.endswith("_id") else ALONE if n == "id" else POOL
                 for n in kind.model_fields}
         return found
+
+    def shared_model(self, model: BaseModel) -> BaseModel:
+        """The stored nested model equal to ``model`` (compacted), with the same field set, if one of its
+        kind is kept: a venue's "Garden terrace" space, held by many venues, is one object.
+
+        Only models holding plain values (strings, None, bools, ints, floats, dates) are compared, with
+        their types (``1 == 1.0 == True``); ``-0.0`` (equal to ``0.0``, rendered differently) is not.
+        """
+        kind = type(model)
+        kept = self.models.get(kind, {})
+        if kept is None or model.__pydantic_extra__ is not None or model.__pydantic_private__ is not None:
+            return model
+        values = tuple(map(getattr, repeat(model), kind.model_fields))
+        if not all(type(v) in _COMPARED and (type(v) is not float or v or math.copysign(1, v) > 0) for v in values):
+            return model
+        key = (values, tuple(map(type, values)), id(model.__pydantic_fields_set__))
+        shared = kept.get(key)
+        if shared is not None:
+            kept[_REPEATED] = True
+            return shared
+        if len(kept) < SHARED_MODELS:
+            kept[key] = model
+            self.models[kind] = kept
+        elif _REPEATED not in kept:
+            self.models[kind] = None  # SHARED_MODELS of them and none repeated: not worth keeping
+        return model
 
     def shared_values(self, values: tuple) -> tuple:
         """One tuple object per distinct tuple of derived values (an invoice's ``("overdue",)``), for
@@ -172,7 +207,7 @@ def _shared(value: Any, how: int, pool: Pool, floats: dict[float, float]) -> Any
     if kind in _AS_IS:
         return value
     if isinstance(value, BaseModel):  # after the plain types: an ABC check, slow for everything else
-        return _compacted(value, pool, pool.sharing(kind, ()), floats)
+        return pool.shared_model(_compacted(value, pool, pool.sharing(kind, ()), floats))
     return value
 
 

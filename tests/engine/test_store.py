@@ -184,3 +184,23 @@ def test_shared_strings_and_empty_lists_change_no_answer():
     assert stored == given and [s.model_dump_json() for s in stored] == [g.model_dump_json() for g in given]
     assert stored[1].name is stored[2].name and stored[1].owner_id is stored[2].owner_id
     assert stored[1].tag_ids is stored[3].tag_ids == [] and stored[0].tag_ids is not stored[1].tag_ids
+
+
+def test_equal_nested_models_are_stored_once_and_change_no_answer():
+    """A nested model equal to one already stored (a venue's "Lawn" space) is stored as that one; models
+    equal only as Python compares them (``1 == 1.0 == True``, ``0.0 == -0.0``) or set differently stay apart."""
+    Space = create_model("Space", name=(str, ...), size=(float | int | bool | None, None))
+    Spaced = create_model("Spaced", __base__=Client, spaces=(list[Space], []))
+    sizes = [1.0, 1.0, 1, True, 0.0, -0.0, -0.0, None]
+    given = [Spaced(id=client(i).id, name="x", created_at=AT, updated_at=AT,
+                    spaces=[Space(name="Lawn", size=size)] if size is not None else [Space(name="Lawn")])
+             for i, size in enumerate(sizes)]
+    given.append(given[-1].model_copy(update={"id": client(9).id, "spaces": [Space(name="Lawn", size=None)]}))
+    store = Collection()
+    for record in given:
+        store.add(record.model_copy(deep=True))
+    stored = [store.get(r.id).spaces[0] for r in given]
+    assert [store.get(r.id) for r in given] == given
+    assert [store.get(r.id).model_dump_json() for r in given] == [r.model_dump_json() for r in given]
+    assert stored[0] is stored[1] and stored[4] is not stored[5] and stored[5] is not stored[6]
+    assert len({id(s) for s in stored[1:5]}) == 4 and stored[7] is not stored[8]
