@@ -90,21 +90,22 @@ class Pool:
                 for n in kind.model_fields}
         return found
 
-    def shared_model(self, model: BaseModel) -> BaseModel:
-        """The stored nested model equal to ``model`` (compacted), with the same field set, if one of its
-        kind is kept: a venue's "Garden terrace" space, held by many venues, is one object.
+    def shared_model(self, model: Any, fields_set: set[str] | None = None) -> Any:
+        """The stored nested model equal to ``model`` (compacted), with the same ``fields_set`` (a pydantic
+        model's; None for a part), if one of its kind is kept: a venue's "Garden terrace" space, held by
+        many venues, is one object.
 
         Only models holding plain values (strings, None, bools, ints, floats, dates) are compared, with
         their types (``1 == 1.0 == True``); ``-0.0`` (equal to ``0.0``, rendered differently) is not.
         """
         kind = type(model)
         kept = self.models.get(kind, {})
-        if kept is None or model.__pydantic_extra__ is not None or model.__pydantic_private__ is not None:
+        if kept is None:
             return model
         values = tuple(map(getattr, repeat(model), kind.model_fields))
         if not all(type(v) in _COMPARED and (type(v) is not float or v or math.copysign(1, v) > 0) for v in values):
             return model
-        key = (values, tuple(map(type, values)), id(model.__pydantic_fields_set__))
+        key = (values, tuple(map(type, values)), id(fields_set))
         shared = kept.get(key)
         if shared is not None:
             kept[_REPEATED] = True
@@ -131,7 +132,10 @@ class Pool:
 
 def compact(model: BaseModel, pool: Pool, indexed: Container[str] = ()) -> BaseModel:
     """The version of ``model`` to store: an equal model sharing its field-set object and its repeated
-    values (nested models too) with other records, its fields in a key-sharing dict (``split``)."""
+    values (nested models and parts too) with other records, its fields in a key-sharing dict (``split``).
+
+    A part (``models.common.Part``: slots, no dict) has its values shared in place: it holds the same
+    values afterwards, and records share parts only once stored (``Pool.shared_model``)."""
     values = model.__dict__
     created, changed = values.get("created_at"), values.get("updated_at")
     if changed is not None and changed == created and type(changed) is type(created):
@@ -207,7 +211,18 @@ def _shared(value: Any, how: int, pool: Pool, floats: dict[float, float]) -> Any
     if kind in _AS_IS:
         return value
     if isinstance(value, BaseModel):  # after the plain types: an ABC check, slow for everything else
-        return pool.shared_model(_compacted(value, pool, pool.sharing(kind, ()), floats))
+        value = _compacted(value, pool, pool.sharing(kind, ()), floats)
+        if value.__pydantic_extra__ is not None or value.__pydantic_private__ is not None:
+            return value
+        return pool.shared_model(value, value.__pydantic_fields_set__)
+    if hasattr(kind, "__dataclass_fields__"):  # a part (``models.common.Part``)
+        how = pool.sharing(kind, ())
+        for name in kind.model_fields:
+            field = getattr(value, name)
+            shared = _shared(field, how.get(name, POOL), pool, floats)
+            if shared is not field:
+                object.__setattr__(value, name, shared)
+        return pool.shared_model(value)
     return value
 
 
