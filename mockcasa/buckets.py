@@ -63,9 +63,13 @@ def of_keys(keys: list) -> tuple | Keys | Bucket | SortedList:
     """What an index holds for ``keys`` (sorted): the key itself when it is the only one."""
     if len(keys) == 1:
         return keys[0]
-    if len(keys) <= KEYS_LIMIT:
-        return Keys(keys)
-    return Bucket(keys) if len(keys) < BUCKET_LIMIT else SortedList(keys)
+    return _few(keys) if len(keys) < BUCKET_LIMIT else SortedList(keys)
+
+
+def _few(keys: Iterable) -> Keys | Bucket:
+    """A bucket of a few keys (sorted, fewer than BUCKET_LIMIT): a tuple while it is small enough."""
+    keys = tuple(keys)
+    return Keys(keys) if len(keys) <= KEYS_LIMIT else Bucket(keys)
 
 
 def held(index: dict[Any, Any], value: Any) -> Keys | Bucket | SortedList | None:
@@ -90,11 +94,10 @@ def add(index: dict[Any, Bucket | SortedList], values: Iterable, key: tuple[floa
         if bucket is None:
             index[value] = key
         elif type(bucket) is tuple:
-            index[value] = Keys(sorted((bucket, key)))
+            index[value] = _few(sorted((bucket, key)))
         elif type(bucket) is Keys:
             at = bisect_right(bucket, key)
-            keys = (*bucket[:at], key, *bucket[at:])
-            index[value] = Keys(keys) if len(keys) <= KEYS_LIMIT else Bucket(keys)
+            index[value] = _few((*bucket[:at], key, *bucket[at:]))
         elif type(bucket) is Bucket and len(bucket) >= BUCKET_LIMIT:
             index[value] = SortedList(bucket)
             index[value].add(key)
