@@ -46,9 +46,10 @@ def credential_of(request: web.Request) -> str:
     """The token the request presents; 401 when there is none or it is malformed."""
     key = request.headers.get("x-api-key")
     if key is not None:
-        if not key.strip():
+        key = key.strip()
+        if not key:
             raise Unauthorized("The x-api-key header is empty.")
-        return key.strip()
+        return key
     header = request.headers.get("Authorization")
     if header is None:
         raise Unauthorized("Missing credentials: send an API key in the x-api-key header "

@@ -116,9 +116,12 @@ async def _authorized(request: web.Request, handler, limiter: RateLimiter) -> we
     try:
         if request.match_info.http_exception is not None:
             await _check_route(request, principal)
-        _check_revision(request, principal)
         key = request.headers.get(IDEMPOTENCY_KEY) if request.method in IDEMPOTENT_METHODS else None
-        response = await (handler(request) if key is None else run_once(request, handler, key, principal))
+        if key is None:  # a route the caller's revision lacks refuses itself (``RevisionRoute.handler``)
+            response = await handler(request)
+        else:  # refused before the key is looked at, so a used key is not a 409 there
+            _check_revision(request, principal)
+            response = await run_once(request, handler, key, principal)
     except Exception as exc:  # noqa: BLE001 - any failure is rendered (500 is logged)
         response = render_error(request, exc)
     stamp(response, counted)
