@@ -309,8 +309,15 @@ def add_routes(app: web.Application, revisions: Mapping[str, Mapping[str, Resour
                 route = routes.setdefault(key, RevisionRoute(*key))
                 route.handlers[revision] = _deferred(route, revisions, revision, name, op)
                 names.setdefault(key, operation_id)
+    # One aiohttp resource per path, its methods as routes: a request's path is matched once, not
+    # once per operation on it (a GET of one record tried the list's and the create's path first).
+    resources: dict[str, web.Resource] = {}
     for (method, path), route in routes.items():
-        app.router.add_route(method, path, route.handler(), name=names[(method, path)])
+        if path not in resources:
+            resources[path] = app.router.add_resource(path)
+        handler = route.handler()
+        handler.operation_id = names[(method, path)]  # type: ignore[attr-defined]
+        resources[path].add_route(method, handler)
 
 
 def _deferred(route: RevisionRoute, revisions: Mapping[str, Mapping[str, Resource]], revision: str,

@@ -32,6 +32,7 @@ from mockcasa.http.masking import (
     might_hold_secrets,
 )
 from mockcasa.keys import REQUEST_ID
+from mockcasa.routing import operation_id
 from mockcasa.scenarios.layer import FAULT
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ class Entry(tuple):
 
     @property
     def operation_id(self) -> str | None:
-        return getattr(self.request.match_info.route, "name", None)
+        return operation_id(self.request.match_info.route)
 
     @property
     def request_type(self) -> str:

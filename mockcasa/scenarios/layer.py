@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from mockcasa.errors import ApiError, Invalid, RateLimited, ServiceError
 from mockcasa.http.auth import credential_of, principal_of
 from mockcasa.keys import SETTINGS
+from mockcasa.routing import operation_id
 from mockcasa.scenarios.models import Step, seconds
 from mockcasa.scenarios.rules import Fault, FaultRules, RequestView
 
@@ -78,7 +79,7 @@ def view_of(request: web.Request) -> RequestView:
     except ApiError:
         key = None
     route = request.match_info.route
-    return RequestView(request.method, request.path, getattr(route, "name", None), request.headers, org, key)
+    return RequestView(request.method, request.path, operation_id(route), request.headers, org, key)
 
 
 def fault_for(request: web.Request, app: web.Application) -> Fault | None:
