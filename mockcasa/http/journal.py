@@ -4,8 +4,13 @@ The outermost layer, so it sees the final response (error envelopes and injected
 included). Bounded twice, oldest dropped first: by entries (``Settings.journal_size``) and by
 bytes (``Settings.journal_max_bytes``, counting bodies and headers). Each body is cut to
 ``BODY_LIMIT`` *before* it is kept, whoever sent it, so one client cannot fill the memory with
-large bodies. Headers are kept as sent; bodies as bytes. Both are decoded, and their secrets
+large bodies (the entry of such a request keeps a detached view of it, not the request holding
+the whole body). Headers are kept as sent; bodies as bytes. Both are decoded, and their secrets
 masked (``mockcasa.http.masking``), only when someone reads an entry.
+
+On a request's path the journal only stores one tuple of references the request already has (the
+request itself, the response's status, headers and body, two sizes, the instant, the duration and
+what the entry costs) in a ring of slots; ``Entry`` reads everything else from them when asked.
 """
 
 from __future__ import annotations
