@@ -15,7 +15,7 @@ from mockcasa.config import Settings, default_seed
 from mockcasa.console import add_root_pages, console_app, setup_console
 from mockcasa.engine.routes import add_routes, json_response
 from mockcasa.errors import Invalid, Unauthorized
-from mockcasa.http.auth import principal_of
+from mockcasa.http.auth import PRINCIPALS, Principals, principal_of
 from mockcasa.http.envelope import REQUEST_IDS, RequestIds
 from mockcasa.http.journal import JOURNAL, Journal
 from mockcasa.http.layers import OPENAPI_PATH, layers_middleware
@@ -120,6 +120,7 @@ def create_app(settings: Settings | None = None, *, load_default_seed: bool = Fa
     app[REQUEST_IDS] = RequestIds()
     app[RATE_LIMITER] = limiter
     app[SANDBOX] = sandbox
+    app[PRINCIPALS] = Principals(sandbox)
     app[JOURNAL] = Journal(settings.journal_size, settings.journal_max_bytes)
     setup_faults(app, settings)
     routes = routes or build_routes(revisions)

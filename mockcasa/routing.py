@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from aiohttp import web
 
@@ -72,3 +73,9 @@ def register(app: web.Application, resources: Iterable[web.AbstractResource]) ->
 def resources_of(build: web.Application) -> tuple[web.AbstractResource, ...]:
     """The route objects a scratch app's router holds, to ``register`` in other apps."""
     return tuple(build.router.resources())
+
+
+def operation_id(route: Any) -> str | None:
+    """The operation id of a matched aiohttp route (``getClient``): its handler's (the public API's
+    operations share one resource per path), else the route's name."""
+    return getattr(route.handler, "operation_id", None) or getattr(route, "name", None)

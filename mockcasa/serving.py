@@ -254,8 +254,9 @@ def serve(app: web.Application, on_ready: Callable[[], None]) -> None:
 
     async def main() -> None:
         # handler_cancellation: a hung fault ends when its client gives up.
+        logging = access_log_options(settings.quiet)
         runner = GuardedRunner(app, handle_signals=False, shutdown_timeout=1.0, handler_cancellation=True,
-                               **access_log_options(settings.quiet))
+                               **logging)
         await runner.setup()
         # SIGTERM/SIGINT end the wait below, so the cleanup (the app's cleanup_ctx: saving the state
         # file, closing webhook sessions) runs to its end on a live loop, as web.run_app does.
@@ -270,6 +271,8 @@ def serve(app: web.Application, on_ready: Callable[[], None]) -> None:
             await stop.wait()
         finally:
             await runner.cleanup()
+            if logging["access_log"] is not None:
+                logging["access_log"].flush()  # the last requests' lines, not left waiting for a timer
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(main())

@@ -73,9 +73,13 @@ class Ctx:
     def find(self, resource_name: str, record_id: str) -> Any:
         record = self.org[resource_name].get(record_id)
         if record is None:
-            raise NotFound(f"No {self.resources[resource_name].singular} with id {record_id!r} "
-                           f"exists in your organization.")
+            raise self.not_found(resource_name, record_id)
         return record
+
+    def not_found(self, resource_name: str, record_id: str) -> NotFound:
+        """The 404 for a record of ours that does not exist."""
+        return NotFound(f"No {self.resources[resource_name].singular} with id {record_id!r} "
+                        f"exists in your organization.")
 
     def emit(self, event: str, resource_name: str, record: Any) -> None:
         """Queue a webhook event; it is delivered after the request's state change is committed."""

@@ -28,7 +28,7 @@ from mockcasa.engine.records import (
 )
 from mockcasa.engine.resource import Ctx, Filter, Resource
 from mockcasa.errors import ApiError, Gone, Invalid, MethodNotAllowed, NotFound
-from mockcasa.http.auth import principal_of
+from mockcasa.http.auth import PRINCIPAL, principal_of
 from mockcasa.keys import SANDBOX
 from mockcasa.revisions import older
 
@@ -48,7 +48,7 @@ def json_response(body: bytes, status: int = 200) -> web.Response:
 
 def context(request: web.Request, scope: str) -> Ctx:
     """The caller's organization, once its credential is known to hold ``scope`` (else 403)."""
-    principal = principal_of(request)
+    principal = request[PRINCIPAL] or principal_of(request)  # known since the layers authenticated
     principal.require(scope)
     return Ctx.of(request.app[SANDBOX], principal.org)
 
@@ -193,9 +193,12 @@ def make_handlers(resource: Resource) -> dict[str, Handler]:
 
     async def get(request: web.Request) -> web.Response:
         ctx = context(request, resource.read_scope)
-        record = ctx.find(resource.name, request.match_info["id"])
-        _synced(resource, ctx)
-        return json_response(rendered(resource, ctx, record))
+        collection = _synced(resource, ctx)
+        record = collection.get(request.match_info["id"])
+        if record is None:
+            raise ctx.not_found(resource.name, request.match_info["id"])
+        body = collection.rendered(record)  # ``rendered``, its common case read at once
+        return json_response(rendered(resource, ctx, record) if body is None else body)
 
     async def create(request: web.Request) -> web.Response:
         ctx = context(request, resource.write_scope)
@@ -256,7 +259,7 @@ class RevisionRoute:
     def handler(self) -> Handler:
         """The aiohttp handler of the route (a coroutine function, as aiohttp wants)."""
         async def handle(request: web.Request) -> web.StreamResponse:
-            revision = principal_of(request).org.api_revision
+            revision = (request[PRINCIPAL] or principal_of(request)).org.api_revision
             handler = self.handlers.get(revision)
             if handler is None:
                 raise self.refusal(revision)  # type: ignore[misc] - not None for a revision it lacks
@@ -309,8 +312,15 @@ def add_routes(app: web.Application, revisions: Mapping[str, Mapping[str, Resour
                 route = routes.setdefault(key, RevisionRoute(*key))
                 route.handlers[revision] = _deferred(route, revisions, revision, name, op)
                 names.setdefault(key, operation_id)
+    # One aiohttp resource per path, its methods as routes: a request's path is matched once, not
+    # once per operation on it (a GET of one record tried the list's and the create's path first).
+    resources: dict[str, web.Resource] = {}
     for (method, path), route in routes.items():
-        app.router.add_route(method, path, route.handler(), name=names[(method, path)])
+        if path not in resources:
+            resources[path] = app.router.add_resource(path)
+        handler = route.handler()
+        handler.operation_id = names[(method, path)]  # type: ignore[attr-defined]
+        resources[path].add_route(method, handler)
 
 
 def _deferred(route: RevisionRoute, revisions: Mapping[str, Mapping[str, Resource]], revision: str,

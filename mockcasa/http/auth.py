@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from mockcasa.errors import Forbidden, Unauthorized
-from mockcasa.keys import SANDBOX
 
 if TYPE_CHECKING:
     from mockcasa.state import Organization, Sandbox
@@ -35,7 +34,9 @@ class Principal:
 
 
 # The request's principal, once its credential is known (set by the auth layer, read by the others).
-PRINCIPAL: web.RequestKey[Principal] = web.RequestKey("principal", Principal)
+# The layers set it to None first, so that reading it never raises on a request's way.
+PRINCIPAL: web.RequestKey[Principal | None] = web.RequestKey("principal")
+PRINCIPALS_KEPT = 10_000  # API keys whose principal is kept ready (the oldest made is dropped first)
 
 # An authenticator turns a presented token into a principal, or returns None if it is not its kind.
 Authenticator = Callable[["Sandbox", str], "Principal | None"]
@@ -45,9 +46,10 @@ def credential_of(request: web.Request) -> str:
     """The token the request presents; 401 when there is none or it is malformed."""
     key = request.headers.get("x-api-key")
     if key is not None:
-        if not key.strip():
+        key = key.strip()
+        if not key:
             raise Unauthorized("The x-api-key header is empty.")
-        return key.strip()
+        return key
     header = request.headers.get("Authorization")
     if header is None:
         raise Unauthorized("Missing credentials: send an API key in the x-api-key header "
@@ -58,23 +60,63 @@ def credential_of(request: web.Request) -> str:
     return token.strip()
 
 
-def authenticate(sandbox: Sandbox, token: str) -> Principal:
-    api_key = sandbox.api_keys.get(token)
-    if api_key is not None:
-        org = sandbox.organizations[api_key.organization_id]
-        return Principal(org=org, scopes=api_key.scopes, credential_id=api_key.id,
-                         rate_limit=api_key.rate_limit)
+class Principals:
+    """The principal of each API key in use, made once and checked against the key on every use.
+
+    A request would otherwise build a ``Principal`` and look its organization up each time. What
+    the principal was made from is kept beside it and compared with the sandbox's current key on
+    every use (the same key object, scopes, rate limit and id, the same organization object), so a
+    revoked or replaced key, changed scopes or a reset organization take effect on the next request.
+    At most ``limit`` keys are kept. Other credentials (OAuth tokens) go to the sandbox's
+    authenticators every time.
+    """
+
+    def __init__(self, sandbox: Sandbox, limit: int = PRINCIPALS_KEPT) -> None:
+        self.sandbox = sandbox
+        self.limit = limit
+        self._kept: dict[str, tuple] = {}  # token -> (key, scopes, rate limit, key id, org, principal)
+
+    def of(self, token: str) -> Principal:
+        """The principal ``token`` stands for; 401 when it stands for none."""
+        sandbox = self.sandbox
+        api_key = sandbox.api_keys.get(token)
+        if api_key is None:
+            return _authenticated_otherwise(sandbox, token)
+        org = sandbox.organizations.get(api_key.organization_id)
+        if org is None:  # its organization is gone (its keys go with it)
+            raise _not_recognised()
+        kept = self._kept.get(token)
+        if (kept is not None and kept[0] is api_key and kept[1] is api_key.scopes and kept[2] == api_key.rate_limit
+                and kept[3] is api_key.id and kept[4] is org):
+            return kept[5]
+        principal = Principal(org=org, scopes=api_key.scopes, credential_id=api_key.id, rate_limit=api_key.rate_limit)
+        if kept is None and len(self._kept) >= self.limit:
+            del self._kept[next(iter(self._kept))]
+        self._kept[token] = (api_key, api_key.scopes, api_key.rate_limit, api_key.id, org, principal)
+        return principal
+
+
+PRINCIPALS: web.AppKey[Principals] = web.AppKey("principals", Principals)
+
+
+def _authenticated_otherwise(sandbox: Sandbox, token: str) -> Principal:
     for authenticator in sandbox.authenticators:
         principal = authenticator(sandbox, token)
         if principal is not None:
             return principal
-    raise Unauthorized("Invalid credentials: this API key or token is not recognised.")
+    raise _not_recognised()
+
+
+def _not_recognised() -> Unauthorized:
+    return Unauthorized("Invalid credentials: this API key or token is not recognised.")
 
 
 def principal_of(request: web.Request) -> Principal:
     """The request's principal, authenticating its credential the first time (401 when it has none)."""
     try:
-        return request[PRINCIPAL]  # not .get(): asked several times a request, and one call is cheaper
+        principal = request[PRINCIPAL]  # set (None) by the layers: no KeyError on their path
     except KeyError:
-        principal = request[PRINCIPAL] = authenticate(request.app[SANDBOX], credential_of(request))
-        return principal
+        principal = None
+    if principal is None:
+        principal = request[PRINCIPAL] = request.app[PRINCIPALS].of(credential_of(request))
+    return principal

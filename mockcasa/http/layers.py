@@ -47,17 +47,20 @@ def layers_middleware(limiter: RateLimiter):
             refused = await read_body_in_time(request)
             if refused is not None:  # not journaled: the request never reached the API
                 return refused
-        app = request.app
+        app = request.app  # read once: a property of a property
         apps = request.match_info.apps
         if apps and apps[-1] is not app:  # a sub-application's route: it brings its own layers
-            return await _enveloped(request, handler, None)
+            return await _enveloped(request, handler, app, None)
+        # Known later, or never: set now, so every later look is a plain read that cannot raise.
+        request[PRINCIPAL] = None
+        request[FAULT] = None
         journal = app[JOURNAL]
         if not journal.size:
-            return await _enveloped(request, handler, limiter)
+            return await _enveloped(request, handler, app, limiter)
         started = time.perf_counter()
         response = None
         try:
-            response = await _enveloped(request, handler, limiter)
+            response = await _enveloped(request, handler, app, limiter)
             return response
         finally:
             record(journal, request, response, started,
@@ -66,23 +69,24 @@ def layers_middleware(limiter: RateLimiter):
     return layers
 
 
-async def _enveloped(request: web.Request, handler, limiter: RateLimiter | None) -> web.StreamResponse:
+async def _enveloped(request: web.Request, handler, app: web.Application,
+                     limiter: RateLimiter | None) -> web.StreamResponse:
     """CORS, then the request id and envelope around the public layers (``limiter`` None: none)."""
     origin = request.headers.get("Origin")
     allow = None
     if origin is not None:
-        allow = allowed_origin(request.app[SETTINGS].cors_origins, origin)
+        allow = allowed_origin(app[SETTINGS].cors_origins, origin)
         answer = preflight(request, origin, allow)
         if answer is not None:
             return answer
-    request_id = request.app[REQUEST_IDS]()
+    request_id = app[REQUEST_IDS]()
     request[REQUEST_ID] = request_id
     try:
         if limiter is None:
             response = await handler(request)
         else:
             # Faults come first: an outage does not care who is calling.
-            fault = fault_for(request)
+            fault = fault_for(request, app)
             if fault is None:
                 response = await _authorized(request, handler, limiter)
             else:
@@ -104,7 +108,7 @@ async def _authorized(request: web.Request, handler, limiter: RateLimiter) -> we
     if path.startswith(API_PREFIX) and path != OPENAPI_PATH:
         principal = principal_of(request)  # 401 before anything else looks at the request
     else:
-        principal = request.get(PRINCIPAL)  # known already when a fault needed it
+        principal = request[PRINCIPAL]  # known already when a fault needed it
     if principal is None:  # not an authenticated API request: not counted
         await _check_route(request, None)
         return await handler(request)
@@ -112,9 +116,12 @@ async def _authorized(request: web.Request, handler, limiter: RateLimiter) -> we
     try:
         if request.match_info.http_exception is not None:
             await _check_route(request, principal)
-        _check_revision(request, principal)
         key = request.headers.get(IDEMPOTENCY_KEY) if request.method in IDEMPOTENT_METHODS else None
-        response = await (handler(request) if key is None else run_once(request, handler, key, principal))
+        if key is None:  # a route the caller's revision lacks refuses itself (``RevisionRoute.handler``)
+            response = await handler(request)
+        else:  # refused before the key is looked at, so a used key is not a 409 there
+            _check_revision(request, principal)
+            response = await run_once(request, handler, key, principal)
     except Exception as exc:  # noqa: BLE001 - any failure is rendered (500 is logged)
         response = render_error(request, exc)
     stamp(response, counted)

@@ -59,7 +59,9 @@ class RateLimiter:
         """
         org = principal.org
         now = org.clock.timestamp()
-        window = self.window(org, principal.credential_id, now)
+        window = org.rate_windows.get(principal.credential_id)
+        if window is None or not window.start <= now < window.reset_at:  # none open (``Window.open_at``)
+            window = self.window(org, principal.credential_id, now)
         limit = principal.rate_limit or self.limit
         if window.count >= limit:
             retry_after = max(1, ceil(window.reset_at - now))

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from mockcasa.errors import ApiError, Invalid, RateLimited, ServiceError
 from mockcasa.http.auth import credential_of, principal_of
 from mockcasa.keys import SETTINGS
+from mockcasa.routing import operation_id
 from mockcasa.scenarios.models import Step, seconds
 from mockcasa.scenarios.rules import Fault, FaultRules, RequestView
 
@@ -78,11 +79,11 @@ def view_of(request: web.Request) -> RequestView:
     except ApiError:
         key = None
     route = request.match_info.route
-    return RequestView(request.method, request.path, getattr(route, "name", None), request.headers, org, key)
+    return RequestView(request.method, request.path, operation_id(route), request.headers, org, key)
 
 
-def fault_for(request: web.Request) -> Fault | None:
-    """The fault to inject into ``request`` (its header's, else the first matching rules'), or None.
+def fault_for(request: web.Request, app: web.Application) -> Fault | None:
+    """The fault to inject into ``request`` (its header's, else the first matching rules' of ``app``), or None.
 
     Raises 400 for a malformed header, 401 for a header asking for a delay without a valid credential.
     """
@@ -92,7 +93,7 @@ def fault_for(request: web.Request) -> Fault | None:
         if fault.latency or (fault.ending is not None and fault.ending.hang is not False):
             principal_of(request)  # a delay costs the server a connection: 401 without a valid credential
         return fault
-    rules = request.app[FAULTS]
+    rules = app[FAULTS]
     return rules.select(view_of(request)) if rules.rules else None
 
 
