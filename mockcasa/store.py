@@ -60,6 +60,26 @@ def _order_key(record: Any) -> tuple[float, str]:
     return (-record.created_at.timestamp(), record.id)
 
 
+class UndoLog:
+    """How to take back each change made to a family of collections while a transaction is open.
+
+    One log per family (``link`` shares it), so opening and closing a transaction touches one object
+    however many collections an organization has, and a rollback visits only what was written.
+    """
+
+    __slots__ = ("changes",)
+
+    def __init__(self) -> None:
+        # (collection, change, record) in the order they happened; None while no transaction is open.
+        self.changes: list[tuple[Collection, str, Any]] | None = None
+
+    def rollback(self) -> None:
+        """Take back every logged change, newest first, and close the log."""
+        changes, self.changes = self.changes or [], None
+        for collection, change, record in reversed(changes):
+            collection.take_back(change, record)
+
+
 class Collection:
     __slots__ = (
         "_combined",
@@ -74,8 +94,8 @@ class Collection:
         "_today",
         "derivation",
         "family",
+        "log",
         "records",
-        "undo",
         "watchers",
     )
 
@@ -106,8 +126,8 @@ class Collection:
         # field -> the values whose bucket has held more than SCAN_LIMIT keys: only records whose
         # values are all hot are in the combined indexes (see ``_heat``).
         self._hot: dict[str, set] = {f: set() for f in self._indexes}
-        # While a transaction is open: how to take back each change, in order (see ``rollback``).
-        self.undo: list[tuple[Collection, str, Any]] | None = None
+        # Where a transaction logs how to take back each change: one log for the whole family (``link``).
+        self.log = UndoLog()
 
     def __len__(self) -> int:
         return len(self.records)
@@ -124,8 +144,9 @@ class Collection:
         """Store ``record``: an equal, compacted copy of it (``mockcasa.compact``), which reads return."""
         if isinstance(record, BaseModel):
             record = compact(record, self._pool, self._indexes)
-        if self.undo is not None:
-            self.undo.append((self, "added", record))
+        changes = self.log.changes
+        if changes is not None:
+            changes.append((self, "added", record))
         key = _order_key(record)
         self.records[record.id] = record
         self._order.add(key)
@@ -148,8 +169,9 @@ class Collection:
     def remove(self, record: Any) -> None:
         # Keys are recomputed from the stored version: stored records are never changed in place.
         old = self.records[record.id]
-        if self.undo is not None:
-            self.undo.append((self, "removed", old))
+        changes = self.log.changes
+        if changes is not None:
+            changes.append((self, "removed", old))
         key = _order_key(old)
         self._underive(old, key)
         del self.records[record.id]
@@ -176,8 +198,9 @@ class Collection:
                         if f not in derived):
             if isinstance(record, BaseModel):
                 record = compact(record, self._pool, self._indexes)
-            if self.undo is not None:
-                self.undo.append((self, "swapped", old))
+            changes = self.log.changes
+            if changes is not None:
+                changes.append((self, "swapped", old))
             self._swap(old, record)
             return
         if old is not None:
@@ -505,10 +528,17 @@ def _values(value: Any) -> tuple:
 def link(collections: Mapping[str, Collection]) -> Mapping[str, Collection]:
     """Make ``collections`` (an organization's, by resource name) one family: each derivation reads
     its inputs from it, and a change to an input record recomputes the records that read it."""
+    log = UndoLog()
     for collection in collections.values():
         collection.family = collections
         collection.watchers = []
+        collection.log = log
     for collection in collections.values():
         for source, field in collection.derivation.inputs if collection.derivation is not None else ():
             collections[source].watchers.append((field, collection))
     return collections
+
+
+def undo_log(collections: Mapping[str, Collection]) -> UndoLog:
+    """The log a family of collections (made one by ``link``) shares."""
+    return next(iter(collections.values())).log if collections else UndoLog()
