@@ -115,7 +115,7 @@ async def run_once(request: web.Request, handler, key: str, principal: Principal
             raise _conflict(key, entry, method, path)
         if entry.status is not None:
             return replay(entry)
-        await entry.done.wait()  # the first request with this key is still running
+        await entry.wait()  # the first request with this key is still running
 
     settings = request.app[SETTINGS]
     entry = org.idempotency_keys.begin(scope, method, path, body_digest, now,
