@@ -13,7 +13,8 @@ whole request, framework included, is ``bench/post_loop.py``'s):
   model, ``create_record`` (ids, timestamps, stored model, ``Collection.add``) and the JSON rendered,
   as ``engine.routes`` does it;
 - ``Collection.add``: storing one validated client alone (compacting, indexes);
-- ``new_id``: one record id.
+- ``record id``: one record id (``org.record_ids``), and ``new_id`` (from the OS's CSPRNG, as record
+  ids were made before) for comparison.
 
 Each part runs ``N`` times per round, timed with ``time.process_time`` (other load on the machine
 barely matters) with the garbage collector off; prints the best and the median round of each.
@@ -95,6 +96,11 @@ def parts(count: int, rounds: int) -> dict[str, list[float]]:
         for _ in range(n):
             add(next(stored))
 
+    def run_record_id(n: int) -> None:
+        ids = org.record_ids
+        for _ in range(n):
+            ids()
+
     def run_new_id(n: int) -> None:
         for _ in range(n):
             new_id()
@@ -104,7 +110,8 @@ def parts(count: int, rounds: int) -> dict[str, list[float]]:
     return {"digest": _timed(run_digest, count, rounds), "idempotency": _timed(run_idempotency, count, rounds),
             "transaction": _timed(run_transaction, count, rounds),
             "parse+create+dump": _timed(run_create, count, rounds),
-            "Collection.add": _timed(run_add, count, rounds), "new_id": _timed(run_new_id, count, rounds)}
+            "Collection.add": _timed(run_add, count, rounds), "record id": _timed(run_record_id, count, rounds),
+            "new_id": _timed(run_new_id, count, rounds)}
 
 
 def main() -> None:

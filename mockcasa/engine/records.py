@@ -16,7 +16,6 @@ from pydantic.alias_generators import to_camel
 from mockcasa.engine.body import describe, validation_details
 from mockcasa.engine.resource import Ctx, Resource
 from mockcasa.errors import Conflict, Invalid
-from mockcasa.models.common import new_id
 
 if TYPE_CHECKING:
     from mockcasa.state import Sandbox
@@ -53,7 +52,8 @@ def build_record(resource: Resource, ctx: Ctx, values: dict[str, Any], validated
     ``validated``: the values are a request body's, as its Create model validated them; a resource
     ``stored_as_created`` then builds its record from them as they are (``engine.as_is``)."""
     now = ctx.now()
-    values.setdefault("id", new_id())
+    if "id" not in values:
+        values["id"] = ctx.org.record_ids()
     values.setdefault("created_at", now)
     values.setdefault("updated_at", now)
     if validated and resource.as_is is not None:

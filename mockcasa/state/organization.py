@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
 from mockcasa.clock import Clock
-from mockcasa.models.common import new_id
+from mockcasa.models.common import RecordIds, new_id
 from mockcasa.revisions import DEFAULT as DEFAULT_REVISION
 from mockcasa.revisions import REVISIONS
 from mockcasa.state.declare import (
@@ -206,6 +206,7 @@ class Organization(Declared):
         # What ``records`` holds (one collection per resource) and what the API serves it: the
         # resources of its revision.
         self.resources = resources
+        self.record_ids = RecordIds()  # ids of the records it creates (a copy shares the generator)
         fill_empty(self)
         self.api_revision = api_revision
         self.id = id or self.id
