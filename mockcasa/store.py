@@ -35,6 +35,7 @@ from sortedcontainers import SortedList
 
 from mockcasa import buckets
 from mockcasa.compact import Pool, compact
+from mockcasa.undo import UndoLog
 
 Predicate = Callable[[Any], bool]
 # A filtered query scans its smallest bucket when that bucket is at most this big (well under a
@@ -58,26 +59,6 @@ class Derivation(Protocol):
 
 def _order_key(record: Any) -> tuple[float, str]:
     return (-record.created_at.timestamp(), record.id)
-
-
-class UndoLog:
-    """How to take back each change made to a family of collections while a transaction is open.
-
-    One log per family (``link`` shares it), so opening and closing a transaction touches one object
-    however many collections an organization has, and a rollback visits only what was written.
-    """
-
-    __slots__ = ("changes",)
-
-    def __init__(self) -> None:
-        # (collection, change, record) in the order they happened; None while no transaction is open.
-        self.changes: list[tuple[Collection, str, Any]] | None = None
-
-    def rollback(self) -> None:
-        """Take back every logged change, newest first, and close the log."""
-        changes, self.changes = self.changes or [], None
-        for collection, change, record in reversed(changes):
-            collection.take_back(change, record)
 
 
 class Collection:
@@ -538,7 +519,3 @@ def link(collections: Mapping[str, Collection]) -> Mapping[str, Collection]:
             collections[source].watchers.append((field, collection))
     return collections
 
-
-def undo_log(collections: Mapping[str, Collection]) -> UndoLog:
-    """The log a family of collections (made one by ``link``) shares."""
-    return next(iter(collections.values())).log if collections else UndoLog()

@@ -42,7 +42,8 @@ from mockcasa.state.records import (
     empty_collections,
     load_records,
 )
-from mockcasa.store import Collection, undo_log
+from mockcasa.store import Collection
+from mockcasa.undo import undo_log
 from mockcasa.webhooks.log import DeliveryData, DeliveryLog
 
 if TYPE_CHECKING:
@@ -130,7 +131,7 @@ class Transaction:
     """``Organization.transaction``: a context manager, not a generator, as every write opens one.
 
     The collections log how to take back each change while the block runs, in the one log they
-    share (``store.UndoLog``), so opening and closing costs the same however many collections there
+    share (``mockcasa.undo``), so opening and closing costs the same however many collections there
     are; nested blocks join the outer one. Requests, dashboard actions and clock hooks run their
     changes in one. Members and counters are copied (both small); nothing else is changed inside a
     request's transaction (idempotency keys and rate windows are the HTTP layers', outside of it).
