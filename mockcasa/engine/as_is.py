@@ -30,13 +30,16 @@ _IMMUTABLE = (type(None), str, bool, int, float)
 class AsIs:
     """How one resource's records are built from its Create model's validated values."""
 
-    __slots__ = ("_defaults", "_model", "_names")
+    __slots__ = ("_model", "_names", "_template")
 
     def __init__(self, create_model: type[BaseModel], model: type[BaseModel]) -> None:
         _check(create_model, model)
         self._model = model
         self._names = frozenset(model.model_fields)
-        self._defaults = {name: info.default for name, info in model.model_fields.items() if not info.is_required()}
+        # Every field in the record's order, at its default; the required ones (the body's and the
+        # system fields) are always given, so their placeholder never stays.
+        self._template = {name: None if info.is_required() else info.default
+                          for name, info in model.model_fields.items()}
 
     @staticmethod
     def values(body: BaseModel) -> dict[str, Any]:
@@ -45,11 +48,16 @@ class AsIs:
 
     def record(self, values: dict[str, Any]) -> BaseModel:
         """The stored model of ``values`` (the body's, plus the system fields), not validated again."""
-        model, defaults = self._model, self._defaults
-        fields = {name: values[name] if name in values else defaults[name] for name in model.model_fields}
+        fields = self._template.copy()
+        fields.update(values)  # the template's order stays: ``values`` names fields of the record
+        fields_set = set(values)
+        if len(fields) != len(self._template):  # a key that is no field, dropped as validation drops it
+            fields = {name: fields[name] for name in self._template}
+            fields_set &= self._names
+        model = self._model
         record = model.__new__(model)
         object.__setattr__(record, "__dict__", fields)
-        object.__setattr__(record, "__pydantic_fields_set__", self._names.intersection(values))
+        object.__setattr__(record, "__pydantic_fields_set__", fields_set)
         object.__setattr__(record, "__pydantic_extra__", None)
         object.__setattr__(record, "__pydantic_private__", None)
         return record

@@ -93,3 +93,12 @@ def test_a_declaration_the_models_cannot_honour_is_refused():
     lead_clients = all_resources("2026-06-30")["clients"]  # nested tax settings, an on_create hook
     with pytest.raises(TypeError):
         AsIs(lead_clients.create_model, lead_clients.model)
+
+
+def test_values_the_record_has_no_field_for_are_dropped_as_validation_drops_them():
+    resource = all_resources("1.0.0")["clients"]
+    values = {"name": "Acme", "status": "active", "notes": None, "id": "00000000-0000-4000-8000-000000000001",
+              "created_at": AT, "updated_at": AT, "not_a_field": 1}
+    before, after = validate_record(resource, dict(values)), resource.as_is.record(dict(values))
+    assert dump(after) == dump(before) and after.model_fields_set == before.model_fields_set
+    assert list(after.__dict__) == list(before.__dict__)
