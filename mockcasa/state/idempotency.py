@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import heapq
+from collections import OrderedDict
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -93,7 +94,9 @@ class IdempotencyKeys:
         # A heap of (expires_at, seq, scope): an item whose scope no longer holds the entry of that
         # ``seq`` (forgotten, or the key used again since) is stale and skipped when it comes up.
         self._expiry: list[tuple[float, int, Scope]] = []
-        self._by_credential: dict[str, dict[str, Entry]] = {}  # oldest first
+        # Each credential's keys, oldest first: an OrderedDict, whose oldest is found in O(1) where a
+        # dict whose first keys were deleted walks past their empty slots (~0.5 µs at a cap of 1000).
+        self._by_credential: dict[str, OrderedDict[str, Entry]] = {}
         self._seq = 0
 
     def __len__(self) -> int:
@@ -158,7 +161,10 @@ class IdempotencyKeys:
     def _add(self, scope: Scope, entry: Entry) -> None:
         self.entries[scope] = entry
         heapq.heappush(self._expiry, (entry.expires_at, entry.seq, scope))
-        self._by_credential.setdefault(scope[0], {})[scope[1]] = entry
+        mine = self._by_credential.get(scope[0])
+        if mine is None:
+            mine = self._by_credential[scope[0]] = OrderedDict()
+        mine[scope[1]] = entry
 
     def _remove(self, scope: Scope, entry: Entry) -> None:
         """Forget an entry; its heap item goes stale (``begin`` rebuilds the heap once most of it is)."""
