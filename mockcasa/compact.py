@@ -8,12 +8,16 @@ name (fields ending in ``_id``, nested ones too) are interned, other strings up 
 characters shared through the collection's pool (the first ``SHARED_STRINGS`` distinct ones: a
 generator's subjects and titles repeat, names mostly do not), and equal floats within one record (an
 invoice's subtotal, total and balance due) are one object. The values stay equal (``-0.0`` is left
-alone: it renders differently), so nothing reading a record can tell, except by ``is``.
+alone: it renders differently), so nothing reading a record can tell, except by ``is``. Nested
+models and parts equal to one already stored (a venue's "Garden terrace" space) are that one
+(``Pool.shared_model``).
 
 The model itself is stored as a copy whose fields are set one by one (``split``): CPython then keeps
 them in a values array beside the object, its field names shared by every instance of the class
 (a key-sharing dict), where pydantic's own ``__dict__`` is a dict of its own: ~250 bytes instead of
-~830 for an invoice's 22 fields, ~80 instead of ~270 for a line item's 7.
+~830 for an invoice's 22 fields. Shapes nested in records (a line item) are parts
+(``models.common.Part``), kept in slots: 88 bytes for a line item's 7 fields, where a split model
+took 160 (and ~100 more once read).
 """
 
 from __future__ import annotations
@@ -39,9 +43,16 @@ SHARED_TUPLES = 1024
 # collection stores are shared by the records holding them again (``Pool.strings``).
 POOLED = 64
 SHARED_STRINGS = 256
+# Nested models (a venue's spaces) equal to one already stored are stored as that one: the first
+# SHARED_MODELS distinct ones of each kind are kept, and a kind whose first SHARED_MODELS models were
+# all distinct (addresses, line items) is not kept at all (``Pool.shared_model``).
+SHARED_MODELS = 64
 # How a field's strings are shared (``Pool.sharing``).
 INTERN, POOL, ALONE = 0, 1, 2
 _PLAIN = (str, bool, type(None), date)
+_COMPARED = frozenset((*_PLAIN, int, float))
+# Marks a kind of ``Pool.models`` one of whose models has been stored again.
+_REPEATED = "repeated"
 # Values stored as they are, whatever they hold (checked before the slower check for a nested model).
 _AS_IS = frozenset((type(None), bool, int, datetime))
 
@@ -49,13 +60,15 @@ _AS_IS = frozenset((type(None), bool, int, datetime))
 class Pool:
     """What a collection's records share: field-set objects and dates (a few thousand days at most)."""
 
-    __slots__ = ("dates", "derived", "empty", "fields_sets", "sharing_of", "strings")
+    __slots__ = ("dates", "derived", "empty", "fields_sets", "models", "sharing_of", "strings")
 
     def __init__(self) -> None:
         self.fields_sets: dict[frozenset[str], set[str]] = {}
         self.dates: dict[date, date] = {}
         self.derived: dict[tuple, tuple] = {}
         self.strings: dict[str, str] = {}
+        # kind -> (its values, field set) -> the stored nested model; None once the kind proved not to repeat.
+        self.models: dict[type, dict[tuple, BaseModel] | None] = {}
         self.sharing_of: dict[type, dict[str, int]] = {}
         # The empty list every record with an empty list field holds (an invoice's projectIds): stored
         # records are never changed in place (updates store a new version), lists included.
@@ -81,6 +94,33 @@ class Pool:
                 for n in kind.model_fields}
         return found
 
+    def shared_model(self, model: Any, fields_set: set[str] | None = None) -> Any:
+        """The stored nested model equal to ``model`` (compacted), with the same ``fields_set`` (a pydantic
+        model's; None for a part), if one of its kind is kept: a venue's "Garden terrace" space, held by
+        many venues, is one object.
+
+        Only models holding plain values (strings, None, bools, ints, floats, dates) are compared, with
+        their types (``1 == 1.0 == True``); ``-0.0`` (equal to ``0.0``, rendered differently) is not.
+        """
+        kind = type(model)
+        kept = self.models.get(kind, {})
+        if kept is None:
+            return model
+        values = tuple(map(getattr, repeat(model), kind.model_fields))
+        if not all(type(v) in _COMPARED and (type(v) is not float or v or math.copysign(1, v) > 0) for v in values):
+            return model
+        key = (values, tuple(map(type, values)), id(fields_set))
+        shared = kept.get(key)
+        if shared is not None:
+            kept[_REPEATED] = True
+            return shared
+        if len(kept) < SHARED_MODELS:
+            kept[key] = model
+            self.models[kind] = kept
+        elif _REPEATED not in kept:
+            self.models[kind] = None  # SHARED_MODELS of them and none repeated: not worth keeping
+        return model
+
     def shared_values(self, values: tuple) -> tuple:
         """One tuple object per distinct tuple of derived values (an invoice's ``("overdue",)``), for
         the first ``SHARED_TUPLES`` distinct ones: values such as amounts need not repeat."""
@@ -96,7 +136,10 @@ class Pool:
 
 def compact(model: BaseModel, pool: Pool, indexed: Container[str] = ()) -> BaseModel:
     """The version of ``model`` to store: an equal model sharing its field-set object and its repeated
-    values (nested models too) with other records, its fields in a key-sharing dict (``split``)."""
+    values (nested models and parts too) with other records, its fields in a key-sharing dict (``split``).
+
+    A part (``models.common.Part``: slots, no dict) has its values shared in place: it holds the same
+    values afterwards, and records share parts only once stored (``Pool.shared_model``)."""
     values = model.__dict__
     created, changed = values.get("created_at"), values.get("updated_at")
     if changed is not None and changed == created and type(changed) is type(created):
@@ -172,7 +215,18 @@ def _shared(value: Any, how: int, pool: Pool, floats: dict[float, float]) -> Any
     if kind in _AS_IS:
         return value
     if isinstance(value, BaseModel):  # after the plain types: an ABC check, slow for everything else
-        return _compacted(value, pool, pool.sharing(kind, ()), floats)
+        value = _compacted(value, pool, pool.sharing(kind, ()), floats)
+        if value.__pydantic_extra__ is not None or value.__pydantic_private__ is not None:
+            return value
+        return pool.shared_model(value, value.__pydantic_fields_set__)
+    if hasattr(kind, "__dataclass_fields__"):  # a part (``models.common.Part``)
+        how = pool.sharing(kind, ())
+        for name in kind.model_fields:
+            field = getattr(value, name)
+            shared = _shared(field, how.get(name, POOL), pool, floats)
+            if shared is not field:
+                object.__setattr__(value, name, shared)
+        return pool.shared_model(value)
     return value
 
 

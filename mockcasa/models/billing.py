@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
-from mockcasa.models.common import ApiModel, Day, InputModel, Number, Record, Timestamp, Uuid, patch_model
+from mockcasa.models.common import Day, InputModel, Number, Part, Record, Timestamp, Uuid, part, patch_model
 
 InvoiceStatus = Literal["draft", "sent", "partial", "paid", "overdue", "void"]
 ManualMethod = Literal["check", "bank_transfer", "cash", "venmo", "zelle", "paypal", "wire", "other"]
@@ -56,7 +56,8 @@ DEFAULT_CURRENCY = "USD"
 Currency = Annotated[str, Field(min_length=3, max_length=3, json_schema_extra={"default": DEFAULT_CURRENCY})]
 
 
-class InvoiceLineItem(ApiModel):
+@part
+class InvoiceLineItem(Part):
     id: Uuid
     description: str
     quantity: Number

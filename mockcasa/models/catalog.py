@@ -5,15 +5,16 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from mockcasa.models.common import (
-    ApiModel,
     Day,
     Email,
     InputModel,
     Internal,
     Number,
+    Part,
     Record,
     Uuid,
     internal,
+    part,
     patch_model,
 )
 from mockcasa.models.money import Money
@@ -68,7 +69,8 @@ class CatalogItemCreate(InputModel):
 CatalogItemUpdate = patch_model(CatalogItemCreate, "CatalogItemUpdate")
 
 
-class TransactionAssignment(ApiModel):
+@part
+class TransactionAssignment(Part):
     project_id: Uuid | None = None
     client_id: Uuid | None = None
     amount: Number | None = None

@@ -6,14 +6,15 @@ from pydantic import Field
 
 from mockcasa.models.billing import Text5000, refuse
 from mockcasa.models.common import (
-    ApiModel,
     Day,
     Email,
     InputModel,
     Number,
+    Part,
     Record,
     Timestamp,
     Uuid,
+    part,
     patch_model,
 )
 
@@ -69,7 +70,8 @@ ProposalUpdate = patch_model(
     extra={"status": UpdateProposalStatus, "archived": bool})
 
 
-class ContractSigner(ApiModel):
+@part
+class ContractSigner(Part):
     contact_id: Uuid | None = None
     name: str
     email: Email | Literal[""] = ""

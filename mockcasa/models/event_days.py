@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from mockcasa.models.common import ApiModel, Day, InputModel, Number, Record, Uuid, patch_model
+from mockcasa.models.common import Day, InputModel, Number, Part, Record, Uuid, part, patch_model
 
 EventDayStatus = Literal["draft", "published", "archived"]
 TimelineStatus = Literal["pending", "in-progress", "completed", "skipped"]
@@ -34,7 +34,8 @@ Minutes = Annotated[int, Field(ge=0)]
 Anchor = Annotated[AnchorType, Field(description=ANCHOR_DESCRIPTION)]
 
 
-class VenueAddress(ApiModel):
+@part
+class VenueAddress(Part):
     name: str | None = None
     street: str | None = None
     city: str | None = None
@@ -56,7 +57,8 @@ class VenueAddressInput(InputModel):
     lng: Number = None
 
 
-class EventDayCustomAnchor(ApiModel):
+@part
+class EventDayCustomAnchor(Part):
     key: str
     label: str | None = None
     time: str | None = None

@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from mockcasa.models.common import ApiModel, Day, Record, Uuid
+from mockcasa.models.common import Day, Part, Record, Uuid, part
 
 FormKind = Literal["inquiry", "questionnaire"]
 SubmissionStatus = Literal["in_progress", "submitted"]
@@ -18,7 +18,8 @@ class Form(Record):
     is_default: bool = False
 
 
-class FormSubmissionAnswer(ApiModel):
+@part
+class FormSubmissionAnswer(Part):
     field_id: str
     question: str
     answer: str

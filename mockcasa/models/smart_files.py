@@ -3,7 +3,7 @@ issued of them, of invoices and of standalone contracts; read-only (API revision
 
 from typing import Literal
 
-from mockcasa.models.common import ApiModel, Internal, Record, Timestamp, Uuid, internal
+from mockcasa.models.common import Internal, Part, Record, Timestamp, Uuid, internal, part
 
 DocumentStatus = Literal["draft", "sent", "viewed", "in_progress", "accepted", "completed", "expired", "void"]
 DocumentType = Literal["smart-file", "invoice", "standalone-contract"]
@@ -25,7 +25,8 @@ class ClientDocument(Record):
     expires_at: Timestamp | None = None
 
 
-class DocumentRef(ApiModel):
+@part
+class DocumentRef(Part):
     relation_to: str
     value: str
 

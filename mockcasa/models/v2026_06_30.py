@@ -17,16 +17,17 @@ from pydantic import Field, StringConstraints
 from mockcasa.models import billing, catalog, crm, documents, leads, webhooks, work
 from mockcasa.models.billing import refuse
 from mockcasa.models.common import (
-    ApiModel,
     Day,
     Email,
     InputModel,
     Internal,
     Number,
+    Part,
     Record,
     Timestamp,
     Uuid,
     internal,
+    part,
     patch_model,
     revise,
 )
@@ -42,7 +43,8 @@ RecurringStatus = Literal["active", "past_due", "paused", "suspended", "pending_
 TaxRate = Annotated[Number, Field(ge=0, le=100)]
 
 
-class ClientTaxSettings(ApiModel):
+@part
+class ClientTaxSettings(Part):
     default_taxable: bool = True
     override_tax_rate: bool = False
     tax_rate: TaxRate | None = None
@@ -54,7 +56,8 @@ class ClientTaxSettingsInput(InputModel):
     tax_rate: TaxRate | None
 
 
-class ClientRecurringBilling(ApiModel):
+@part
+class ClientRecurringBilling(Part):
     status: RecurringStatus
     next_billing_date: Day | None = None
 

@@ -4,14 +4,15 @@ from typing import Literal
 
 from pydantic import Field
 
-from mockcasa.models.common import ApiModel, Email, InputModel, Number, Record, Uuid, patch_model
+from mockcasa.models.common import Email, InputModel, Number, Part, Record, Uuid, part, patch_model
 from mockcasa.models.event_days import Minutes, text
 
 ActiveStatus = Literal["active", "archived"]
 Rating = Literal["preferred", "approved", "neutral", "avoid"]
 
 
-class VendorAddress(ApiModel):
+@part
+class VendorAddress(Part):
     street: str | None = None
     city: str | None = None
     state: str | None = None
@@ -62,7 +63,8 @@ VendorUpdate = patch_model(VendorCreate, "VendorUpdate", nullable=(
     "default_teardown_minutes", "linked_contact_id"))
 
 
-class VenueSiteAddress(ApiModel):
+@part
+class VenueSiteAddress(Part):
     line1: str | None = None
     line2: str | None = None
     city: str | None = None
@@ -84,7 +86,8 @@ class VenueSiteAddressInput(InputModel):
     lng: Number = None
 
 
-class VenueContact(ApiModel):
+@part
+class VenueContact(Part):
     name: str | None = None
     role: str | None = None
     email: str | None = None
@@ -98,7 +101,8 @@ class VenueContactInput(InputModel):
     phone: text(50) = None
 
 
-class VenueSpace(ApiModel):
+@part
+class VenueSpace(Part):
     name: str
     notes: str | None = None
 

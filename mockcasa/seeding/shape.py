@@ -19,7 +19,7 @@ from pydantic import AwareDatetime, BaseModel, NaiveDatetime
 from pydantic.fields import FieldInfo
 
 from mockcasa.clock import parse_duration
-from mockcasa.models.common import Uuid, is_uuid
+from mockcasa.models.common import Part, Uuid, is_uuid
 from mockcasa.source_files import Loc
 
 _UUID_MARKERS = tuple(id(m) for m in Uuid.__metadata__)
@@ -57,7 +57,7 @@ def annotation_kind(annotation: Any, metadata: tuple = ()) -> Kind:
         return VALUE
     if annotation in (AwareDatetime, NaiveDatetime):
         return Kind("datetime")
-    if issubclass(annotation, BaseModel):
+    if issubclass(annotation, (BaseModel, Part)):
         return Kind("model", annotation)
     if issubclass(annotation, datetime):
         return Kind("datetime")

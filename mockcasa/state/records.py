@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ValidationError
 from pydantic.alias_generators import to_camel
 
+from mockcasa.models.common import Part
 from mockcasa.store import Collection, link
 
 if TYPE_CHECKING:
@@ -46,13 +47,13 @@ def copy_collections(collections: dict[str, Collection]) -> dict[str, Collection
     return copies
 
 
-def record_data(record: BaseModel) -> dict[str, Any]:
+def record_data(record: BaseModel | Part) -> dict[str, Any]:
     """Every field of a record (internal ones too), camelCase, timestamps at full precision."""
     return {info.alias or name: _plain(getattr(record, name)) for name, info in type(record).model_fields.items()}
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, BaseModel):
+    if isinstance(value, (BaseModel, Part)):
         return record_data(value)
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]

@@ -6,7 +6,8 @@ import gc
 import sys
 from datetime import UTC, datetime
 
-from pydantic import create_model
+import pytest
+from pydantic import ValidationError, create_model
 
 from mockcasa.compact import updated
 from mockcasa.models.crm import Client
@@ -184,3 +185,59 @@ def test_shared_strings_and_empty_lists_change_no_answer():
     assert stored == given and [s.model_dump_json() for s in stored] == [g.model_dump_json() for g in given]
     assert stored[1].name is stored[2].name and stored[1].owner_id is stored[2].owner_id
     assert stored[1].tag_ids is stored[3].tag_ids == [] and stored[0].tag_ids is not stored[1].tag_ids
+
+
+def test_equal_nested_models_are_stored_once_and_change_no_answer():
+    """A nested model equal to one already stored (a venue's "Lawn" space) is stored as that one; models
+    equal only as Python compares them (``1 == 1.0 == True``, ``0.0 == -0.0``) or set differently stay apart."""
+    Space = create_model("Space", name=(str, ...), size=(float | int | bool | None, None))
+    Spaced = create_model("Spaced", __base__=Client, spaces=(list[Space], []))
+    sizes = [1.0, 1.0, 1, True, 0.0, -0.0, -0.0, None]
+    given = [Spaced(id=client(i).id, name="x", created_at=AT, updated_at=AT,
+                    spaces=[Space(name="Lawn", size=size)] if size is not None else [Space(name="Lawn")])
+             for i, size in enumerate(sizes)]
+    given.append(given[-1].model_copy(update={"id": client(9).id, "spaces": [Space(name="Lawn", size=None)]}))
+    store = Collection()
+    for record in given:
+        store.add(record.model_copy(deep=True))
+    stored = [store.get(r.id).spaces[0] for r in given]
+    assert [store.get(r.id) for r in given] == given
+    assert [store.get(r.id).model_dump_json() for r in given] == [r.model_dump_json() for r in given]
+    assert stored[0] is stored[1] and stored[4] is not stored[5] and stored[5] is not stored[6]
+    assert len({id(s) for s in stored[1:5]}) == 4 and stored[7] is not stored[8]
+
+
+def test_parts_validate_render_and_document_as_the_models_of_their_fields():
+    """A part (``models.common.Part``: a venue's space, an invoice's line item) is the API model of its
+    fields kept in slots: the same validation, JSON, schema and ``model_dump``, and no ``__dict__``."""
+    from pydantic import TypeAdapter
+
+    from mockcasa.models.billing import InvoiceLineItem
+    from mockcasa.models.common import ApiModel
+
+    Model = create_model("InvoiceLineItem", __base__=ApiModel,
+                         **{name: (info.annotation, info) for name, info in InvoiceLineItem.model_fields.items()})
+    given = [{"id": "8E6F0B8A-1D2C-4F3A-9B7E-0C1D2E3F4A5B", "description": "Design", "quantity": 2, "unitPrice": 1.5,
+              "total": 3}, {"id": "8e6f0b8a-1d2c-4f3a-9b7e-0c1d2e3f4a5c", "description": "Travel", "quantity": 1,
+                            "unit_price": 0, "taxable": True, "discountPercent": 10, "total": 0}]
+    parts, models = TypeAdapter(list[InvoiceLineItem]), TypeAdapter(list[Model])
+    for mode in ("validation", "serialization"):
+        assert parts.json_schema(mode=mode) == models.json_schema(mode=mode)
+    part, model = parts.validate_python(given), models.validate_python(given)
+    assert parts.dump_json(part) == models.dump_json(model)
+    assert [p.model_dump() for p in part] == [m.model_dump() for m in model]
+    assert [p.model_dump(by_alias=True) for p in part] == [m.model_dump(by_alias=True) for m in model]
+    assert not hasattr(part[0], "__dict__") and part[0] == parts.validate_python(given)[0]
+    bad = [{**given[0], "quantity": "2"}, {**given[1], "id": "nope"}]
+    errors = [[(e["loc"], e["type"]) for e in exc.errors()] for exc in
+              (pytest.raises(ValidationError, adapter.validate_python, bad).value for adapter in (parts, models))]
+    assert errors[0] == errors[1]
+    Lined = create_model("Lined", __base__=Client, line_items=(list[InvoiceLineItem], []))
+    store = Collection()
+    for n in range(3):
+        store.add(Lined(id=client(n).id, name="x", created_at=AT, updated_at=AT,
+                        line_items=given if n < 2 else [{**given[0], "total": -0.0}]))
+    stored = [store.get(client(n).id) for n in range(3)]
+    assert stored[0].line_items[1] is stored[1].line_items[1] and stored[2].line_items[0] is not stored[0].line_items[0]
+    assert [parts.dump_json(s.line_items) for s in stored[:2]] == [parts.dump_json(part)] * 2
+    assert str(stored[2].line_items[0].total) == "-0.0"
