@@ -10,7 +10,7 @@ values, same field order, same ``model_fields_set``, so it is stored, compared a
 (``tests/engine/test_as_is.py`` renders records made both ways).
 
 What may be declared is checked when the resource is first used (``TypeError`` otherwise): no
-nested models (the body would hold the Create side's classes), no validators on the stored model
+nested shapes, models or parts (the body would hold the Create side's classes), no validators on the stored model
 beyond those its field types carry (the Create model ran the same types), defaults that are
 immutable, and every field of the body a field of the record. Seeds, the admin API and hooks that
 create records from values of their own go through validation as before.
@@ -18,6 +18,7 @@ create records from values of their own go through validation as before.
 
 from __future__ import annotations
 
+from dataclasses import is_dataclass
 from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel
@@ -84,7 +85,8 @@ def _check(create_model: type[BaseModel], model: type[BaseModel]) -> None:
 
 
 def _holds_model(annotation: Any) -> bool:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+    """Whether a field's type nests a shape: a model, or a part (``models.common.Part``, a dataclass)."""
+    if isinstance(annotation, type) and (issubclass(annotation, BaseModel) or is_dataclass(annotation)):
         return True
     if get_origin(annotation) is Annotated:
         return _holds_model(get_args(annotation)[0])
