@@ -108,7 +108,8 @@ def test_combined_indexes_hold_records_once_their_values_are_hot(monkeypatch):
 
 
 def test_buckets_of_every_size_answer_alike(monkeypatch):
-    """An index value held by one record (the key alone), a few (a list) or many (a SortedList)."""
+    """An index value held by one record (the key alone), a few (a tuple, then a list) or many (a SortedList)."""
+    monkeypatch.setattr("mockcasa.buckets.KEYS_LIMIT", 2)
     monkeypatch.setattr("mockcasa.buckets.BUCKET_LIMIT", 4)
     store = Collection(["notes"])
     records = [client(i, notes=str(min(i, 7))) for i in range(12)]  # "7": 5 records, past the limit
