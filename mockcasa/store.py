@@ -35,6 +35,7 @@ from sortedcontainers import SortedList
 
 from mockcasa import buckets
 from mockcasa.compact import Pool, compact
+from mockcasa.undo import UndoLog
 
 Predicate = Callable[[Any], bool]
 # A filtered query scans its smallest bucket when that bucket is at most this big (well under a
@@ -74,8 +75,8 @@ class Collection:
         "_today",
         "derivation",
         "family",
+        "log",
         "records",
-        "undo",
         "watchers",
     )
 
@@ -106,8 +107,8 @@ class Collection:
         # field -> the values whose bucket has held more than SCAN_LIMIT keys: only records whose
         # values are all hot are in the combined indexes (see ``_heat``).
         self._hot: dict[str, set] = {f: set() for f in self._indexes}
-        # While a transaction is open: how to take back each change, in order (see ``rollback``).
-        self.undo: list[tuple[Collection, str, Any]] | None = None
+        # Where a transaction logs how to take back each change: one log for the whole family (``link``).
+        self.log = UndoLog()
 
     def __len__(self) -> int:
         return len(self.records)
@@ -124,8 +125,9 @@ class Collection:
         """Store ``record``: an equal, compacted copy of it (``mockcasa.compact``), which reads return."""
         if isinstance(record, BaseModel):
             record = compact(record, self._pool, self._indexes)
-        if self.undo is not None:
-            self.undo.append((self, "added", record))
+        changes = self.log.changes
+        if changes is not None:
+            changes.append((self, "added", record))
         key = _order_key(record)
         self.records[record.id] = record
         self._order.add(key)
@@ -148,8 +150,9 @@ class Collection:
     def remove(self, record: Any) -> None:
         # Keys are recomputed from the stored version: stored records are never changed in place.
         old = self.records[record.id]
-        if self.undo is not None:
-            self.undo.append((self, "removed", old))
+        changes = self.log.changes
+        if changes is not None:
+            changes.append((self, "removed", old))
         key = _order_key(old)
         self._underive(old, key)
         del self.records[record.id]
@@ -176,8 +179,9 @@ class Collection:
                         if f not in derived):
             if isinstance(record, BaseModel):
                 record = compact(record, self._pool, self._indexes)
-            if self.undo is not None:
-                self.undo.append((self, "swapped", old))
+            changes = self.log.changes
+            if changes is not None:
+                changes.append((self, "swapped", old))
             self._swap(old, record)
             return
         if old is not None:
@@ -505,10 +509,13 @@ def _values(value: Any) -> tuple:
 def link(collections: Mapping[str, Collection]) -> Mapping[str, Collection]:
     """Make ``collections`` (an organization's, by resource name) one family: each derivation reads
     its inputs from it, and a change to an input record recomputes the records that read it."""
+    log = UndoLog()
     for collection in collections.values():
         collection.family = collections
         collection.watchers = []
+        collection.log = log
     for collection in collections.values():
         for source, field in collection.derivation.inputs if collection.derivation is not None else ():
             collections[source].watchers.append((field, collection))
     return collections
+

@@ -16,7 +16,6 @@ from pydantic.alias_generators import to_camel
 from mockcasa.engine.body import describe, validation_details
 from mockcasa.engine.resource import Ctx, Resource
 from mockcasa.errors import Conflict, Invalid
-from mockcasa.models.common import new_id
 
 if TYPE_CHECKING:
     from mockcasa.state import Sandbox
@@ -47,12 +46,18 @@ def publish(sandbox: Sandbox, ctx: Ctx) -> None:
         sandbox.publish(ctx.org, ctx.events)
 
 
-def build_record(resource: Resource, ctx: Ctx, values: dict[str, Any]) -> Any:
-    """Validate a full record (python mode) from a resource's values plus id and timestamps."""
+def build_record(resource: Resource, ctx: Ctx, values: dict[str, Any], validated: bool = False) -> Any:
+    """Validate a full record (python mode) from a resource's values plus id and timestamps.
+
+    ``validated``: the values are a request body's, as its Create model validated them; a resource
+    ``stored_as_created`` then builds its record from them as they are (``engine.as_is``)."""
     now = ctx.now()
-    values.setdefault("id", new_id())
+    if "id" not in values:
+        values["id"] = ctx.org.record_ids()
     values.setdefault("created_at", now)
     values.setdefault("updated_at", now)
+    if validated and resource.as_is is not None:
+        return resource.as_is.record(values)
     return validate_record(resource, values)
 
 
@@ -146,13 +151,14 @@ def referrers(ctx: Ctx, target: str, record_id: str) -> dict[str, int]:
     return counts
 
 
-def create_record(resource: Resource, ctx: Ctx, values: dict[str, Any]) -> Any:
-    """The create path without HTTP: also used by seeds and the admin API."""
+def create_record(resource: Resource, ctx: Ctx, values: dict[str, Any], validated: bool = False) -> Any:
+    """The create path without HTTP: also used by seeds and the admin API (``validated``: see
+    ``build_record``)."""
     check_refs(resource, ctx, values)
     fill_derived(resource, ctx, values)
     if resource.on_create:
         values = resource.on_create(ctx, values)
-    record = build_record(resource, ctx, values)
+    record = build_record(resource, ctx, values, validated)
     ctx.org[resource.name].add(record)
     if resource.after_create:
         resource.after_create(ctx, record)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 
+from mockcasa.engine.as_is import AsIs
 from mockcasa.errors import Invalid, NotFound
 from mockcasa.models.common import is_uuid, parse_timestamp
 
@@ -266,6 +267,9 @@ class Resource:
     # indexed date fields through which today matters (``due_date``: overdue once today is past it).
     derived_inputs: tuple[tuple[str, str], ...] = ()
     derived_dates: tuple[str, ...] = ()
+    # The stored record is the create body's values as they are, the other fields at their defaults,
+    # plus id and timestamps (no ``on_create``): a POST builds it without validating twice (``as_is``).
+    stored_as_created: bool = False
 
     @property
     def indexed_fields(self) -> tuple[str, ...]:
@@ -295,6 +299,16 @@ class Resource:
         if self.derive is None or not fields:
             return None
         return Derivation(self, fields)
+
+    @cached_property
+    def as_is(self) -> AsIs | None:
+        """How a POST builds the stored record from its validated body (``engine.as_is``), or None:
+        validated again from the body's values. ``TypeError`` when the declaration cannot hold."""
+        if not self.stored_as_created:
+            return None
+        if self.on_create is not None or self.create_model is None:
+            raise TypeError(f"{self.name}: stored_as_created needs a create_model and no on_create hook")
+        return AsIs(self.create_model, self.model)
 
     def target_of(self, field_name: str) -> str:
         """The resource a reference field of this one names."""

@@ -203,8 +203,9 @@ def make_handlers(resource: Resource) -> dict[str, Handler]:
     async def create(request: web.Request) -> web.Response:
         ctx = context(request, resource.write_scope)
         body = await parse_body(request, resource.create_model, read_only)
+        values = body.model_dump(by_alias=False) if resource.as_is is None else resource.as_is.values(body)
         with ctx.org.transaction():
-            record = create_record(resource, ctx, body.model_dump(by_alias=False))
+            record = create_record(resource, ctx, values, validated=True)
             rendered = dump(render(resource, ctx, record))
         publish(request.app[SANDBOX], ctx)
         return json_response(rendered, 201)

@@ -33,10 +33,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from json.encoder import c_make_encoder, encode_basestring_ascii
 from typing import TYPE_CHECKING
 
 from aiohttp import web
 from multidict import CIMultiDict
+from pydantic_core import from_json
 
 from mockcasa.errors import Conflict, Invalid
 from mockcasa.http.envelope import render_error
@@ -52,8 +54,12 @@ REPLAYED = "Idempotent-Replayed"
 METHODS = frozenset({"POST", "PATCH"})
 MAX_LENGTH = 255
 WINDOW_SECONDS = 24 * 3600
-# Built once: ``json.dumps`` with options builds a new encoder on every call (a third of a digest).
+# The canonical text form: keys sorted, no spaces, ASCII. Built once: ``json.dumps`` with options
+# builds a new encoder on every call, and ``JSONEncoder.encode`` a new C encoder (parsed JSON holds
+# no cycles, so the C one is made without their check).
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+_ENCODE = c_make_encoder(None, _CANONICAL.default, encode_basestring_ascii, None, ":", ",", True, False, True) \
+    if c_make_encoder is not None else None
 
 
 def keys_of(org: Organization) -> IdempotencyKeys:
@@ -62,14 +68,26 @@ def keys_of(org: Organization) -> IdempotencyKeys:
 
 def digest(raw: bytes) -> str:
     """SHA-256 of the body as parsed JSON in a canonical text form (of the raw bytes when not JSON)."""
-    if not raw.strip():
+    if not raw or raw.isspace():
         canonical = b""
     else:
         try:
-            canonical = _CANONICAL.encode(json.loads(raw)).encode()
+            value = _parsed(raw)
+            canonical = ("".join(_ENCODE(value, 0)) if _ENCODE is not None else _CANONICAL.encode(value)).encode()
         except (ValueError, RecursionError):
             canonical = b"raw:" + raw
     return hashlib.sha256(canonical).hexdigest()
+
+
+def _parsed(raw: bytes) -> object:
+    """``json.loads(raw)``, by pydantic-core's parser (~0.3 µs against ~2 µs for a small body) where it
+    accepts the text; where it does, both give equal values (tests/http/test_idempotency_digest.py).
+    What only ``json`` accepts (lone surrogates, nesting past 200 levels, a UTF-8 BOM, UTF-16 or 32)
+    goes to ``json``, so a digest is the same as ever."""
+    try:
+        return from_json(raw)
+    except ValueError:
+        return json.loads(raw)
 
 
 def replay(entry: Entry) -> web.Response:
@@ -115,7 +133,7 @@ async def run_once(request: web.Request, handler, key: str, principal: Principal
             raise _conflict(key, entry, method, path)
         if entry.status is not None:
             return replay(entry)
-        await entry.done.wait()  # the first request with this key is still running
+        await entry.wait()  # the first request with this key is still running
 
     settings = request.app[SETTINGS]
     entry = org.idempotency_keys.begin(scope, method, path, body_digest, now,

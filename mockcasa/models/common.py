@@ -8,6 +8,7 @@ forbid unknown fields, as the contract's schemas describe exactly what may be se
 import hashlib
 import math
 import os
+import random
 import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
@@ -46,6 +47,31 @@ def _v4(raw: bytearray) -> str:
     raw[8] = (raw[8] & 0x3F) | 0x80
     h = raw.hex()
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+# The version (4) and variant (RFC 4122) bits of a UUID v4, as a 128-bit integer.
+_V4_CLEAR = ~((0xF << 76) | (0x3 << 62))
+_V4_SET = (0x4 << 76) | (0x2 << 62)
+
+
+class RecordIds:
+    """Random UUID v4 ids for the records of one organization, without a system call for each.
+
+    ``new_id`` reads 16 bytes from the operating system's CSPRNG per id (a system call, ~0.8 µs, on
+    every create); record ids name records, they authenticate nothing, so they come from a
+    Mersenne Twister seeded once from the CSPRNG: 122 random bits each, unique for any practical
+    purpose (a collision among a billion ids has odds of about 1e-19), the same UUID v4 shape.
+    Credentials and everything secret keep using ``secrets``.
+    """
+
+    __slots__ = ("_bits",)
+
+    def __init__(self) -> None:
+        self._bits = random.Random(os.urandom(32)).getrandbits
+
+    def __call__(self) -> str:
+        h = "%032x" % (self._bits(128) & _V4_CLEAR | _V4_SET)
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def derived_id(*parts: object) -> str:

@@ -42,5 +42,6 @@ RESOURCE = Resource(
     filters=[Filter.enum("type", CatalogType),
              Filter.enum("status", ActiveStatus), Filter.uuid("clientId")],
     refs=[Ref("client_id", "clients")],
+    stored_as_created=True,
     descriptions={"create": "`type: expense` items track cost; `type: charge` items track revenue."},
 )

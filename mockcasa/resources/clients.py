@@ -55,6 +55,7 @@ def after_update_lead(ctx: Ctx, client: Any, before: Any) -> None:
 RESOURCE = Resource(
     name="clients", singular="client",
     created_event="client_created",
+    stored_as_created=True,
     model=Client, create_model=ClientCreate, update_model=ClientUpdate,
     filters=[Filter.enum("status", ClientStatus)],
 )

@@ -6,6 +6,7 @@ from mockcasa.models.crm import Contact, ContactCreate, ContactRole, ContactUpda
 RESOURCE = Resource(
     name="contacts", singular="contact",
     created_event="contact_created",
+    stored_as_created=True,
     model=Contact, create_model=ContactCreate, update_model=ContactUpdate,
     filters=[Filter.uuid("clientId"), Filter.enum("role", ContactRole)],
     refs=[Ref("client_id", "clients")],

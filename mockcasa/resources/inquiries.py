@@ -101,6 +101,7 @@ RESOURCE = Resource(
     model=Inquiry, create_model=InquiryCreate, update_model=InquiryUpdate,
     operation_names={"plural": "Inquiries"},
     created_event="inquiry_created",
+    stored_as_created=True,
     filters=[Filter.enum("status", InquiryStatus),
              Filter.enum("source", InquirySource)],
     refs=[Ref("contact_id", "contacts"), Ref("converted_client_id", "clients"),

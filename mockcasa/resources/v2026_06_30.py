@@ -38,7 +38,8 @@ CLIENTS = replace(
     clients.RESOURCE, model=shapes.Client, create_model=shapes.ClientCreate, update_model=shapes.ClientUpdate,
     filters=[Filter.enum("status", shapes.ClientStatus)],
     on_create=clients.on_create_lead, on_update=clients.on_update_lead,
-    after_create=clients.after_create_lead, after_update=clients.after_update_lead)
+    after_create=clients.after_create_lead, after_update=clients.after_update_lead,
+    stored_as_created=False)  # lead settings (nested) and an on_create hook
 
 CONTACTS = replace(contacts.RESOURCE, model=shapes.Contact)
 

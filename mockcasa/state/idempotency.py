@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import math
+import heapq
+from collections import OrderedDict
 from functools import partial
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
-from sortedcontainers import SortedList
 
 from mockcasa.state.declare import Deferred
 
@@ -29,12 +29,15 @@ if TYPE_CHECKING:
     from mockcasa.state.declare import Loading
 
 Scope = tuple[str, str]  # (credential id, key)
+# The expiry heap is rebuilt from the live entries when its items outnumber them this many times
+# over (items of forgotten entries are left in it until they come up): memory stays bounded.
+STALE_FACTOR = 2
 
 
 class Entry:
     """One key's first request and, once it has finished, the response to replay."""
 
-    __slots__ = ("body", "digest", "done", "expires_at", "headers", "method", "path", "seq", "status")
+    __slots__ = ("_done", "body", "digest", "expires_at", "headers", "method", "path", "seq", "settled", "status")
 
     def __init__(self, method: str, path: str, digest: str, expires_at: float, seq: int) -> None:
         self.method = method
@@ -45,10 +48,25 @@ class Entry:
         self.status: int | None = None  # None while the first request is still running
         self.body = b""
         self.headers: tuple[tuple[str, str], ...] = ()
-        self.done = asyncio.Event()
+        self.settled = False  # finished or freed: nothing more to wait for
+        # Made by the first request that waits for this one (most never have one: ~1 µs each).
+        self._done: asyncio.Event | None = None
 
     def same_request(self, method: str, path: str, digest: str) -> bool:
         return (self.method, self.path, self.digest) == (method, path, digest)
+
+    async def wait(self) -> None:
+        """Until the first request with this key has finished (or freed it)."""
+        if self.settled:
+            return
+        if self._done is None:
+            self._done = asyncio.Event()
+        await self._done.wait()
+
+    def settle(self) -> None:
+        self.settled = True
+        if self._done is not None:
+            self._done.set()
 
 
 class EntryData(BaseModel):
@@ -73,8 +91,12 @@ class IdempotencyKeys:
 
     def __init__(self) -> None:
         self.entries: dict[Scope, Entry] = {}
-        self._expiry = SortedList()  # (expires_at, seq, scope)
-        self._by_credential: dict[str, dict[str, Entry]] = {}  # oldest first
+        # A heap of (expires_at, seq, scope): an item whose scope no longer holds the entry of that
+        # ``seq`` (forgotten, or the key used again since) is stale and skipped when it comes up.
+        self._expiry: list[tuple[float, int, Scope]] = []
+        # Each credential's keys, oldest first: an OrderedDict, whose oldest is found in O(1) where a
+        # dict whose first keys were deleted walks past their empty slots (~0.5 µs at a cap of 1000).
+        self._by_credential: dict[str, OrderedDict[str, Entry]] = {}
         self._seq = 0
 
     def __len__(self) -> int:
@@ -97,40 +119,56 @@ class IdempotencyKeys:
         self._add(scope, entry)
         mine = self._by_credential[scope[0]]
         if len(mine) > cap:
-            oldest = next(((key, e) for key, e in mine.items() if e.status is not None), None)
-            if oldest is not None:
-                self._remove((scope[0], oldest[0]), oldest[1])
+            for key, oldest in mine.items():  # oldest first: the first finished one goes
+                if oldest.status is not None:
+                    self._remove((scope[0], key), oldest)
+                    break
+        if len(self._expiry) > STALE_FACTOR * len(self.entries) + 64:
+            self._expiry = [(e.expires_at, e.seq, s) for s, e in self.entries.items()]
+            heapq.heapify(self._expiry)
         return entry
 
     def finish(self, scope: Scope, entry: Entry, status: int, body: bytes,
                headers: tuple[tuple[str, str], ...]) -> None:
         """Keep the response to replay it."""
         entry.status, entry.body, entry.headers = status, body, headers
-        entry.done.set()
+        entry.settle()
 
     def free(self, scope: Scope, entry: Entry) -> None:
         """Forget the key (its request failed, or answered what is not replayed): a retry runs again."""
         if self.entries.get(scope) is entry:
             self._remove(scope, entry)
-        entry.done.set()
+        entry.settle()
 
     def purge(self, now: float) -> None:
         """Drop every finished entry whose expiry has passed on the organization's clock."""
-        if not self._expiry or self._expiry[0][0] > now:  # the usual case: nothing has expired
+        expiry = self._expiry
+        if not expiry or expiry[0][0] > now:  # the usual case: nothing has expired
             return
-        expired = [item for item in self._expiry.irange(maximum=(now, math.inf))
-                   if item[2] in self.entries and self.entries[item[2]].status is not None]
-        for _, _, scope in expired:
-            self._remove(scope, self.entries[scope])
+        running = []  # expired but still running: they stay until they finish and expire again
+        while expiry and expiry[0][0] <= now:
+            item = heapq.heappop(expiry)
+            entry = self.entries.get(item[2])
+            if entry is None or entry.seq != item[1]:
+                continue  # stale
+            if entry.status is None:
+                running.append(item)
+            else:
+                self._remove(item[2], entry)
+        for item in running:
+            heapq.heappush(expiry, item)
 
     def _add(self, scope: Scope, entry: Entry) -> None:
         self.entries[scope] = entry
-        self._expiry.add((entry.expires_at, entry.seq, scope))
-        self._by_credential.setdefault(scope[0], {})[scope[1]] = entry
+        heapq.heappush(self._expiry, (entry.expires_at, entry.seq, scope))
+        mine = self._by_credential.get(scope[0])
+        if mine is None:
+            mine = self._by_credential[scope[0]] = OrderedDict()
+        mine[scope[1]] = entry
 
     def _remove(self, scope: Scope, entry: Entry) -> None:
+        """Forget an entry; its heap item goes stale (``begin`` rebuilds the heap once most of it is)."""
         del self.entries[scope]
-        self._expiry.discard((entry.expires_at, entry.seq, scope))
         mine = self._by_credential[scope[0]]
         del mine[scope[1]]
         if not mine:

@@ -9,8 +9,7 @@ delivery log. Reset, export, import, copy and adopt walk this list (``mockcasa.s
 from __future__ import annotations
 
 import copy as shallow
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -19,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
 from mockcasa.clock import Clock
-from mockcasa.models.common import new_id
+from mockcasa.models.common import RecordIds, new_id
 from mockcasa.revisions import DEFAULT as DEFAULT_REVISION
 from mockcasa.revisions import REVISIONS
 from mockcasa.state.declare import (
@@ -44,6 +43,7 @@ from mockcasa.state.records import (
     load_records,
 )
 from mockcasa.store import Collection
+from mockcasa.undo import undo_log
 from mockcasa.webhooks.log import DeliveryData, DeliveryLog
 
 if TYPE_CHECKING:
@@ -127,6 +127,43 @@ def _keep(org: Organization, value: Any) -> None:
     """Adopting never changes an organization's id (it is how everything else finds it)."""
 
 
+class Transaction:
+    """``Organization.transaction``: a context manager, not a generator, as every write opens one.
+
+    The collections log how to take back each change while the block runs, in the one log they
+    share (``mockcasa.undo``), so opening and closing costs the same however many collections there
+    are; nested blocks join the outer one. Requests, dashboard actions and clock hooks run their
+    changes in one. Members and counters are copied (both small); nothing else is changed inside a
+    request's transaction (idempotency keys and rate windows are the HTTP layers', outside of it).
+    """
+
+    __slots__ = ("_counters", "_log", "_members", "_org")
+
+    def __init__(self, org: Organization) -> None:
+        self._org = org
+        self._log = None
+
+    def __enter__(self) -> None:
+        org = self._org
+        log = undo_log(org.collections)
+        if log.changes is None:  # else an outer block is open: this one is part of it
+            self._log, self._counters, self._members = log, dict(org.counters), dict(org.members)
+            log.changes = []
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: object) -> None:
+        log = self._log
+        if log is None:
+            return
+        if kind is None:
+            log.changes = None
+            return
+        try:
+            log.rollback()
+        finally:
+            log.changes = None
+            self._org.counters, self._org.members = self._counters, self._members
+
+
 class Organization(Declared):
     """One tenant: its own clock, members, counters, records, and the caches of its requests."""
 
@@ -170,6 +207,7 @@ class Organization(Declared):
         # What ``records`` holds (one collection per resource) and what the API serves it: the
         # resources of its revision.
         self.resources = resources
+        self.record_ids = RecordIds()  # ids of the records it creates (a copy shares the generator)
         fill_empty(self)
         self.api_revision = api_revision
         self.id = id or self.id
@@ -180,35 +218,10 @@ class Organization(Declared):
     def __getitem__(self, resource_name: str) -> Collection:
         return self.collections[resource_name]
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """All or nothing: if the block raises, every record, index and counter is as it was.
-
-        Collections log how to take back each change while the block runs; nested blocks join
-        the outer one. Requests, dashboard actions and clock hooks run their changes in one.
-        Members and counters are copied (both small); nothing else is changed inside a request's
-        transaction (idempotency keys and rate windows are the HTTP layers', outside of it).
-        """
-        collections = self.collections.values()
-        if any(c.undo is not None for c in collections):
-            yield
-            return
-        undo: list = []
-        counters, members = dict(self.counters), dict(self.members)
-        for c in collections:
-            c.undo = undo
-        try:
-            yield
-        except BaseException:
-            for c in collections:
-                c.undo = None
-            for collection, change, record in reversed(undo):
-                collection.take_back(change, record)
-            self.counters, self.members = counters, members
-            raise
-        finally:
-            for c in collections:
-                c.undo = None
+    def transaction(self) -> Transaction:
+        """All or nothing: if the block (``with org.transaction():``) raises, every record, index and
+        counter is as it was (see ``Transaction``)."""
+        return Transaction(self)
 
     def next_number(self, prefix: str) -> str:
         """Sequential document numbers per organization: INV-0001, PROP-0001, CON-0001."""

@@ -10,6 +10,7 @@ import pytest
 
 from mockcasa.config import Settings
 from mockcasa.http.idempotency import keys_of
+from mockcasa.state.idempotency import IdempotencyKeys
 
 MARKER = "remember-me-not-" * 64
 
@@ -69,3 +70,25 @@ async def test_expired_keys_are_purged_in_expiry_order_when_a_frozen_clock_moves
     assert set(keys_of(api.org).entries) == {(credential, "late")}
     clock.advance("24h")
     assert len(keys_of(api.org)) == 0
+
+
+def test_the_expiry_heap_stays_bounded_and_skips_what_was_forgotten():
+    keys = IdempotencyKeys()
+    for i in range(5000):  # each key beyond the cap forgets the credential's oldest
+        entry = keys.begin(("cred", f"k{i}"), "POST", "/api/v1/clients", "d", float(i), window=100.0, cap=10)
+        keys.finish(("cred", f"k{i}"), entry, 201, b"{}", ())
+    assert len(keys) == 10 and len(keys._expiry) <= 2 * len(keys) + 64
+    again = keys.begin(("cred", "k4995"), "POST", "/api/v1/clients", "d", 4999.0, window=100.0, cap=10)
+    keys.free(("cred", "k4995"), again)  # a stale heap item of the same scope stays behind
+    keys.purge(5096.0)  # k4990..k4996 expired at 5090..5096 (k4995 is gone already)
+    assert sorted(scope[1] for scope in keys.entries) == ["k4997", "k4998", "k4999"]
+
+
+def test_a_request_still_running_outlives_its_expiry_until_it_finishes():
+    keys = IdempotencyKeys()
+    running = keys.begin(("cred", "slow"), "POST", "/api/v1/clients", "d", 0.0, window=10.0, cap=10)
+    keys.purge(50.0)
+    assert keys.find(("cred", "slow"), 50.0) is running
+    keys.finish(("cred", "slow"), running, 201, b"{}", ())
+    keys.purge(60.0)
+    assert len(keys) == 0
