@@ -41,6 +41,7 @@ Predicate = Callable[[Any], bool]
 # A filtered query scans its smallest bucket when that bucket is at most this big (well under a
 # millisecond); beyond it, a query on several indexed fields builds an index on the combination.
 SCAN_LIMIT = 1000
+_NONE_HOT: frozenset = frozenset()  # a field without hot values
 # Sorts after every order key, so (value, _TOP) bounds every entry holding ``value``.
 _TOP = (math.inf, "")
 # Rendered JSON kept per collection: the most recently rendered records, oldest dropped first.
@@ -106,7 +107,8 @@ class Collection:
         self._ranges: dict[str, SortedList] = {f: SortedList() for f in ranged_fields}
         # field -> the values whose bucket has held more than SCAN_LIMIT keys: only records whose
         # values are all hot are in the combined indexes (see ``_heat``).
-        self._hot: dict[str, set] = {f: set() for f in self._indexes}
+        # Sets made for a field when its first value turns hot (most fields of most collections never do).
+        self._hot: dict[str, set] = {}
         # Where a transaction logs how to take back each change: one log for the whole family (``link``).
         self.log = UndoLog()
 
@@ -216,7 +218,7 @@ class Collection:
         """The value tuples of ``record`` for ``fields`` that a combined index holds: all values hot."""
         held = []
         for field in fields:
-            hot = self._hot[field]
+            hot = self._hot.get(field, _NONE_HOT)
             value = self._value(record, field)
             if isinstance(value, (list, tuple)):
                 value = [v for v in value if v in hot]
@@ -233,9 +235,10 @@ class Collection:
         """Mark the values of ``record`` (just indexed) whose bucket now holds more than SCAN_LIMIT keys
         hot, and add to the combined indexes the records that this makes all hot (once per value)."""
         for field in fields:
-            index, hot = self._indexes[field], self._hot[field]
+            index, hot = self._indexes[field], self._hot.get(field, _NONE_HOT)
             for value in _values(self._value(record, field)):
                 if value not in hot and buckets.size(index, value) > SCAN_LIMIT:
+                    hot = self._hot.setdefault(field, set())
                     hot.add(value)
                     self._backfill(field, value)
 
@@ -377,8 +380,7 @@ class Collection:
         self._derived.clear()
         self._stale.clear()
         self._rendered.clear()
-        for values in self._hot.values():
-            values.clear()
+        self._hot.clear()
 
     def count(self, field: str, value: Any) -> int:
         bucket = buckets.held(self._indexes[field], value)
