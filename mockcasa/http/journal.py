@@ -136,8 +136,8 @@ class Entry(tuple):
         return operation_id(self.request.match_info.route)
 
     @property
-    def request_type(self) -> str:
-        """The request's content type, as ``request.content_type`` says it."""
+    def request_type(self) -> str | None:
+        """The request's content type, None when it sent no Content-Type (a GET, mostly)."""
         return _parsed_type(self.request.headers.get("Content-Type"))
 
     @property
@@ -180,9 +180,10 @@ class Entry(tuple):
         }
 
 
-def _parsed_type(raw: str | None) -> str:
-    """A Content-Type header's type, as aiohttp's ``content_type`` gives it (its default when absent)."""
-    return "application/octet-stream" if raw is None else parse_content_type(raw)[0]
+def _parsed_type(raw: str | None) -> str | None:
+    """A Content-Type header's type, as aiohttp's ``content_type`` gives it; None when there was none
+    (aiohttp would say ``application/octet-stream``, which reads as if a bodiless GET sent bytes)."""
+    return None if raw is None else parse_content_type(raw)[0]
 
 
 def _message(content_type: str | None, raw: bytes, size: int, headers: Headers) -> dict[str, Any]:

@@ -40,6 +40,14 @@ async def test_headers_are_recorded_with_credentials_masked(world):
     assert same["request"]["headers"]["x-api-key"] == sent["x-api-key"]
 
 
+async def test_a_request_without_content_type_has_none(world):
+    admin, api, _ = world
+    await api.get("clients")
+    [entry] = (await admin.get("/journal")).body["entries"]
+    assert entry["request"]["contentType"] is None and entry["request"]["body"] is None
+    assert entry["response"]["contentType"] == "application/json"
+
+
 async def test_a_bearer_credential_keeps_its_scheme(world):
     admin, api, _ = world
     await api.get("clients", headers={"Authorization": f"Bearer {api.key}"})
