@@ -520,4 +520,3 @@ def link(collections: Mapping[str, Collection]) -> Mapping[str, Collection]:
         for source, field in collection.derivation.inputs if collection.derivation is not None else ():
             collections[source].watchers.append((field, collection))
     return collections
-

@@ -28,7 +28,7 @@ from mockcasa.engine.records import (
 )
 from mockcasa.engine.resource import Ctx, Filter, Resource
 from mockcasa.errors import ApiError, Gone, Invalid, MethodNotAllowed, NotFound
-from mockcasa.http.auth import PRINCIPAL, principal_of
+from mockcasa.http.auth import principal_of
 from mockcasa.keys import SANDBOX
 from mockcasa.revisions import older
 
@@ -48,7 +48,7 @@ def json_response(body: bytes, status: int = 200) -> web.Response:
 
 def context(request: web.Request, scope: str) -> Ctx:
     """The caller's organization, once its credential is known to hold ``scope`` (else 403)."""
-    principal = request[PRINCIPAL] or principal_of(request)  # known since the layers authenticated
+    principal = principal_of(request)  # known since the layers authenticated
     principal.require(scope)
     return Ctx.of(request.app[SANDBOX], principal.org)
 
@@ -260,7 +260,7 @@ class RevisionRoute:
     def handler(self) -> Handler:
         """The aiohttp handler of the route (a coroutine function, as aiohttp wants)."""
         async def handle(request: web.Request) -> web.StreamResponse:
-            revision = (request[PRINCIPAL] or principal_of(request)).org.api_revision
+            revision = principal_of(request).org.api_revision
             handler = self.handlers.get(revision)
             if handler is None:
                 raise self.refusal(revision)  # type: ignore[misc] - not None for a revision it lacks

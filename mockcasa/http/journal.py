@@ -160,13 +160,11 @@ class Entry(tuple):
 
     def summary(self) -> dict[str, Any]:
         """The entry without headers and bodies: what a list or a live view needs."""
-        principal = self.principal
         return {
             "id": self.id, "requestId": self.request_id, "at": format_timestamp(self.at),
             "method": self.method, "path": self.path, "query": self.query, "status": self.status,
-            "durationMs": self.duration_ms, "organizationId": principal.org.id if principal else None,
-            "apiKeyId": principal.credential_id if principal else None,
-            "credentialKind": principal.kind if principal else None, "credential": self.credential(),
+            "durationMs": self.duration_ms, "organizationId": self.organization_id, "apiKeyId": self.api_key_id,
+            "credentialKind": self.credential_kind, "credential": self.credential(),
             "operationId": self.operation_id, "fault": self.fault,
         }
 

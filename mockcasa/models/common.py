@@ -37,21 +37,19 @@ _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 def new_id() -> str:
     """A random UUID v4, formatted without building a ``uuid.UUID`` (every create makes one)."""
-    return _v4(bytearray(os.urandom(16)))
-
-
-def _v4(raw: bytearray) -> str:
-    """16 bytes as a UUID v4 string: version 4, RFC 4122 variant."""
-    raw[6] = (raw[6] & 0x0F) | 0x40
-    raw[8] = (raw[8] & 0x3F) | 0x80
-    h = raw.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    return _v4(int.from_bytes(os.urandom(16)))
 
 
 # The version (4) and variant (RFC 4122) bits of a UUID v4, as a 128-bit integer.
 _V4_CLEAR = ~((0xF << 76) | (0x3 << 62))
 _V4_SET = (0x4 << 76) | (0x2 << 62)
 _MASK_128 = (1 << 128) - 1
+
+
+def _v4(bits: int) -> str:
+    """128 bits as a UUID v4 string: version 4, RFC 4122 variant."""
+    h = "%032x" % (bits & _V4_CLEAR | _V4_SET)
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 class RecordIds:
@@ -76,14 +74,12 @@ class RecordIds:
         x = (x * 0x9E3779B97F4A7C15F39CC0605CEDC835) & _MASK_128
         x ^= x >> 67
         x = (x * 0xD6E8FEB86659FD93C2B2AE3D27D4EB4F) & _MASK_128
-        x ^= x >> 61
-        h = "%032x" % (x & _V4_CLEAR | _V4_SET)
-        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+        return _v4(x ^ x >> 61)
 
 
 def derived_id(*parts: object) -> str:
     """A UUID v4-shaped id that depends only on ``parts``: seeded records get the same ids on every load."""
-    return _v4(bytearray(hashlib.sha256("|".join(map(str, parts)).encode()).digest()[:16]))
+    return _v4(int.from_bytes(hashlib.sha256("|".join(map(str, parts)).encode()).digest()[:16]))
 
 
 def is_uuid(value: str) -> bool:
