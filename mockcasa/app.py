@@ -27,7 +27,7 @@ from mockcasa.openapi import build_document
 from mockcasa.resources import Revisions, all_revisions, all_scopes, error_codes
 from mockcasa.resources.outline import OUTLINE
 from mockcasa.revisions import resolve as resolve_revision
-from mockcasa.routing import Routes, register, resources_of
+from mockcasa.routing import Routes, SubApp, register, resources_of
 from mockcasa.scenarios import setup_faults
 from mockcasa.seeding import load_seed_files
 from mockcasa.state import Sandbox
@@ -86,7 +86,7 @@ def build_routes(revisions: Revisions | None = None) -> Routes:
     add_oauth_routes(root)
     pages = web.Application()
     add_root_pages(pages)
-    return Routes(resources_of(root), admin_app(), console_app(), resources_of(pages))
+    return Routes(resources_of(root), SubApp(admin_app), SubApp(console_app), resources_of(pages))
 
 
 def create_app(settings: Settings | None = None, *, load_default_seed: bool = False,

@@ -78,8 +78,8 @@ def resolve_shipped(value: str | Path, kind: str) -> Path:
 class Settings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 8080
-    seeds: list[Path] = Field(default_factory=list)
-    scenarios: list[Path] = Field(default_factory=list)
+    seeds: list[Path] = []
+    scenarios: list[Path] = []
     admin_token: str | None = None
     # How often running clocks are checked for time-driven events (overdue invoices); 0 disables.
     clock_tick_seconds: float = Field(default=30.0, ge=0)
@@ -116,7 +116,7 @@ class Settings(BaseModel):
     webhook_retry_delay: float = Field(1.0, ge=0)
     webhook_timeout: float = Field(10.0, gt=0)
     webhook_disable_after: int = Field(0, ge=0)
-    webhook_allowed_networks: list[str] = Field(default_factory=list)
+    webhook_allowed_networks: list[str] = []
     # Origins browser apps may call the API from (CORS); ["*"]: any origin, without credentials.
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
     # The API revision of organizations that name none (seeds, admin create, the pytest plugin's own).

@@ -1,4 +1,7 @@
-"""Apps built with one ``Routes`` (the pytest plugin's, one app per test) share route objects and no state."""
+"""Apps built with one ``Routes`` (the pytest plugin's, one app per test) share route objects and no state;
+the admin API and the console are built on their first request, whichever comes first."""
+
+import pytest
 
 from mockcasa import create_app
 from mockcasa.app import build_routes
@@ -47,3 +50,29 @@ async def test_an_app_without_the_console_has_none_of_its_routes(aiohttp_client)
             assert resp.status == 404, path
     async with http.get("/_mockcasa/health") as resp:
         assert resp.status == 200
+
+
+FIRST_REQUESTS = [("/", 200), ("/docs/", 200), ("/_mockcasa/health", 200), ("/_mockcasa/openapi.json", 200),
+                  ("/_mockcasa/organizations", 401), ("/_mockcasa/nothing-here", 404), (CONSOLE, 308),
+                  (CONSOLE + "/sign-in", 200), (CONSOLE + "/static/console.css", 200), ("/api/v1/clients", 401)]
+
+
+@pytest.mark.parametrize(("first", "status"), FIRST_REQUESTS)
+async def test_the_admin_api_and_the_console_answer_whatever_request_comes_first(aiohttp_client, first, status):
+    """Their sub-applications are built on the first request under their prefix (``routing.SubApp``);
+    the landing page names the console's static files, so it may build the console too."""
+    http = await aiohttp_client(create_app(Settings(admin_token="t"), routes=build_routes()))
+    async with http.get(first, allow_redirects=False) as resp:
+        assert resp.status == status, first
+    assert (await Admin(http, "t").get("/organizations")).status == 200
+    async with http.post(CONSOLE + "/sign-in", data={"token": "t"}, allow_redirects=False) as resp:
+        assert resp.status == 303
+    async with http.get(CONSOLE + "/") as resp:
+        assert resp.status == 200 and "Start from" in await resp.text()  # the organizations page
+    async with http.get("/") as resp:
+        landing = await resp.text()
+    async with http.get(CONSOLE + "/static/console.css") as resp:
+        assert resp.status == 200
+    other = await aiohttp_client(create_app(Settings(admin_token="t"), routes=build_routes()))
+    async with other.get("/") as resp:  # a console built by its landing page names the same files
+        assert await resp.text() == landing

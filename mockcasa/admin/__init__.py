@@ -9,9 +9,7 @@ from collections.abc import Callable
 
 from aiohttp import web
 
-from mockcasa.admin import actions, faults, organizations, shipped, system
 from mockcasa.admin.common import ADMIN_TOKEN, STARTUP, AdminRoute, Handler, check_token
-from mockcasa.admin.openapi import build_admin_document
 from mockcasa.config import ADMIN_PREFIX, Settings
 from mockcasa.keys import SANDBOX
 from mockcasa.routing import Routes, mount, seal
@@ -27,7 +25,9 @@ async def admin_openapi(request: web.Request) -> web.Response:
 def all_routes() -> list[AdminRoute]:
     routes = [AdminRoute("GET", "/openapi.json", admin_openapi, "This document", auth=False)]
     # Features declare their admin routes beside their own code; imported here, not at the top,
-    # because they build on mockcasa.admin.common.
+    # because they build on mockcasa.admin.common, and because the admin API is built on its first
+    # request (``routing.SubApp``): a server that never sees one never imports them.
+    from mockcasa.admin import actions, faults, organizations, shipped, system
     from mockcasa.oauth import admin as oauth_admin
     from mockcasa.webhooks import admin as webhook_admin
     from mockcasa.webhooks import sink
@@ -35,6 +35,12 @@ def all_routes() -> list[AdminRoute]:
     for module in (system, shipped, organizations, faults, actions, webhook_admin, sink, oauth_admin):
         routes += module.ROUTES
     return routes
+
+
+def _admin_document() -> bytes:
+    from mockcasa.admin.openapi import build_admin_document
+
+    return json.dumps(build_admin_document(all_routes())).encode()
 
 
 OPEN_HANDLERS: web.AppKey[frozenset] = web.AppKey("admin_open_handlers", frozenset)
@@ -75,7 +81,8 @@ def admin_app() -> web.Application:
 
 
 def setup_admin(app: web.Application, settings: Settings, routes: Routes) -> str:
-    """Mount the admin API (``routes.admin``, an ``admin_app()``); remembers the current state as the startup world.
+    """Mount the admin API (``routes.admin``, an ``admin_app()`` built on its first request); remembers the
+    current state as the startup world.
 
     Returns the token.
     """
@@ -83,7 +90,7 @@ def setup_admin(app: web.Application, settings: Settings, routes: Routes) -> str
     app[STARTUP] = export_state(app[SANDBOX])
     app[SIGN_INS] = []
     # Built on first request, like the public document: ~3 ms that every app (one per test) would pay.
-    app[ADMIN_DOCUMENT] = functools.cache(lambda: json.dumps(build_admin_document(all_routes())).encode())
+    app[ADMIN_DOCUMENT] = functools.cache(_admin_document)
     mount(app, ADMIN_PREFIX.rstrip("/"), routes.admin)
     return app[ADMIN_TOKEN]
 

@@ -17,7 +17,6 @@ from aiohttp import web
 from mockcasa.admin import SIGN_INS
 from mockcasa.admin.common import ADMIN_TOKEN
 from mockcasa.config import PACKAGE_ROOT
-from mockcasa.console import live, pages
 from mockcasa.console.activity import ACTIVITY, Activity
 from mockcasa.console.session import SESSIONS, Sessions, admin_session, clear_cookie, set_cookie
 from mockcasa.console.stream import STREAMING, close_streams, stream
@@ -112,6 +111,8 @@ def console_app() -> web.Application:
     As a sub-application the console is never seen by the public layers (journal, faults, rate
     limits): viewing a page costs the API nothing and leaves no trace in the journal it shows.
     """
+    from mockcasa.console import live, pages  # on the console's first request (``routing.SubApp``)
+
     console = web.Application(middlewares=[_bare_prefix])
     router = console.router
     router.add_static(PREFIX + "/static", HERE / "static", append_version=True, name=STATIC)

@@ -16,6 +16,7 @@ from aiohttp import web
 
 from mockcasa.console.session import SESSIONS, Session
 from mockcasa.errors import ApiError
+from mockcasa.routing import SubApp
 from mockcasa.version import __version__
 
 if TYPE_CHECKING:
@@ -23,9 +24,9 @@ if TYPE_CHECKING:
 
 PREFIX = "/_mockcasa/console"
 STATIC = "console_static"
-# The console's sub-application, on the root app: its router names the static route for every page
-# (the landing page at / too).
-CONSOLE: web.AppKey[web.Application] = web.AppKey("console_app", web.Application)
+# The console's sub-application (built on first use), on the root app: its router names the static
+# route for every page (the landing page at / too).
+CONSOLE: web.AppKey[SubApp] = web.AppKey("console_app", SubApp)
 SESSION: web.RequestKey[Session] = web.RequestKey("console_session", Session)
 Handler = Callable[[web.Request], Awaitable[Any]]
 
@@ -55,7 +56,7 @@ TEMPLATES: web.AppKey[Templates] = web.AppKey("console_templates", Templates)
 
 def render(request: web.Request, template: str, context: dict[str, Any], status: int = 200) -> web.Response:
     session = request.get(SESSION)
-    static = request.config_dict[CONSOLE].router[STATIC]
+    static = request.config_dict[CONSOLE]().router[STATIC]
     base = {"prefix": PREFIX, "version": __version__, "path": request.path,
             "csrf": session.csrf if session is not None else "",
             "asset": lambda name: str(static.url_for(filename=name))}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from asyncio import sleep
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from pydantic import ValidationError
@@ -18,8 +19,10 @@ from mockcasa.errors import ApiError, Invalid, RateLimited, ServiceError
 from mockcasa.http.auth import credential_of, principal_of
 from mockcasa.keys import SETTINGS
 from mockcasa.routing import operation_id
-from mockcasa.scenarios.models import Step, seconds
 from mockcasa.scenarios.rules import Fault, FaultRules, RequestView
+
+if TYPE_CHECKING:
+    from mockcasa.scenarios.models import Step
 
 FAULT_HEADER = "X-Mockcasa-Fault"
 MAX_HANG = 300.0  # seconds a "hang: true" waits for the client to give up before dropping
@@ -39,6 +42,8 @@ MESSAGES = {
 
 def header_fault(value: str) -> Fault:
     """``503``, ``429``, ``drop``, ``hang``, ``hang=50ms``, ``latency=200ms``, or several: ``latency=1s,503``."""
+    from mockcasa.scenarios.models import Step, seconds  # see the package's docstring
+
     fields: dict = {}
     for part in (p.strip().lower() for p in value.split(",")):
         name, _, arg = part.partition("=")
@@ -110,6 +115,8 @@ async def inject(request: web.Request, handler, fault: Fault) -> web.StreamRespo
         response.headers[FAULT_HEADER] = fault.label
         return response
     if ending.hang is not False:
+        from mockcasa.scenarios.models import seconds
+
         limit = MAX_HANG if ending.hang is True else seconds(ending.hang)
         try:
             await asyncio.wait_for(request.app[SHUTDOWN].wait(), timeout=limit)

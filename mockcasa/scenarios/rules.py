@@ -25,9 +25,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.alias_generators import to_camel
 
 from mockcasa.clock import Clock, parse_duration
-from mockcasa.scenarios.models import LatencyRange, RuleSpec, ScenarioFile, Step, seconds
 
 if TYPE_CHECKING:
+    from mockcasa.scenarios.models import RuleSpec, ScenarioFile, Step
     from mockcasa.state.declare import Loading
     from mockcasa.state.organization import Organization
 
@@ -188,6 +188,8 @@ class Rule:
         return window.end is None or now < instant(window.end)
 
     def latency(self, view: RequestView, step: Step) -> float:
+        from mockcasa.scenarios.models import LatencyRange, seconds  # loaded with the rule's spec already
+
         latency = step.latency
         if latency is None:
             return 0.0
@@ -273,6 +275,8 @@ def dump_rules(rules: FaultRules) -> list[dict[str, Any]]:
 
 def load_rules(data: list[RuleData], loading: Loading) -> FaultRules:
     """Rules as exported: same ids, counts and anchors; each generator re-drawn to where it was."""
+    from mockcasa.scenarios.models import RuleSpec  # see the package's docstring
+
     rules = FaultRules()
     for i, item in enumerate(data):
         try:

@@ -62,13 +62,13 @@ class ClockSeed(SeedModel):
 class OrganizationContent(SeedModel):
     """What a seed can add to an organization, new or existing."""
 
-    members: list[MemberSeed] = Field(default_factory=list)
-    api_keys: list[ApiKeySeed] = Field(default_factory=list)
+    members: list[MemberSeed] = []
+    api_keys: list[ApiKeySeed] = []
     clock: ClockSeed | None = None
     # resource name -> records; each record is the resource's read shape plus an optional alias
-    records: dict[str, list[Any]] = Field(default_factory=dict)
+    records: dict[str, list[Any]] = {}
     # resource name -> how many realistic records to generate
-    generate: dict[str, Annotated[int, Field(ge=0, le=MAX_GENERATED)]] = Field(default_factory=dict)
+    generate: dict[str, Annotated[int, Field(ge=0, le=MAX_GENERATED)]] = {}
     random_seed: int | str | None = None
     # Where each member, key and OAuth app was in the file, when bad ones were left out to check
     # the rest (``seeding.staging``): field -> original index of each item kept.
@@ -87,9 +87,9 @@ class OrganizationSeed(OrganizationContent):
     name: Annotated[str, Field(min_length=1)] = "Sandbox Studio"
     currency: Annotated[str, Field(min_length=3, max_length=3)] = "USD"
     tax_rate: Annotated[float, Field(ge=0, le=1)] = 0.0
-    oauth_apps: list[OAuthAppSeed] = Field(default_factory=list)
+    oauth_apps: list[OAuthAppSeed] = []
 
 
 class SeedFile(SeedModel):
     random_seed: int | str = 0
-    organizations: list[OrganizationSeed] = Field(default_factory=list)
+    organizations: list[OrganizationSeed] = []
