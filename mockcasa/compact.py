@@ -50,7 +50,7 @@ SHARED_STRINGS = 256
 # all distinct (addresses, line items) is not kept at all (``Pool.shared_model``).
 SHARED_MODELS = 64
 # How a field's strings are shared (``Pool.sharing``).
-INTERN, POOL, ALONE = 0, 1, 2
+INTERN, POOL, ALONE, PACK = 0, 1, 2, 3
 _PLAIN = (str, bool, type(None), date)
 _COMPARED = frozenset((*_PLAIN, int, float))
 # Marks a kind of ``Pool.models`` one of whose models has been stored again.
@@ -92,8 +92,8 @@ class Pool:
         found = self.sharing_of.get(kind)
         if found is None:
             found = self.sharing_of[kind] = {
-                n: INTERN if n in indexed or n.endswith("_id") else ALONE if n == "id" else POOL
-                for n in kind.model_fields}
+                n: PACK if _packs(f) else INTERN if n in indexed or n.endswith("_id") else ALONE if n == "id" else POOL
+                for n, f in kind.model_fields.items()}
         return found
 
     def shared_model(self, model: Any, fields_set: set[str] | None = None) -> Any:
@@ -192,11 +192,47 @@ def updated(model: BaseModel, changes: Mapping[str, Any]) -> BaseModel:
     return copy
 
 
+def id_text(value: str | int) -> str:
+    """The text of an id a part stores packed (``PACK``: ``models.common.PartId``), as it was given.
+
+    The serializer of ``PartId`` fields: a stored line item's id is its 128-bit integer (44 bytes,
+    where its 36 characters of text take 85), turned back into the same lowercase UUID text whenever
+    it is rendered or dumped. A record's rendered JSON is kept (``store.Collection.keep_rendered``),
+    so this runs when a record is first read, not on every read.
+    """
+    if type(value) is str:
+        return value
+    h = f"{value:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def _packs(field: Any) -> bool:
+    """Whether a field is a ``PartId`` (its serializer is ``id_text``): stored as a number."""
+    return any(getattr(m, "func", None) is id_text for m in field.metadata)
+
+
+def unpacked(value: Any, field: Any) -> Any:
+    """A stored value of ``field`` (a ``FieldInfo``) as it was validated: a packed id as its text."""
+    return id_text(value) if type(value) is int and _packs(field) else value
+
+
+def _packed_id(value: str) -> int | str:
+    """``value`` (a validated UUID: lowercase, hyphenated) as the integer ``id_text`` renders as it;
+    text that would not render back the same is kept as it is."""
+    try:
+        packed = int(value.replace("-", ""), 16)
+    except ValueError:
+        return value
+    return packed if id_text(packed) == value else value
+
+
 def _shared(value: Any, how: int, pool: Pool, floats: dict[float, float]) -> Any:
     """The object to store for ``value`` (``how``: its field's ``Pool.sharing``; ``floats``: the
     record's floats so far)."""
     kind = type(value)
     if kind is str:
+        if how == PACK:
+            return _packed_id(value)
         if len(value) <= SHORT or how == INTERN:
             return sys.intern(value)
         return pool.shared_string(value) if how == POOL and len(value) <= POOLED else value
