@@ -146,7 +146,17 @@ def internal(default: Any = None) -> Any:
     return Field(default, exclude=True)
 
 
-class ApiModel(BaseModel):
+class _NoWeakrefs(type(BaseModel)):
+    """pydantic's model metaclass, giving every model class empty ``__slots__`` unless it declares its
+    own: a class without them has a ``__weakref__`` slot too, 8 bytes in every stored record, and
+    nothing takes weak references to models (``BaseModel``'s own slots keep ``__dict__``)."""
+
+    def __new__(mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kwargs: Any) -> type:
+        namespace.setdefault("__slots__", ())
+        return super().__new__(mcs, name, bases, namespace, **kwargs)
+
+
+class ApiModel(BaseModel, metaclass=_NoWeakrefs):
     """Base for everything with a JSON shape: snake_case in Python, camelCase on the wire."""
 
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, serialize_by_alias=True,
