@@ -39,6 +39,11 @@ SHORT = 12
 # bytes a record (generated invoices hold one or two such totals above 1,000: ~25 bytes each).
 SMALL_FLOATS = 10000
 _FLOATS = tuple(map(float, range(SMALL_FLOATS + 1)))
+# The days of 2020-2035 (sandbox worlds are dated around now) share one object each, as small floats do:
+# ~230 KB once per process, built in about a millisecond, where each collection's own table of the
+# days its records hold (``Pool.dates``, for the days outside) cost ~30 bytes a distinct day.
+FIRST_DAY = date(2020, 1, 1).toordinal()
+_DAYS = tuple(map(date.fromordinal, range(FIRST_DAY, date(2036, 1, 1).toordinal())))
 # Distinct tuples of derived values a collection shares (``Pool.shared_values``).
 SHARED_TUPLES = 1024
 # Strings longer than SHORT and at most POOLED characters: the first SHARED_STRINGS distinct ones a
@@ -60,7 +65,7 @@ _AS_IS = frozenset((type(None), bool, int, datetime))
 
 
 class Pool:
-    """What a collection's records share: field-set objects and dates (a few thousand days at most)."""
+    """What a collection's records share: field-set objects and dates outside ``_DAYS`` (a few thousand at most)."""
 
     __slots__ = ("dates", "derived", "empty", "fields_sets", "models", "sharing_of", "strings")
 
@@ -242,7 +247,8 @@ def _shared(value: Any, how: int, pool: Pool, floats: dict[float, float]) -> Any
         # Equal non-zero floats are the same number (0.0 and -0.0 are equal, and render differently).
         return floats.setdefault(value, value) if value else value
     if kind is date:
-        return pool.dates.setdefault(value, value)
+        day = value.toordinal() - FIRST_DAY
+        return _DAYS[day] if 0 <= day < len(_DAYS) else pool.dates.setdefault(value, value)
     if kind is list:
         if not value:
             return pool.empty
