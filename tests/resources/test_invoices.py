@@ -332,3 +332,18 @@ async def test_line_item_ids_read_back_as_the_same_text_everywhere(api, admin):
     assert reply.status == 200, reply
     shown = (await api.get(f"invoices/{invoice['id']}")).body["lineItems"]
     assert [li["id"] for li in shown] == ["00000000-0000-0000-0000-0000000000ab", ids[1]]
+
+
+@pytest.mark.parametrize(("issued", "due"), [("2019-12-31", "2020-01-01"), ("2035-12-31", "2036-01-01"),
+                                            ("0001-01-01", "9999-12-31")])
+async def test_dates_inside_and_outside_the_shared_days_read_back_as_sent(api, issued, due):
+    """Days of 2020-2035 are stored as one shared object each (``compact``), others as they come: both
+    read back and derive alike (due before today: overdue once sent)."""
+    client = await make_client(api)
+    invoice = await make_invoice(api, client, issueDate=issued, dueDate=due, status="sent")
+    assert (invoice["issueDate"], invoice["dueDate"]) == (issued, due)
+    shown = (await api.get(f"invoices/{invoice['id']}")).body
+    assert (shown["issueDate"], shown["dueDate"]) == (issued, due)
+    assert shown["status"] == ("overdue" if due < "2026-05-19" else "sent")
+    listed = (await api.get(f"invoices?clientId={client['id']}")).body["data"]
+    assert [(i["id"], i["dueDate"]) for i in listed] == [(invoice["id"], due)]
