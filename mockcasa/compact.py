@@ -10,7 +10,9 @@ generator's subjects and titles repeat, names mostly do not), and equal floats w
 invoice's subtotal, total and balance due) are one object. The values stay equal (``-0.0`` is left
 alone: it renders differently), so nothing reading a record can tell, except by ``is``. Nested
 models and parts equal to one already stored (a venue's "Garden terrace" space) are that one
-(``Pool.shared_model``).
+(``Pool.shared_model``). Days of 2020-2035 are one object per process (``_DAYS``). The ids parts hold
+(a line item's: ``models.common.PartId``) are stored as their 128-bit integers, which render as the
+same text (``id_text``): Python code reads them from a dump, or through ``unpacked``.
 
 The model itself is stored as a copy whose fields are set one by one (``split``): CPython then keeps
 them in a values array beside the object, its field names shared by every instance of the class
