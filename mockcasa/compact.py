@@ -10,7 +10,9 @@ generator's subjects and titles repeat, names mostly do not), and equal floats w
 invoice's subtotal, total and balance due) are one object. The values stay equal (``-0.0`` is left
 alone: it renders differently), so nothing reading a record can tell, except by ``is``. Nested
 models and parts equal to one already stored (a venue's "Garden terrace" space) are that one
-(``Pool.shared_model``).
+(``Pool.shared_model``). Days of 2020-2035 are one object per process (``_DAYS``). The ids parts hold
+(a line item's: ``models.common.PartId``) are stored as their 128-bit integers, which render as the
+same text (``id_text``): Python code reads them from a dump, or through ``unpacked``.
 
 The model itself is stored as a copy whose fields are set one by one (``split``): CPython then keeps
 them in a values array beside the object, its field names shared by every instance of the class
@@ -39,6 +41,11 @@ SHORT = 12
 # bytes a record (generated invoices hold one or two such totals above 1,000: ~25 bytes each).
 SMALL_FLOATS = 10000
 _FLOATS = tuple(map(float, range(SMALL_FLOATS + 1)))
+# The days of 2020-2035 (sandbox worlds are dated around now) share one object each, as small floats do:
+# ~230 KB once per process, built in about a millisecond, where each collection's own table of the
+# days its records hold (``Pool.dates``, for the days outside) cost ~30 bytes a distinct day.
+FIRST_DAY = date(2020, 1, 1).toordinal()
+_DAYS = tuple(map(date.fromordinal, range(FIRST_DAY, date(2036, 1, 1).toordinal())))
 # Distinct tuples of derived values a collection shares (``Pool.shared_values``).
 SHARED_TUPLES = 1024
 # Strings longer than SHORT and at most POOLED characters: the first SHARED_STRINGS distinct ones a
@@ -50,7 +57,7 @@ SHARED_STRINGS = 256
 # all distinct (addresses, line items) is not kept at all (``Pool.shared_model``).
 SHARED_MODELS = 64
 # How a field's strings are shared (``Pool.sharing``).
-INTERN, POOL, ALONE = 0, 1, 2
+INTERN, POOL, ALONE, PACK = 0, 1, 2, 3
 _PLAIN = (str, bool, type(None), date)
 _COMPARED = frozenset((*_PLAIN, int, float))
 # Marks a kind of ``Pool.models`` one of whose models has been stored again.
@@ -60,7 +67,7 @@ _AS_IS = frozenset((type(None), bool, int, datetime))
 
 
 class Pool:
-    """What a collection's records share: field-set objects and dates (a few thousand days at most)."""
+    """What a collection's records share: field-set objects and dates outside ``_DAYS`` (a few thousand at most)."""
 
     __slots__ = ("dates", "derived", "empty", "fields_sets", "models", "sharing_of", "strings")
 
@@ -92,8 +99,8 @@ class Pool:
         found = self.sharing_of.get(kind)
         if found is None:
             found = self.sharing_of[kind] = {
-                n: INTERN if n in indexed or n.endswith("_id") else ALONE if n == "id" else POOL
-                for n in kind.model_fields}
+                n: PACK if _packs(f) else INTERN if n in indexed or n.endswith("_id") else ALONE if n == "id" else POOL
+                for n, f in kind.model_fields.items()}
         return found
 
     def shared_model(self, model: Any, fields_set: set[str] | None = None) -> Any:
@@ -192,11 +199,47 @@ def updated(model: BaseModel, changes: Mapping[str, Any]) -> BaseModel:
     return copy
 
 
+def id_text(value: str | int) -> str:
+    """The text of an id a part stores packed (``PACK``: ``models.common.PartId``), as it was given.
+
+    The serializer of ``PartId`` fields: a stored line item's id is its 128-bit integer (44 bytes,
+    where its 36 characters of text take 85), turned back into the same lowercase UUID text whenever
+    it is rendered or dumped. A record's rendered JSON is kept (``store.Collection.keep_rendered``),
+    so this runs when a record is first read, not on every read.
+    """
+    if type(value) is str:
+        return value
+    h = f"{value:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def _packs(field: Any) -> bool:
+    """Whether a field is a ``PartId`` (its serializer is ``id_text``): stored as a number."""
+    return any(getattr(m, "func", None) is id_text for m in field.metadata)
+
+
+def unpacked(value: Any, field: Any) -> Any:
+    """A stored value of ``field`` (a ``FieldInfo``) as it was validated: a packed id as its text."""
+    return id_text(value) if type(value) is int and _packs(field) else value
+
+
+def _packed_id(value: str) -> int | str:
+    """``value`` (a validated UUID: lowercase, hyphenated) as the integer ``id_text`` renders as it;
+    text that would not render back the same is kept as it is."""
+    try:
+        packed = int(value.replace("-", ""), 16)
+    except ValueError:
+        return value
+    return packed if id_text(packed) == value else value
+
+
 def _shared(value: Any, how: int, pool: Pool, floats: dict[float, float]) -> Any:
     """The object to store for ``value`` (``how``: its field's ``Pool.sharing``; ``floats``: the
     record's floats so far)."""
     kind = type(value)
     if kind is str:
+        if how == PACK:
+            return _packed_id(value)
         if len(value) <= SHORT or how == INTERN:
             return sys.intern(value)
         return pool.shared_string(value) if how == POOL and len(value) <= POOLED else value
@@ -206,7 +249,8 @@ def _shared(value: Any, how: int, pool: Pool, floats: dict[float, float]) -> Any
         # Equal non-zero floats are the same number (0.0 and -0.0 are equal, and render differently).
         return floats.setdefault(value, value) if value else value
     if kind is date:
-        return pool.dates.setdefault(value, value)
+        day = value.toordinal() - FIRST_DAY
+        return _DAYS[day] if 0 <= day < len(_DAYS) else pool.dates.setdefault(value, value)
     if kind is list:
         if not value:
             return pool.empty

@@ -5,7 +5,18 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
-from mockcasa.models.common import Day, InputModel, Number, Part, Record, Timestamp, Uuid, part, patch_model
+from mockcasa.models.common import (
+    Day,
+    InputModel,
+    Number,
+    Part,
+    PartId,
+    Record,
+    Timestamp,
+    Uuid,
+    part,
+    patch_model,
+)
 
 InvoiceStatus = Literal["draft", "sent", "partial", "paid", "overdue", "void"]
 ManualMethod = Literal["check", "bank_transfer", "cash", "venmo", "zelle", "paypal", "wire", "other"]
@@ -58,7 +69,7 @@ Currency = Annotated[str, Field(min_length=3, max_length=3, json_schema_extra={"
 
 @part
 class InvoiceLineItem(Part):
-    id: Uuid
+    id: PartId
     description: str
     quantity: Number
     unit_price: Number

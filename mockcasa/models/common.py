@@ -29,7 +29,7 @@ from pydantic.fields import FieldInfo
 from pydantic.json_schema import SkipJsonSchema
 
 from mockcasa.clock import format_timestamp
-from mockcasa.compact import share_field_names
+from mockcasa.compact import id_text, share_field_names
 
 _UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -48,8 +48,7 @@ _MASK_128 = (1 << 128) - 1
 
 def _v4(bits: int) -> str:
     """128 bits as a UUID v4 string: version 4, RFC 4122 variant."""
-    h = "%032x" % (bits & _V4_CLEAR | _V4_SET)
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    return id_text(bits & _V4_CLEAR | _V4_SET)
 
 
 class RecordIds:
@@ -124,9 +123,12 @@ def _check_representable(value: datetime) -> datetime:
     return value
 
 
-Uuid = Annotated[str, AfterValidator(_check_uuid),
-                 WithJsonSchema({"type": "string", "format": "uuid", "description": "UUID v4",
-                                 "example": "550e8400-e29b-41d4-a716-446655440000"})]
+_UUID_SCHEMA = WithJsonSchema({"type": "string", "format": "uuid", "description": "UUID v4",
+                               "example": "550e8400-e29b-41d4-a716-446655440000"})
+Uuid = Annotated[str, AfterValidator(_check_uuid), _UUID_SCHEMA]
+# The id of a part (an invoice's line item): validated, documented and rendered as a ``Uuid``, stored
+# as its 128-bit integer (``compact.id_text``), so Python code reads it from a dump, not the attribute.
+PartId = Annotated[str, AfterValidator(_check_uuid), PlainSerializer(id_text, return_type=str), _UUID_SCHEMA]
 Email = Annotated[str, AfterValidator(_check_email), WithJsonSchema({"type": "string", "format": "email"})]
 # Formatted only at the JSON edge: in Python (hook values, PATCH no-op checks) a timestamp stays a
 # datetime, and an unset optional timestamp of a request body stays None.
@@ -144,7 +146,17 @@ def internal(default: Any = None) -> Any:
     return Field(default, exclude=True)
 
 
-class ApiModel(BaseModel):
+class _NoWeakrefs(type(BaseModel)):
+    """pydantic's model metaclass, giving every model class empty ``__slots__`` unless it declares its
+    own: a class without them has a ``__weakref__`` slot too, 8 bytes in every stored record, and
+    nothing takes weak references to models (``BaseModel``'s own slots keep ``__dict__``)."""
+
+    def __new__(mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kwargs: Any) -> type:
+        namespace.setdefault("__slots__", ())
+        return super().__new__(mcs, name, bases, namespace, **kwargs)
+
+
+class ApiModel(BaseModel, metaclass=_NoWeakrefs):
     """Base for everything with a JSON shape: snake_case in Python, camelCase on the wire."""
 
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, serialize_by_alias=True,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ValidationError
 from pydantic.alias_generators import to_camel
 
+from mockcasa.compact import unpacked
 from mockcasa.models.common import Part
 from mockcasa.store import Collection, link
 
@@ -49,7 +50,8 @@ def copy_collections(collections: dict[str, Collection]) -> dict[str, Collection
 
 def record_data(record: BaseModel | Part) -> dict[str, Any]:
     """Every field of a record (internal ones too), camelCase, timestamps at full precision."""
-    return {info.alias or name: _plain(getattr(record, name)) for name, info in type(record).model_fields.items()}
+    return {info.alias or name: _plain(unpacked(getattr(record, name), info))
+            for name, info in type(record).model_fields.items()}
 
 
 def _plain(value: Any) -> Any:

@@ -312,3 +312,38 @@ async def test_extreme_values_are_refused_or_clamped_never_500(api):
     payment = await api.post("payments", {"clientId": client["id"], "amount": 1e30, "receivedDate": "2026-05-19",
                                           "method": "cash"})
     assert payment.status == 400 and "amount" in payment.error["details"]
+
+
+async def test_line_item_ids_read_back_as_the_same_text_everywhere(api, admin):
+    """A stored line item keeps its id as a number (``compact``: ``PartId``); every read shows the text:
+    the create reply, GET, a list page, a snapshot, and a record imported with an id that is no v4."""
+    client = await make_client(api)
+    invoice = await make_invoice(api, client, line("A"), line("B"))
+    ids = [li["id"] for li in invoice["lineItems"]]
+    assert all(len(i) == 36 and i == i.lower() and i[14] == "4" for i in ids)
+    assert [li["id"] for li in (await api.get(f"invoices/{invoice['id']}")).body["lineItems"]] == ids
+    listed = (await api.get("invoices")).body["data"]
+    assert [li["id"] for li in listed[0]["lineItems"]] == ids
+    data = (await admin.get("/snapshot")).body
+    stored = next(o for o in data["organizations"] if o["records"].get("invoices"))
+    assert [li["id"] for li in stored["records"]["invoices"][0]["lineItems"]] == ids
+    stored["records"]["invoices"][0]["lineItems"][0]["id"] = "00000000-0000-0000-0000-0000000000AB"
+    reply = await admin.request("POST", "/snapshot", json=data)
+    assert reply.status == 200, reply
+    shown = (await api.get(f"invoices/{invoice['id']}")).body["lineItems"]
+    assert [li["id"] for li in shown] == ["00000000-0000-0000-0000-0000000000ab", ids[1]]
+
+
+@pytest.mark.parametrize(("issued", "due"), [("2019-12-31", "2020-01-01"), ("2035-12-31", "2036-01-01"),
+                                            ("0001-01-01", "9999-12-31")])
+async def test_dates_inside_and_outside_the_shared_days_read_back_as_sent(api, issued, due):
+    """Days of 2020-2035 are stored as one shared object each (``compact``), others as they come: both
+    read back and derive alike (due before today: overdue once sent)."""
+    client = await make_client(api)
+    invoice = await make_invoice(api, client, issueDate=issued, dueDate=due, status="sent")
+    assert (invoice["issueDate"], invoice["dueDate"]) == (issued, due)
+    shown = (await api.get(f"invoices/{invoice['id']}")).body
+    assert (shown["issueDate"], shown["dueDate"]) == (issued, due)
+    assert shown["status"] == ("overdue" if due < "2026-05-19" else "sent")
+    listed = (await api.get(f"invoices?clientId={client['id']}")).body["data"]
+    assert [(i["id"], i["dueDate"]) for i in listed] == [(invoice["id"], due)]
