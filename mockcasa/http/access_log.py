@@ -20,6 +20,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
+from mockcasa.http.envelope import REQUEST_ID_HEADER
 from mockcasa.keys import REQUEST_ID
 
 FLUSH_EVERY = 0.05  # seconds a line may wait
@@ -57,7 +58,7 @@ class AccessLines:
         second = int(at)
         if second != self._second:  # one strftime a second, however many requests
             self._second, self._stamp = second, time.strftime("%H:%M:%S", time.localtime(second))
-        request_id = response.headers.get("X-Request-Id") or request.get(REQUEST_ID) or "-"
+        request_id = response.headers.get(REQUEST_ID_HEADER) or request.get(REQUEST_ID) or "-"
         return f"{self._stamp} {request.method} {request.path_qs} {response.status} {taken * 1000:.1f}ms {request_id}\n"
 
 

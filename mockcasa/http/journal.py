@@ -32,6 +32,7 @@ from mockcasa.bounds import loads
 from mockcasa.clock import Clock, format_timestamp
 from mockcasa.errors import ApiError
 from mockcasa.http.auth import PRINCIPAL, principal_of
+from mockcasa.http.envelope import REQUEST_ID_HEADER
 from mockcasa.http.masking import (
     headers_shown,
     mask_form,
@@ -349,15 +350,17 @@ def record(journal: Journal, request: web.Request, response: web.StreamResponse 
     # A 404's or 405's route is made for the request and holds the error raised, whose traceback
     # holds the request: keep no route then (it has no operation id anyway).
     route = match_info.route if match_info.http_exception is None else None
-    head = (journal.next_id, request.method, request.rel_url, raw_headers, request.get(REQUEST_ID), principal,
-            fault, route)
     if response is None or (fault is not None and fault.dropped):
-        journal.add((*head, None, (), None, 0, request_body, size, at, duration, cost))
+        journal.add((journal.next_id, request.method, request.rel_url, raw_headers, request.get(REQUEST_ID),
+                     principal, fault, route, None, (), None, 0, request_body, size, at, duration, cost))
         return
     body = getattr(response, "body", None)
     if body.__class__ is not bytes:
         body = b""
     headers = response.headers
     kept = body if len(body) <= BODY_LIMIT else body[:BODY_LIMIT]
-    journal.add((*head, response.status, headers, kept, len(body), request_body, size, at, duration,
-                 cost + len(kept) + 64 * len(headers)))
+    # The request id as the layers put it on every response they return (a C lookup, where the
+    # request's state is a Python-level ``get``); a preflight has none, as ``request.get`` would say.
+    journal.add((journal.next_id, request.method, request.rel_url, raw_headers, headers.get(REQUEST_ID_HEADER),
+                 principal, fault, route, response.status, headers, kept, len(body), request_body, size, at,
+                 duration, cost + len(kept) + 64 * len(headers)))

@@ -24,7 +24,7 @@ from aiohttp import web
 from mockcasa.engine.routes import check_revision
 from mockcasa.http.auth import PRINCIPAL, Principal, principal_of
 from mockcasa.http.cors import allow_reading, allowed_origin, preflight
-from mockcasa.http.envelope import REQUEST_IDS, render_error
+from mockcasa.http.envelope import REQUEST_ID_HEADER, REQUEST_IDS, render_error
 from mockcasa.http.idempotency import HEADER as IDEMPOTENCY_KEY
 from mockcasa.http.idempotency import METHODS as IDEMPOTENT_METHODS
 from mockcasa.http.idempotency import run_once
@@ -95,7 +95,7 @@ async def _enveloped(request: web.Request, handler, app: web.Application,
                                         fault)
     except Exception as exc:  # noqa: BLE001 - any failure is rendered (500 is logged)
         response = render_error(request, exc)
-    response.headers["X-Request-Id"] = request_id
+    response.headers[REQUEST_ID_HEADER] = request_id
     if allow is not None:
         allow_reading(response, allow)
     return response
