@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import time
 
-from aiohttp import web
+from aiohttp import hdrs, web
 
 from mockcasa.engine.routes import check_revision
 from mockcasa.http.auth import PRINCIPAL, Principal, principal_of
@@ -72,7 +72,7 @@ def layers_middleware(limiter: RateLimiter):
 async def _enveloped(request: web.Request, handler, app: web.Application,
                      limiter: RateLimiter | None) -> web.StreamResponse:
     """CORS, then the request id and envelope around the public layers (``limiter`` None: none)."""
-    origin = request.headers.get("Origin")
+    origin = request.headers.get(hdrs.ORIGIN)  # an istr: no case-folded copy of the name per request
     allow = None
     if origin is not None:
         allow = allowed_origin(app[SETTINGS].cors_origins, origin)
