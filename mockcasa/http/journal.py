@@ -4,9 +4,9 @@ The outermost layer, so it sees the final response (error envelopes and injected
 included). Bounded twice, oldest dropped first: by entries (``Settings.journal_size``) and by
 bytes (``Settings.journal_max_bytes``, counting bodies and headers). Each body is cut to
 ``BODY_LIMIT`` *before* it is kept, whoever sent it, so one client cannot fill the memory with
-large bodies (the entry of such a request keeps a detached view of it, not the request holding
-the whole body). Headers are kept as sent; bodies as bytes. Both are decoded, and their secrets
-masked (``mockcasa.http.masking``), only when someone reads an entry.
+large bodies (no entry keeps the request, which holds the whole body). Headers are kept as sent;
+bodies as bytes. Both are decoded, and their secrets masked (``mockcasa.http.masking``), only when
+someone reads an entry.
 
 On a request's path the journal only stores one tuple of small objects the request and the response
 already have (the method, the relative URL, the header pairs as parsed, the request id, the
@@ -14,7 +14,7 @@ principal, the fault, the matched route, the response's status, headers and body
 instant, the duration and what the entry costs) in a ring of slots; ``Entry`` derives everything
 else from them when asked. Not the request itself: kept 1,000 requests long, each one's transport
 objects, multidicts, caches and state made every request of a busy server work on cold memory
-(4.3 KB held per entry, against ~1.3 KB now; ``bench/journal_bytes.py``).
+(4.3 KB held per GET entry, against 1.5 KB now; ``bench/journal_bytes.py``).
 """
 
 from __future__ import annotations
@@ -66,8 +66,8 @@ class Entry(tuple):
     """One request and what was answered: the journal's tuple, formatted only when read.
 
     Building an entry is on every request's path, reading one is not (the admin API, the console):
-    so the journal keeps what the request already has (``record``) and this view derives the path,
-    the query string, the content types, the principal and the operation id only when asked.
+    so the journal keeps parts the request and response already have (``record``) and this view
+    derives the path, the query string, the content types and the operation id only when asked.
     """
 
     __slots__ = ()
