@@ -6,7 +6,7 @@ import pytest
 
 from mockcasa import create_app
 from mockcasa.config import Settings
-from mockcasa.http.journal import BODY_LIMIT, JOURNAL
+from mockcasa.http.journal import BODY_LIMIT, JOURNAL, packed, unpacked
 from mockcasa.testing.journal import InProcessJournal
 from tests.support.admin import Admin
 from tests.support.api import Api
@@ -67,6 +67,12 @@ async def test_an_entry_reads_as_the_request_was_sent_after_the_request_is_gone(
     assert posted["request"]["contentType"] == "application/json" and posted["request"]["body"] == {"name": "Acme"}
     assert posted["request"]["headers"]["content-type"] == "application/json; charset=utf-8"
     assert posted["response"]["headers"]["content-length"] == str(len(created.raw))
+
+
+@pytest.mark.parametrize("pairs", [(), ((b"Host", b"x"), (b"k", b"v: w")), ((b"a", b""),), ((b"a", b"x\0y"),)])
+def test_packed_request_headers_read_back_as_parsed(pairs):
+    """An entry keeps the request's header pairs packed in one bytes object; a NUL in one keeps them as they are."""
+    assert unpacked(packed(pairs)) == pairs
 
 
 async def test_a_bearer_credential_keeps_its_scheme(world):
