@@ -15,11 +15,13 @@ the server executed per request (its counters zeroed before the round and dumped
 slower, so far fewer requests, but a count other load on the machine does not change, where CPU
 time on a shared 2-core machine moves by ±20 % from one minute to the next.
 
-``--cache-sim``: the servers start uninstrumented, and from the warm-up on callgrind also simulates the caches (the host's sizes, as valgrind detects them) and
-each round prints the data reads and writes per request that missed the first-level cache (D1) and
-the last-level one (LL): what a request costs in memory traffic, which instruction counts miss (a
-server that keeps old requests alive touches colder memory for the same instructions), and as
-independent of other load as the instruction count.
+``--cache-sim``: the servers start uninstrumented, and from the warm-up on callgrind also simulates
+the caches; each round prints the data reads and writes per request that missed the first-level
+cache (D1) and the last-level one (LL): what a request costs in memory traffic, which instruction
+counts miss (a server that keeps old requests alive touches colder memory for the same
+instructions), as independent of other load as the instruction count. ``--ll`` sets the LL's size:
+on this VM valgrind takes a 256 MB direct-mapped one from the CPU's odd report, so its misses are
+first touches of memory (fresh heap arenas, mostly); ``--ll 1048576,16,64`` is one core's L2 here.
 
 ``--a-tree``: the checkout A is served from (default: ``main`` exported with ``git archive`` to a
 temporary directory); ``--b-tree``: this checkout. Both run with this interpreter, which imports
@@ -54,11 +56,12 @@ class Side:
     ll_misses: list[float] = field(default_factory=list)
 
 
-def under_callgrind(server: Server, out_dir: Path, cache_sim: bool = False) -> Server:
+def under_callgrind(server: Server, out_dir: Path, cache_sim: bool = False, ll: str | None = None) -> Server:
     """``server`` run by valgrind's callgrind (no instrumentation of its start-up counted: see ``_count``)."""
     out = out_dir / f"callgrind.{server.name.split()[0]}.%p.out"
     server.argv = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
-                   *(["--cache-sim=yes", "--instr-atstart=no"] if cache_sim else []), *server.argv]
+                   *(["--cache-sim=yes", "--instr-atstart=no"] if cache_sim else []),
+                   *([f"--LL={ll}"] if ll else []), *server.argv]
     return server
 
 
@@ -109,6 +112,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--instructions", action="store_true", help="count instructions under callgrind")
     parser.add_argument("--cache-sim", action="store_true", help="with --instructions: count cache misses too")
+    parser.add_argument("--ll", help="with --cache-sim: the last-level cache simulated, 'size,ways,line' "
+                                     "(e.g. 1048576,16,64: one core's L2 here; default: valgrind's choice)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="get_ab_") as tmp:
         a_tree = args.a_tree or exported(args.a_ref, Path(tmp))
@@ -119,7 +124,7 @@ def main() -> None:
             sides.append(Side(raw_server()))
         if args.instructions:
             for side in sides:
-                under_callgrind(side.server, Path(tmp), args.cache_sim)
+                under_callgrind(side.server, Path(tmp), args.cache_sim, args.ll)
         _run(sides, args, Path(tmp))
     measure = "instructions" if args.instructions else "cpu_us"
     unit = "thousand instructions" if args.instructions else "CPU µs"

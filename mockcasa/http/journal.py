@@ -14,7 +14,7 @@ principal, the fault, the matched route, the response's status, headers and body
 instant, the duration and what the entry costs) in a ring of slots; ``Entry`` derives everything
 else from them when asked. Not the request itself: kept 1,000 requests long, each one's transport
 objects, multidicts, caches and state made every request of a busy server work on cold memory
-(4.3 KB held per GET entry, against 1.5 KB now; ``bench/journal_bytes.py``).
+(4.3 KB held per GET entry, against 0.9 KB now; ``bench/journal_bytes.py``).
 """
 
 from __future__ import annotations
