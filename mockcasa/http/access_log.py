@@ -2,15 +2,15 @@
 
 ``10:00:03 GET /api/v1/clients?page=2 200 1.3ms req_5f0c…``: wall-clock time, method, path and
 query, status, time to answer, request id (the ``X-Request-Id`` of the response). aiohttp calls
-the logger after each response; the logger only notes what the line needs (the time, the method, the
-relative URL, the status, the request id, the duration) in its server's ``AccessLines``: small
+the logger after each response; the logger only notes what the line needs (the time, the method,
+the relative URL, the status, the request id, the duration) in its server's ``AccessLines``: small
 objects the request and response already have, not the request and the response themselves, which
-hundreds of lines waiting would keep alive (their transports, multidicts and caches) and every
-later request would then meet on cold memory. The lines are formatted and written
-together, in one ``write``, ``FLUSH_EVERY`` seconds after the first one waiting, as soon as
-``FLUSH_AT`` lines wait, and when the server stops: a busy server pays one system call (with
-``PYTHONUNBUFFERED``, as in most container images, each ``write`` is one) and no formatting on the
-request's path, while a person watching the log sees each request within a twentieth of a second.
+hundreds of waiting lines would keep alive (their transports, multidicts and caches) for later
+requests to meet on cold memory. The lines are formatted and written together, in one ``write``,
+``FLUSH_EVERY`` seconds after the first one waiting, as soon as ``FLUSH_AT`` lines wait, and when
+the server stops: a busy server pays one system call (with ``PYTHONUNBUFFERED``, as in most
+container images, each ``write`` is one) and no formatting on the request's path, while a person
+watching the log sees each request within a twentieth of a second.
 """
 
 from __future__ import annotations
