@@ -1,7 +1,7 @@
 """A/B of GET one record over HTTP: two mockcasa servers (and the raw aiohttp app) loaded in turn by wrk.
 
     python -m bench.get_ab [--a-tree PATH] [--a-flags "..."] [--b-tree PATH] [--b-flags "..."]
-                           [--raw] [--rounds 5] [--duration 4] [--connections 32] [--instructions]
+                           [--raw] [--rounds 5] [--duration 4] [--connections 32] [--instructions [--cache-sim]]
 
 Each target is started once (``mockcasa serve --seed bench/seed.yaml``, plus its flags), given one
 client, then driven by ``wrk`` on ``GET /api/v1/clients/{id}`` one target after the other, round
@@ -14,6 +14,14 @@ median and range of each, B against A, and each against raw when ``--raw`` is gi
 the server executed per request (its counters zeroed before the round and dumped after it): ~50×
 slower, so far fewer requests, but a count other load on the machine does not change, where CPU
 time on a shared 2-core machine moves by ±20 % from one minute to the next.
+
+``--cache-sim``: the servers start uninstrumented, and from the warm-up on callgrind also simulates
+the caches; each round prints the data reads and writes per request that missed the first-level
+cache (D1) and the last-level one (LL): what a request costs in memory traffic, which instruction
+counts miss (a server that keeps old requests alive touches colder memory for the same
+instructions), as independent of other load as the instruction count. ``--ll`` sets the LL's size:
+on this VM valgrind takes a 256 MB direct-mapped one from the CPU's odd report, so its misses are
+first touches of memory (fresh heap arenas, mostly); ``--ll 1048576,16,64`` is one core's L2 here.
 
 ``--a-tree``: the checkout A is served from (default: ``main`` exported with ``git archive`` to a
 temporary directory); ``--b-tree``: this checkout. Both run with this interpreter, which imports
@@ -44,26 +52,33 @@ class Side:
     cpu_us: list[float] = field(default_factory=list)
     rps: list[float] = field(default_factory=list)
     instructions: list[float] = field(default_factory=list)  # thousands per request (--instructions)
+    d1_misses: list[float] = field(default_factory=list)  # data cache misses per request (--cache-sim)
+    ll_misses: list[float] = field(default_factory=list)
 
 
-def under_callgrind(server: Server, out_dir: Path) -> Server:
+def under_callgrind(server: Server, out_dir: Path, cache_sim: bool = False, ll: str | None = None) -> Server:
     """``server`` run by valgrind's callgrind (no instrumentation of its start-up counted: see ``_count``)."""
     out = out_dir / f"callgrind.{server.name.split()[0]}.%p.out"
-    server.argv = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *server.argv]
+    server.argv = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
+                   *(["--cache-sim=yes", "--instr-atstart=no"] if cache_sim else []),
+                   *([f"--LL={ll}"] if ll else []), *server.argv]
     return server
 
 
-def _count(server: Server, run) -> tuple[float, object]:
-    """Instructions ``server`` executes while ``run()`` runs (callgrind_control zero, then dump)."""
+def _count(server: Server, run) -> tuple[dict[str, float], object]:
+    """The events ``server`` counts while ``run()`` runs (callgrind_control zero, then dump): ``Ir``
+    (instructions), and with ``--cache-sim`` also ``D1mr``, ``DLmr``, ``D1mw``, ``DLmw`` and others."""
     pid = str(server.process.pid)
     subprocess.run(["callgrind_control", "-z", pid], check=True, capture_output=True)
     result = run()
     before = set(Path(server.log.parent).glob(f"callgrind.*.{pid}.out.*"))
     subprocess.run(["callgrind_control", "-d", pid], check=True, capture_output=True)
     dump = next(iter(set(Path(server.log.parent).glob(f"callgrind.*.{pid}.out.*")) - before))
-    summary = next(line for line in dump.read_text().splitlines() if line.startswith("summary:"))
+    lines = dump.read_text().splitlines()
+    events = next(line for line in lines if line.startswith("events:")).split()[1:]
+    summary = next(line for line in lines if line.startswith("summary:")).split()[1:]
     dump.unlink()
-    return float(summary.split()[1]), result
+    return dict(zip(events, map(float, summary), strict=True)), result
 
 
 def mockcasa(name: str, tree: Path, flags: str) -> Server:
@@ -96,6 +111,9 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=4)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--instructions", action="store_true", help="count instructions under callgrind")
+    parser.add_argument("--cache-sim", action="store_true", help="with --instructions: count cache misses too")
+    parser.add_argument("--ll", help="with --cache-sim: the last-level cache simulated, 'size,ways,line' "
+                                     "(e.g. 1048576,16,64: one core's L2 here; default: valgrind's choice)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="get_ab_") as tmp:
         a_tree = args.a_tree or exported(args.a_ref, Path(tmp))
@@ -106,7 +124,7 @@ def main() -> None:
             sides.append(Side(raw_server()))
         if args.instructions:
             for side in sides:
-                under_callgrind(side.server, Path(tmp))
+                under_callgrind(side.server, Path(tmp), args.cache_sim, args.ll)
         _run(sides, args, Path(tmp))
     measure = "instructions" if args.instructions else "cpu_us"
     unit = "thousand instructions" if args.instructions else "CPU µs"
@@ -119,6 +137,10 @@ def main() -> None:
         raw = statistics.median(getattr(sides[2], measure))
         for side in sides[:2]:
             print(f"  {side.server.name}: raw/this = {raw / statistics.median(getattr(side, measure)):.0%}")
+    if args.cache_sim:
+        print("data cache misses per request (reads + writes):")
+        for side in sides:
+            print(f"  {side.server.name:40} D1 {_summary(side.d1_misses)}   LL {_summary(side.ll_misses)}")
 
 
 def _run(sides: list[Side], args: argparse.Namespace, log_dir: Path) -> None:
@@ -130,6 +152,9 @@ def _run(sides: list[Side], args: argparse.Namespace, log_dir: Path) -> None:
             if status != 201:
                 raise RuntimeError(f"{side.server.name}: creating a client gave {status}: {reply[:200]!r}")
             side.path = "/api/v1/clients/" + json.loads(reply)["id"]
+            if args.cache_sim:  # started uninstrumented (the simulation would take minutes): on for the warm-up
+                subprocess.run(["callgrind_control", "-i", "on", str(side.server.process.pid)], check=True,
+                               capture_output=True)
             run_wrk(side.server.base + side.path, KEY, load, duration=3 if args.instructions else 1)  # warm-up
         for round_ in range(args.rounds):
             for side in sides:
@@ -146,8 +171,12 @@ def _run(sides: list[Side], args: argparse.Namespace, log_dir: Path) -> None:
                 side.rps.append(figures.rps)
                 extra = ""
                 if args.instructions:
-                    side.instructions.append(count / figures.requests / 1000)
+                    side.instructions.append(count["Ir"] / figures.requests / 1000)
                     extra = f"  {side.instructions[-1]:7.1f} k instructions/request"
+                if args.cache_sim:
+                    side.d1_misses.append((count["D1mr"] + count["D1mw"]) / figures.requests)
+                    side.ll_misses.append((count["DLmr"] + count["DLmw"]) / figures.requests)
+                    extra += f"  data misses/request D1 {side.d1_misses[-1]:6.0f} LL {side.ll_misses[-1]:5.0f}"
                 print(f"round {round_ + 1}: {side.server.name:40} CPU {side.cpu_us[-1]:5.1f} µs/request  "
                       f"{figures.rps:8.0f} req/s{extra}", flush=True)
     finally:

@@ -2,12 +2,15 @@
 
 ``10:00:03 GET /api/v1/clients?page=2 200 1.3ms req_5f0c…``: wall-clock time, method, path and
 query, status, time to answer, request id (the ``X-Request-Id`` of the response). aiohttp calls
-the logger after each response; the logger only notes what the line needs (the time, the request,
-the response, the duration) in its server's ``AccessLines``. The lines are formatted and written
-together, in one ``write``, ``FLUSH_EVERY`` seconds after the first one waiting, as soon as
-``FLUSH_AT`` lines wait, and when the server stops: a busy server pays one system call (with
-``PYTHONUNBUFFERED``, as in most container images, each ``write`` is one) and no formatting on the
-request's path, while a person watching the log sees each request within a twentieth of a second.
+the logger after each response; the logger only notes what the line needs (the time, the method,
+the relative URL, the status, the request id, the duration) in its server's ``AccessLines``: small
+objects the request and response already have, not the request and the response themselves, which
+hundreds of waiting lines would keep alive (their transports, multidicts and caches) for later
+requests to meet on cold memory. The lines are formatted and written together, in one ``write``,
+``FLUSH_EVERY`` seconds after the first one waiting, as soon as ``FLUSH_AT`` lines wait, and when
+the server stops: a busy server pays one system call (with ``PYTHONUNBUFFERED``, as in most
+container images, each ``write`` is one) and no formatting on the request's path, while a person
+watching the log sees each request within a twentieth of a second.
 """
 
 from __future__ import annotations
@@ -15,27 +18,32 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
+from mockcasa.http.envelope import REQUEST_ID_HEADER
 from mockcasa.keys import REQUEST_ID
+
+if TYPE_CHECKING:
+    from yarl import URL
 
 FLUSH_EVERY = 0.05  # seconds a line may wait
 FLUSH_AT = 512  # lines that may wait
 
 
 class AccessLines:
-    """One server's access log lines not yet written: ``(time, request, response, seconds taken)`` each."""
+    """One server's access log lines not yet written: ``(time, method, URL, status, request id, seconds
+    taken)`` each."""
 
     def __init__(self) -> None:
-        self.pending: list[tuple[float, web.BaseRequest, web.StreamResponse, float]] = []
+        self.pending: list[tuple[float, str, URL, int, str, float]] = []
         self._timer: asyncio.TimerHandle | None = None
         self._second = -1
         self._stamp = ""
 
-    def add(self, line: tuple[float, web.BaseRequest, web.StreamResponse, float]) -> None:
+    def add(self, line: tuple[float, str, URL, int, str, float]) -> None:
         pending = self.pending
         pending.append(line)
         if len(pending) == 1:
@@ -53,12 +61,11 @@ class AccessLines:
             sys.stdout.write("".join([self._line(*line) for line in lines]))
             sys.stdout.flush()
 
-    def _line(self, at: float, request: web.BaseRequest, response: web.StreamResponse, taken: float) -> str:
+    def _line(self, at: float, method: str, url: URL, status: int, request_id: str, taken: float) -> str:
         second = int(at)
         if second != self._second:  # one strftime a second, however many requests
             self._second, self._stamp = second, time.strftime("%H:%M:%S", time.localtime(second))
-        request_id = response.headers.get("X-Request-Id") or request.get(REQUEST_ID) or "-"
-        return f"{self._stamp} {request.method} {request.path_qs} {response.status} {taken * 1000:.1f}ms {request_id}\n"
+        return f"{self._stamp} {method} {url} {status} {taken * 1000:.1f}ms {request_id}\n"  # url: path_qs
 
 
 class AccessLog(AbstractAccessLogger):
@@ -69,7 +76,9 @@ class AccessLog(AbstractAccessLogger):
     """
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time_taken: float) -> None:
-        self.logger.add((time.time(), request, response, time_taken))  # type: ignore[attr-defined]
+        request_id = response.headers.get(REQUEST_ID_HEADER) or request.get(REQUEST_ID) or "-"
+        self.logger.add((time.time(), request.method, request.rel_url, response.status, request_id,  # type: ignore[attr-defined]
+                         time_taken))
 
 
 def access_log_options(quiet: bool) -> dict[str, Any]:

@@ -4,13 +4,17 @@ The outermost layer, so it sees the final response (error envelopes and injected
 included). Bounded twice, oldest dropped first: by entries (``Settings.journal_size``) and by
 bytes (``Settings.journal_max_bytes``, counting bodies and headers). Each body is cut to
 ``BODY_LIMIT`` *before* it is kept, whoever sent it, so one client cannot fill the memory with
-large bodies (the entry of such a request keeps a detached view of it, not the request holding
-the whole body). Headers are kept as sent; bodies as bytes. Both are decoded, and their secrets
-masked (``mockcasa.http.masking``), only when someone reads an entry.
+large bodies (no entry keeps the request, which holds the whole body). Headers are kept as sent;
+bodies as bytes. Both are decoded, and their secrets masked (``mockcasa.http.masking``), only when
+someone reads an entry.
 
-On a request's path the journal only stores one tuple of references the request already has (the
-request itself, the response's status, headers and body, two sizes, the instant, the duration and
-what the entry costs) in a ring of slots; ``Entry`` reads everything else from them when asked.
+On a request's path the journal only stores one tuple of small objects the request and the response
+already have (the method, the relative URL, the header pairs as parsed, the request id, the
+principal, the fault, the matched route, the response's status, headers and body, two sizes, the
+instant, the duration and what the entry costs) in a ring of slots; ``Entry`` derives everything
+else from them when asked. Not the request itself: kept 1,000 requests long, each one's transport
+objects, multidicts, caches and state made every request of a busy server work on cold memory
+(4.3 KB held per GET entry, against 0.9 KB now; ``bench/journal_bytes.py``).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from datetime import datetime
+from itertools import chain
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +33,7 @@ from mockcasa.bounds import loads
 from mockcasa.clock import Clock, format_timestamp
 from mockcasa.errors import ApiError
 from mockcasa.http.auth import PRINCIPAL, principal_of
+from mockcasa.http.envelope import REQUEST_ID_HEADER
 from mockcasa.http.masking import (
     headers_shown,
     mask_form,
@@ -46,30 +52,34 @@ if TYPE_CHECKING:
     from mockcasa.http.auth import Principal
 
 BODY_LIMIT = 64 * 1024
-# Bytes an entry costs besides its bodies and headers: the tuple, and the request and response
-# objects it keeps alive (measured with tracemalloc: ~1.4 KB for a GET).
+# Bytes an entry costs besides its bodies and headers: the tuple, and the small objects of the
+# request and response it keeps alive (``bench/journal_bytes.py``).
 ENTRY_OVERHEAD = 1500
 Headers = tuple[tuple[str, str], ...]
+RawHeaders = tuple[tuple[bytes, bytes], ...]
+SEPARATOR = b"\0"  # between the names and values of packed headers
 
-# What the request path keeps of each request: one plain tuple of references it already has,
-# read through ``Entry``'s accessors. The request itself (method, URL, headers, route, request id,
-# principal and fault are read from it when someone looks), what was answered, and two numbers.
-ID, REQUEST, STATUS, RESPONSE_HEADERS, RESPONSE_BODY, RESPONSE_SIZE, REQUEST_BODY, REQUEST_SIZE, AT, DURATION, \
-    COST = range(11)
+# What the request path keeps of each request: one plain tuple of references it already has, read
+# through ``Entry``'s accessors: what the request was, what was answered, and a few numbers.
+ID, METHOD, REL_URL, RAW_HEADERS, REQUEST_ID_, PRINCIPAL_, FAULT_, ROUTE, STATUS, RESPONSE_HEADERS, RESPONSE_BODY, \
+    RESPONSE_SIZE, REQUEST_BODY, REQUEST_SIZE, AT, DURATION, COST = range(17)
 
 
 class Entry(tuple):
     """One request and what was answered: the journal's tuple, formatted only when read.
 
     Building an entry is on every request's path, reading one is not (the admin API, the console):
-    so the journal keeps what the request already has (``record``) and this view derives the path,
-    the query string, the content types, the principal and the operation id only when asked.
+    so the journal keeps parts the request and response already have (``record``) and this view
+    derives the path, the query string, the content types and the operation id only when asked.
     """
 
     __slots__ = ()
 
     id: int = property(itemgetter(ID))  # type: ignore[assignment]
-    request: web.Request = property(itemgetter(REQUEST))  # type: ignore[assignment]
+    method: str = property(itemgetter(METHOD))  # type: ignore[assignment]
+    url: URL = property(itemgetter(REL_URL))  # type: ignore[assignment]  # the relative URL: path and query
+    request_id: str | None = property(itemgetter(REQUEST_ID_))  # type: ignore[assignment]
+    principal: Principal | None = property(itemgetter(PRINCIPAL_))  # type: ignore[assignment]
     # None: the connection was dropped or abandoned without a response
     status: int | None = property(itemgetter(STATUS))  # type: ignore[assignment]
     # The response's own header mapping, not a copy: aiohttp adds Date, Server and Content-Length
@@ -83,33 +93,21 @@ class Entry(tuple):
     cost: int = property(itemgetter(COST))  # type: ignore[assignment]
 
     @property
-    def method(self) -> str:
-        return self.request.method
-
-    @property
-    def url(self) -> URL:
-        """The request's relative URL: path and query string."""
-        return self.request.rel_url
+    def raw_headers(self) -> RawHeaders:
+        """The request's header pairs as the parser read them (see ``packed``)."""
+        return unpacked(self[RAW_HEADERS])
 
     @property
     def path(self) -> str:
-        return self.request.rel_url.path
+        return self.url.path
 
     @property
     def query(self) -> str:
-        return self.request.rel_url.query_string
-
-    @property
-    def request_id(self) -> str | None:
-        return self.request.get(REQUEST_ID)
+        return self.url.query_string
 
     @property
     def duration_ms(self) -> float:
         return round(self[DURATION] * 1000, 3)
-
-    @property
-    def principal(self) -> Principal | None:
-        return self.request.get(PRINCIPAL)
 
     @property
     def organization_id(self) -> str | None:
@@ -128,17 +126,21 @@ class Entry(tuple):
 
     @property
     def fault(self) -> str | None:
-        fault = self.request.get(FAULT)
+        fault = self[FAULT_]
         return fault.label if fault else None
 
     @property
     def operation_id(self) -> str | None:
-        return operation_id(self.request.match_info.route)
+        route = self[ROUTE]
+        return None if route is None else operation_id(route)
 
     @property
     def request_type(self) -> str | None:
         """The request's content type, None when it sent no Content-Type (a GET, mostly)."""
-        return _parsed_type(self.request.headers.get("Content-Type"))
+        for name, value in self.raw_headers:  # the first, as ``request.headers.get`` reads it
+            if name.lower() == b"content-type":  # decoded as aiohttp decodes header values
+                return _parsed_type(value.decode("utf-8", "surrogateescape"))
+        return None
 
     @property
     def response_type(self) -> str | None:
@@ -149,7 +151,7 @@ class Entry(tuple):
     @property
     def request_headers(self) -> Headers:
         """The request's headers as the parser read them, decoded."""
-        return tuple((n.decode("latin-1"), v.decode("latin-1")) for n, v in self.request.raw_headers)
+        return tuple((n.decode("latin-1"), v.decode("latin-1")) for n, v in self.raw_headers)
 
     def credential(self) -> str | None:
         """The credential the request presented, masked (``cc_t…``), or None."""
@@ -176,6 +178,22 @@ class Entry(tuple):
                 self.response_type, self.response_body, self.response_size, tuple(self.response_headers.items())
                 if self.response_headers else ()),
         }
+
+
+def packed(pairs: RawHeaders) -> bytes | RawHeaders:
+    """The request's header pairs as one bytes object, names and values between NULs (``unpacked``
+    reads them back): one object kept per entry instead of a tuple, a tuple per header and two bytes
+    each (807 B for an aiohttp client's five headers, 159 B packed). Kept as they are when a name or
+    value holds a NUL itself (none that a parser lets through should), or when there are none."""
+    joined = SEPARATOR.join(chain.from_iterable(pairs))
+    return joined if joined.count(SEPARATOR) == 2 * len(pairs) - 1 else pairs
+
+
+def unpacked(raw: bytes | RawHeaders) -> RawHeaders:
+    if raw.__class__ is not bytes:
+        return raw  # type: ignore[return-value]
+    parts = raw.split(SEPARATOR)  # type: ignore[union-attr]
+    return tuple(zip(parts[::2], parts[1::2], strict=True))
 
 
 def _parsed_type(raw: str | None) -> str | None:
@@ -328,27 +346,14 @@ async def read_body(request: web.Request) -> bytes:
         return b""
 
 
-class _Detached:
-    """What an entry reads of a request, without the request (which holds its whole body)."""
-
-    __slots__ = ("_state", "headers", "match_info", "method", "raw_headers", "rel_url")
-
-    def __init__(self, request: web.Request) -> None:
-        self.method, self.rel_url, self.headers = request.method, request.rel_url, request.headers
-        self.raw_headers, self.match_info = request.raw_headers, request.match_info
-        self._state = {key: request.get(key) for key in (REQUEST_ID, PRINCIPAL, FAULT)}
-
-    def get(self, key: Any) -> Any:
-        return self._state.get(key)
-
-
 def record(journal: Journal, request: web.Request, response: web.StreamResponse | None, started: float,
            request_body: bytes) -> None:
     """Add the journal's entry for ``request``, answered with ``response`` (None: it never was).
 
     ``request_body``: ``read_body``'s; a plain function, so a request without a body (most) does
     not pay for a coroutine. The layers set ``PRINCIPAL`` and ``FAULT`` on every request (None
-    until known), so nothing here raises on the way.
+    until known), so nothing here raises on the way. The entry names what it shows and not the
+    request (see the module docstring); a body over ``BODY_LIMIT`` is kept as a cut copy.
     """
     duration = time.perf_counter() - started
     principal = request[PRINCIPAL]
@@ -359,18 +364,29 @@ def record(journal: Journal, request: web.Request, response: web.StreamResponse 
             principal = None
     fault = request[FAULT]
     size = len(request_body)
-    if size > BODY_LIMIT:  # keep a cut copy, and not the request: it holds the whole body
-        request_body, request = request_body[:BODY_LIMIT], _Detached(request)  # type: ignore[assignment]
-    raw_headers = request.raw_headers
-    cost = ENTRY_OVERHEAD + len(request_body) + sum([len(n) + len(v) for n, v in raw_headers])
+    if size > BODY_LIMIT:
+        request_body = request_body[:BODY_LIMIT]
+    pairs = request.raw_headers
+    raw_headers = packed(pairs)
+    # The headers' bytes (names and values) count towards the byte bound: packed, all but the separators.
+    cost = ENTRY_OVERHEAD + len(request_body) + (len(raw_headers) - 2 * len(pairs) + 1 if raw_headers.__class__ is bytes
+                                                 else sum([len(n) + len(v) for n, v in pairs]))
     at = (principal.org.clock if principal else journal.clock).now()
+    match_info = request.match_info
+    # A 404's or 405's route is made for the request and holds the error raised, whose traceback
+    # holds the request: keep no route then (it has no operation id anyway).
+    route = match_info.route if match_info.http_exception is None else None
     if response is None or (fault is not None and fault.dropped):
-        journal.add((journal.next_id, request, None, (), None, 0, request_body, size, at, duration, cost))
+        journal.add((journal.next_id, request.method, request.rel_url, raw_headers, request.get(REQUEST_ID),
+                     principal, fault, route, None, (), None, 0, request_body, size, at, duration, cost))
         return
     body = getattr(response, "body", None)
     if body.__class__ is not bytes:
         body = b""
     headers = response.headers
     kept = body if len(body) <= BODY_LIMIT else body[:BODY_LIMIT]
-    journal.add((journal.next_id, request, response.status, headers, kept, len(body), request_body, size, at,
+    # The request id as the layers put it on every response they return (a C lookup, where the
+    # request's state is a Python-level ``get``); a preflight has none, as ``request.get`` would say.
+    journal.add((journal.next_id, request.method, request.rel_url, raw_headers, headers.get(REQUEST_ID_HEADER),
+                 principal, fault, route, response.status, headers, kept, len(body), request_body, size, at,
                  duration, cost + len(kept) + 64 * len(headers)))

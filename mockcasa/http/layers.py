@@ -19,12 +19,12 @@ from __future__ import annotations
 import functools
 import time
 
-from aiohttp import web
+from aiohttp import hdrs, web
 
 from mockcasa.engine.routes import check_revision
 from mockcasa.http.auth import PRINCIPAL, Principal, principal_of
 from mockcasa.http.cors import allow_reading, allowed_origin, preflight
-from mockcasa.http.envelope import REQUEST_IDS, render_error
+from mockcasa.http.envelope import REQUEST_ID_HEADER, REQUEST_IDS, render_error
 from mockcasa.http.idempotency import HEADER as IDEMPOTENCY_KEY
 from mockcasa.http.idempotency import METHODS as IDEMPOTENT_METHODS
 from mockcasa.http.idempotency import run_once
@@ -72,7 +72,7 @@ def layers_middleware(limiter: RateLimiter):
 async def _enveloped(request: web.Request, handler, app: web.Application,
                      limiter: RateLimiter | None) -> web.StreamResponse:
     """CORS, then the request id and envelope around the public layers (``limiter`` None: none)."""
-    origin = request.headers.get("Origin")
+    origin = request.headers.get(hdrs.ORIGIN)  # an istr: no case-folded copy of the name per request
     allow = None
     if origin is not None:
         allow = allowed_origin(app[SETTINGS].cors_origins, origin)
@@ -95,7 +95,7 @@ async def _enveloped(request: web.Request, handler, app: web.Application,
                                         fault)
     except Exception as exc:  # noqa: BLE001 - any failure is rendered (500 is logged)
         response = render_error(request, exc)
-    response.headers["X-Request-Id"] = request_id
+    response.headers[REQUEST_ID_HEADER] = request_id
     if allow is not None:
         allow_reading(response, allow)
     return response

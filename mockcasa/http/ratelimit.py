@@ -26,6 +26,7 @@ from math import ceil
 from typing import TYPE_CHECKING
 
 from aiohttp import web
+from multidict import istr
 
 from mockcasa.errors import RateLimited
 from mockcasa.state.rate_windows import Window, open_window
@@ -83,9 +84,12 @@ class RateLimiter:
 
 
 RATE_LIMITER: web.AppKey[RateLimiter] = web.AppKey("rate_limiter", RateLimiter)
+# On every counted response: ``istr``, as ``envelope.REQUEST_ID_HEADER`` says why.
+LIMIT_HEADER, REMAINING_HEADER, RESET_HEADER = istr("X-RateLimit-Limit"), istr("X-RateLimit-Remaining"), \
+    istr("X-RateLimit-Reset")
 
 
 def stamp(response: web.StreamResponse, counted: tuple[str, str, str]) -> None:
     """The rate-limit headers of a counted request (``RateLimiter.hit``), on any outcome."""
     headers = response.headers
-    headers["X-RateLimit-Limit"], headers["X-RateLimit-Remaining"], headers["X-RateLimit-Reset"] = counted
+    headers[LIMIT_HEADER], headers[REMAINING_HEADER], headers[RESET_HEADER] = counted

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 
 from aiohttp import web
 from aiohttp.test_utils import make_mocked_request
 
 from mockcasa import create_app
 from mockcasa.config import Settings
-from mockcasa.http.access_log import FLUSH_AT, FLUSH_EVERY, access_log_options
+from mockcasa.http.access_log import FLUSH_AT, FLUSH_EVERY, AccessLog, access_log_options
 
 LINE = re.compile(r"^\d\d:\d\d:\d\d (\S+) (\S+) (\d{3}) (\d+\.\d)ms (req_[0-9a-f]{24})$")
 
@@ -36,10 +35,11 @@ async def test_each_request_is_one_line_with_its_request_id(aiohttp_server, aioh
 
 async def test_lines_wait_for_a_batch_and_the_shutdown_writes_the_rest(capsys):
     lines = access_log_options(quiet=False)["access_log"]
+    logger = AccessLog(lines, "")  # what aiohttp calls after each response
     request = make_mocked_request("GET", "/api/v1/clients?page=3")
     response = web.Response(status=200, headers={"X-Request-Id": "req_" + "0" * 24})
     for _ in range(FLUSH_AT + 3):  # without yielding to the loop: no timer can run meanwhile
-        lines.add((time.time(), request, response, 0.0012))
+        logger.log(request, response, 0.0012)
     written = _logged(capsys.readouterr().out)
     assert written == [("GET", "/api/v1/clients?page=3", "200", "req_" + "0" * 24)] * FLUSH_AT
     lines.flush()  # as serve does when it stops: the three still waiting

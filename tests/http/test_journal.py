@@ -6,7 +6,7 @@ import pytest
 
 from mockcasa import create_app
 from mockcasa.config import Settings
-from mockcasa.http.journal import BODY_LIMIT, JOURNAL
+from mockcasa.http.journal import BODY_LIMIT, JOURNAL, packed, unpacked
 from mockcasa.testing.journal import InProcessJournal
 from tests.support.admin import Admin
 from tests.support.api import Api
@@ -46,6 +46,33 @@ async def test_a_request_without_content_type_has_none(world):
     [entry] = (await admin.get("/journal")).body["entries"]
     assert entry["request"]["contentType"] is None and entry["request"]["body"] is None
     assert entry["response"]["contentType"] == "application/json"
+
+
+async def test_an_entry_reads_as_the_request_was_sent_after_the_request_is_gone(world):
+    """Entries keep the request's parts, not the request: what they show is what was sent and answered."""
+    admin, api, _ = world
+    body = b'{"name": "Acme"}'
+    created = await api.post("clients?dryRun=no%20thanks", headers={"content-TYPE": "application/json; charset=utf-8"},
+                             data=body)
+    missing = await api.get("/api/v1/no/such%20path", params={"q": "a b"})
+    refused = await api.request("PUT", "clients")
+    entries = (await admin.get("/journal")).body["entries"]
+    assert [(e["method"], e["path"], e["query"], e["status"]) for e in entries] == [
+        ("PUT", "/api/v1/clients", "", 405), ("GET", "/api/v1/no/such path", "q=a b", 404),
+        ("POST", "/api/v1/clients", "dryRun=no thanks", created.status)]
+    assert [e["requestId"] for e in entries] == [r.headers["X-Request-Id"] for r in (refused, missing, created)]
+    assert [e["operationId"] for e in entries] == [None, None, "createClient"]
+    assert len({e["organizationId"] for e in entries}) == 1 and entries[0]["organizationId"] is not None
+    posted = entries[2]
+    assert posted["request"]["contentType"] == "application/json" and posted["request"]["body"] == {"name": "Acme"}
+    assert posted["request"]["headers"]["content-type"] == "application/json; charset=utf-8"
+    assert posted["response"]["headers"]["content-length"] == str(len(created.raw))
+
+
+@pytest.mark.parametrize("pairs", [(), ((b"Host", b"x"), (b"k", b"v: w")), ((b"a", b""),), ((b"a", b"x\0y"),)])
+def test_packed_request_headers_read_back_as_parsed(pairs):
+    """An entry keeps the request's header pairs packed in one bytes object; a NUL in one keeps them as they are."""
+    assert unpacked(packed(pairs)) == pairs
 
 
 async def test_a_bearer_credential_keeps_its_scheme(world):
