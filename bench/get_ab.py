@@ -1,7 +1,7 @@
-"""A/B of GET one record over HTTP: two mockcasa servers (and the raw aiohttp app) loaded in turn by wrk.
+"""A/B of GET one record (or POST create) over HTTP: two mockcasa servers (and the raw aiohttp app) loaded in turn by wrk.
 
     python -m bench.get_ab [--a-tree PATH] [--a-flags "..."] [--b-tree PATH] [--b-flags "..."]
-                           [--raw] [--rounds 5] [--duration 4] [--connections 32] [--instructions]
+                           [--raw] [--rounds 5] [--duration 4] [--connections 32] [--instructions] [--post]
 
 Each target is started once (``mockcasa serve --seed bench/seed.yaml``, plus its flags), given one
 client, then driven by ``wrk`` on ``GET /api/v1/clients/{id}`` one target after the other, round
@@ -14,6 +14,9 @@ median and range of each, B against A, and each against raw when ``--raw`` is gi
 the server executed per request (its counters zeroed before the round and dumped after it): ~50×
 slower, so far fewer requests, but a count other load on the machine does not change, where CPU
 time on a shared 2-core machine moves by ±20 % from one minute to the next.
+
+``--post``: ``POST /api/v1/clients`` with a unique ``Idempotency-Key`` per request instead (wrk's
+"create" mode, ``python -m bench``'s POST scenario): each request stores a client.
 
 ``--a-tree``: the checkout A is served from (default: ``main`` exported with ``git archive`` to a
 temporary directory); ``--b-tree``: this checkout. Both run with this interpreter, which imports
@@ -96,6 +99,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=4)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--instructions", action="store_true", help="count instructions under callgrind")
+    parser.add_argument("--post", action="store_true", help="POST create + Idempotency-Key instead of GET one")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="get_ab_") as tmp:
         a_tree = args.a_tree or exported(args.a_ref, Path(tmp))
@@ -121,6 +125,13 @@ def main() -> None:
             print(f"  {side.server.name}: raw/this = {raw / statistics.median(getattr(side, measure)):.0%}")
 
 
+def _wrk(side: Side, load: Load, args: argparse.Namespace, duration: int | None = None):
+    """One wrk run on the side's path: GET, or POST create with a unique key per request (``--post``)."""
+    if args.post:
+        return run_wrk(side.server.base + side.path, KEY, load, mode="create", body=CREATE_BODY, duration=duration)
+    return run_wrk(side.server.base + side.path, KEY, load, duration=duration)
+
+
 def _run(sides: list[Side], args: argparse.Namespace, log_dir: Path) -> None:
     load = Load(duration=args.duration, connections=args.connections)
     try:
@@ -129,16 +140,15 @@ def _run(sides: list[Side], args: argparse.Namespace, log_dir: Path) -> None:
             status, reply, _ = request(side.server.base + "/api/v1/clients", KEY, "POST", CREATE_BODY.encode())
             if status != 201:
                 raise RuntimeError(f"{side.server.name}: creating a client gave {status}: {reply[:200]!r}")
-            side.path = "/api/v1/clients/" + json.loads(reply)["id"]
-            run_wrk(side.server.base + side.path, KEY, load, duration=3 if args.instructions else 1)  # warm-up
+            side.path = "/api/v1/clients" if args.post else "/api/v1/clients/" + json.loads(reply)["id"]
+            _wrk(side, load, args, duration=3 if args.instructions else 1)  # warm-up
         for round_ in range(args.rounds):
             for side in sides:
                 before = side.server.cpu_seconds()
                 if args.instructions:
-                    count, figures = _count(side.server, lambda side=side: run_wrk(side.server.base + side.path,
-                                                                                   KEY, load))
+                    count, figures = _count(side.server, lambda side=side: _wrk(side, load, args))
                 else:
-                    figures = run_wrk(side.server.base + side.path, KEY, load)
+                    figures = _wrk(side, load, args)
                 cpu = side.server.cpu_seconds() - before
                 if figures.failed or not figures.requests:
                     raise RuntimeError(f"{side.server.name}: {figures.errors}")
