@@ -1,7 +1,8 @@
-"""A/B of GET one record over HTTP: two mockcasa servers (and the raw aiohttp app) loaded in turn by wrk.
+"""A/B of GET one record (or POST create) over HTTP: two mockcasa servers (and the raw aiohttp app) loaded in turn by wrk.
 
     python -m bench.get_ab [--a-tree PATH] [--a-flags "..."] [--b-tree PATH] [--b-flags "..."]
                            [--raw] [--rounds 5] [--duration 4] [--connections 32] [--instructions [--cache-sim]]
+                           [--post]
 
 Each target is started once (``mockcasa serve --seed bench/seed.yaml``, plus its flags), given one
 client, then driven by ``wrk`` on ``GET /api/v1/clients/{id}`` one target after the other, round
@@ -22,6 +23,9 @@ counts miss (a server that keeps old requests alive touches colder memory for th
 instructions), as independent of other load as the instruction count. ``--ll`` sets the LL's size:
 on this VM valgrind takes a 256 MB direct-mapped one from the CPU's odd report, so its misses are
 first touches of memory (fresh heap arenas, mostly); ``--ll 1048576,16,64`` is one core's L2 here.
+
+``--post``: ``POST /api/v1/clients`` with a unique ``Idempotency-Key`` per request instead (wrk's
+"create" mode, ``python -m bench``'s POST scenario): each request stores a client.
 
 ``--a-tree``: the checkout A is served from (default: ``main`` exported with ``git archive`` to a
 temporary directory); ``--b-tree``: this checkout. Both run with this interpreter, which imports
@@ -114,6 +118,7 @@ def main() -> None:
     parser.add_argument("--cache-sim", action="store_true", help="with --instructions: count cache misses too")
     parser.add_argument("--ll", help="with --cache-sim: the last-level cache simulated, 'size,ways,line' "
                                      "(e.g. 1048576,16,64: one core's L2 here; default: valgrind's choice)")
+    parser.add_argument("--post", action="store_true", help="POST create + Idempotency-Key instead of GET one")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="get_ab_") as tmp:
         a_tree = args.a_tree or exported(args.a_ref, Path(tmp))
@@ -143,6 +148,13 @@ def main() -> None:
             print(f"  {side.server.name:40} D1 {_summary(side.d1_misses)}   LL {_summary(side.ll_misses)}")
 
 
+def _wrk(side: Side, load: Load, args: argparse.Namespace, duration: int | None = None):
+    """One wrk run on the side's path: GET, or POST create with a unique key per request (``--post``)."""
+    if args.post:
+        return run_wrk(side.server.base + side.path, KEY, load, mode="create", body=CREATE_BODY, duration=duration)
+    return run_wrk(side.server.base + side.path, KEY, load, duration=duration)
+
+
 def _run(sides: list[Side], args: argparse.Namespace, log_dir: Path) -> None:
     load = Load(duration=args.duration, connections=args.connections)
     try:
@@ -151,19 +163,18 @@ def _run(sides: list[Side], args: argparse.Namespace, log_dir: Path) -> None:
             status, reply, _ = request(side.server.base + "/api/v1/clients", KEY, "POST", CREATE_BODY.encode())
             if status != 201:
                 raise RuntimeError(f"{side.server.name}: creating a client gave {status}: {reply[:200]!r}")
-            side.path = "/api/v1/clients/" + json.loads(reply)["id"]
+            side.path = "/api/v1/clients" if args.post else "/api/v1/clients/" + json.loads(reply)["id"]
             if args.cache_sim:  # started uninstrumented (the simulation would take minutes): on for the warm-up
                 subprocess.run(["callgrind_control", "-i", "on", str(side.server.process.pid)], check=True,
                                capture_output=True)
-            run_wrk(side.server.base + side.path, KEY, load, duration=3 if args.instructions else 1)  # warm-up
+            _wrk(side, load, args, duration=3 if args.instructions else 1)  # warm-up
         for round_ in range(args.rounds):
             for side in sides:
                 before = side.server.cpu_seconds()
                 if args.instructions:
-                    count, figures = _count(side.server, lambda side=side: run_wrk(side.server.base + side.path,
-                                                                                   KEY, load))
+                    count, figures = _count(side.server, lambda side=side: _wrk(side, load, args))
                 else:
-                    figures = run_wrk(side.server.base + side.path, KEY, load)
+                    figures = _wrk(side, load, args)
                 cpu = side.server.cpu_seconds() - before
                 if figures.failed or not figures.requests:
                     raise RuntimeError(f"{side.server.name}: {figures.errors}")

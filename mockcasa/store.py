@@ -42,6 +42,7 @@ Predicate = Callable[[Any], bool]
 # millisecond); beyond it, a query on several indexed fields builds an index on the combination.
 SCAN_LIMIT = 1000
 _NONE_HOT: frozenset = frozenset()  # a field without hot values
+_NO_FIELDS: frozenset[str] = frozenset()  # a collection without derived fields
 # Sorts after every order key, so (value, _TOP) bounds every entry holding ``value``.
 _TOP = (math.inf, "")
 # Rendered JSON kept per collection: the most recently rendered records, oldest dropped first.
@@ -134,7 +135,7 @@ class Collection:
         self.records[record.id] = record
         self._order.add(key)
         derived = self._derived_fields()
-        stored = [f for f in self._indexes if f not in derived]
+        stored = [f for f in self._indexes if f not in derived] if derived else self._indexes
         for field in stored:
             buckets.add(self._indexes[field], _values(getattr(record, field)), key)
         for fields, index in self._combined.items():
@@ -147,7 +148,8 @@ class Collection:
                 ordered.add((value, key))
         if self.derivation is not None:
             self._derive(record, key)
-        self._inputs_changed(record)
+        if self.watchers:
+            self._inputs_changed(record)
 
     def remove(self, record: Any) -> None:
         # Keys are recomputed from the stored version: stored records are never changed in place.
@@ -260,7 +262,7 @@ class Collection:
     # -- derived fields
 
     def _derived_fields(self) -> frozenset[str]:
-        return frozenset(self.derivation.fields) if self.derivation is not None else frozenset()
+        return frozenset(self.derivation.fields) if self.derivation is not None else _NO_FIELDS
 
     def _value(self, record: Any, field: str) -> Any:
         """A field's value, stored or derived."""

@@ -183,16 +183,19 @@ def make_handlers(resource: Resource) -> dict[str, Handler]:
     """The handlers of the operations ``resource`` declares."""
     read_only = _field_names(resource.model)
     not_patchable = read_only - _field_names(resource.update_model)
+    # Read once, not per request (properties that format the scope; attributes of the resource).
+    read_scope, write_scope = resource.read_scope, resource.write_scope
+    create_model, as_is = resource.create_model, resource.as_is
 
     async def list_(request: web.Request) -> web.Response:
-        ctx = context(request, resource.read_scope)
+        ctx = context(request, read_scope)
         query = parse_query(resource, request.query)
         if query.checks:
             return json_response(await render_scanned_page(resource, ctx, query))
         return json_response(render_page(resource, ctx, query))
 
     async def get(request: web.Request) -> web.Response:
-        ctx = context(request, resource.read_scope)
+        ctx = context(request, read_scope)
         collection = _synced(resource, ctx)
         record = collection.get(request.match_info["id"])
         if record is None:
@@ -201,9 +204,9 @@ def make_handlers(resource: Resource) -> dict[str, Handler]:
         return json_response(rendered(resource, ctx, record) if body is None else body)
 
     async def create(request: web.Request) -> web.Response:
-        ctx = context(request, resource.write_scope)
-        body = await parse_body(request, resource.create_model, read_only)
-        values = body.model_dump(by_alias=False) if resource.as_is is None else resource.as_is.values(body)
+        ctx = context(request, write_scope)
+        body = await parse_body(request, create_model, read_only)
+        values = body.model_dump(by_alias=False) if as_is is None else as_is.values(body)
         with ctx.org.transaction():
             record = create_record(resource, ctx, values, validated=True)
             rendered = dump(render(resource, ctx, record))
@@ -211,7 +214,7 @@ def make_handlers(resource: Resource) -> dict[str, Handler]:
         return json_response(rendered, 201)
 
     async def update(request: web.Request) -> web.Response:
-        ctx = context(request, resource.write_scope)
+        ctx = context(request, write_scope)
         record = ctx.find(resource.name, request.match_info["id"])
         body = await parse_body(request, resource.update_model, not_patchable)
         changes = body.model_dump(include=body.model_fields_set, by_alias=False)
@@ -222,7 +225,7 @@ def make_handlers(resource: Resource) -> dict[str, Handler]:
         return json_response(rendered)
 
     async def delete(request: web.Request) -> web.Response:
-        ctx = context(request, resource.write_scope)
+        ctx = context(request, write_scope)
         record = ctx.find(resource.name, request.match_info["id"])
         with ctx.org.transaction():
             delete_record(resource, ctx, render(resource, ctx, record))
