@@ -53,6 +53,7 @@ class Derivation(Protocol):
     """How a kind's derived fields are computed (``engine.resource.Resource.derivation``)."""
 
     fields: tuple[str, ...]  # derived fields to index, in ``values`` order
+    names: frozenset[str]  # the same fields, as a set (looked up on every add, update and removal)
     inputs: tuple[tuple[str, str], ...]  # (resource, field naming our record): records the values read
     dates: tuple[str, ...]  # indexed date fields: the values change only when the day passes one
 
@@ -262,7 +263,7 @@ class Collection:
     # -- derived fields
 
     def _derived_fields(self) -> frozenset[str]:
-        return frozenset(self.derivation.fields) if self.derivation is not None else _NO_FIELDS
+        return self.derivation.names if self.derivation is not None else _NO_FIELDS
 
     def _value(self, record: Any, field: str) -> Any:
         """A field's value, stored or derived."""

@@ -357,6 +357,7 @@ class Derivation:
     def __init__(self, resource: Resource, fields: tuple[str, ...]) -> None:
         self.resource = resource
         self.fields = fields
+        self.names = frozenset(fields)
         self.inputs = resource.derived_inputs
         self.dates = resource.derived_dates
 
