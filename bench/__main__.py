@@ -19,6 +19,7 @@ from pathlib import Path
 
 from bench.http_bench import ROOT, Target, mockcasa_server, prism_server, raw_server, run_targets
 from bench.load import Load, wrk_path
+from bench.procs import pin_self
 from bench.report import Report
 from bench.stalls import isolation
 from bench.startup import cold_start
@@ -135,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     report = Report()
     prism_path = None
     load_before = load_average()
+    pinning = pin_self()
     started = time.perf_counter()
 
     def http() -> None:
@@ -192,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
 
     report.machine = machine(prism_path)
     report.machine["load average (1, 5, 15 min) before / after"] = f"{load_before} / {load_average()}"
+    report.machine["CPU pinning"] = pinning
     report.command = "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:])
     text = report.render(time.perf_counter() - started)
     print("\n" + text)

@@ -46,7 +46,7 @@ from pathlib import Path
 
 from bench.http_bench import BENCH_SEED, CREATE_BODY, HUGE_RATE_LIMIT, KEY, ROOT, raw_server
 from bench.load import Load, run_wrk
-from bench.procs import Server, request
+from bench.procs import Server, pin_self, request
 
 
 @dataclass
@@ -120,6 +120,7 @@ def main() -> None:
                                      "(e.g. 1048576,16,64: one core's L2 here; default: valgrind's choice)")
     parser.add_argument("--post", action="store_true", help="POST create + Idempotency-Key instead of GET one")
     args = parser.parse_args()
+    print(f"CPUs: {pin_self()}", flush=True)
     with tempfile.TemporaryDirectory(prefix="get_ab_") as tmp:
         a_tree = args.a_tree or exported(args.a_ref, Path(tmp))
         sides = [Side(mockcasa(f"A {args.a_ref if args.a_tree is None else a_tree.name} {args.a_flags}".strip(),
