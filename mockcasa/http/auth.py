@@ -6,7 +6,7 @@ Other credential kinds (OAuth access tokens) register an ``Authenticator`` on th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -68,13 +68,17 @@ class Principals:
     every use (the same key object, scopes, rate limit and id, the same organization object), so a
     revoked or replaced key, changed scopes or a reset organization take effect on the next request.
     At most ``limit`` keys are kept. Other credentials (OAuth tokens) go to the sandbox's
-    authenticators every time.
+    authenticators every time. A principal holds its organization: those of an organization removed,
+    reset or replaced by an import are dropped then, so what the organization held is freed at once
+    (the pytest plugin removes one per test) instead of waiting for its key's next use.
     """
 
     def __init__(self, sandbox: Sandbox, limit: int = PRINCIPALS_KEPT) -> None:
         self.sandbox = sandbox
         self.limit = limit
         self._kept: dict[str, tuple] = {}  # token -> (key, scopes, rate limit, key id, org, principal)
+        self._tokens: dict[str, set[str]] = {}  # organization id -> its tokens in ``_kept``
+        sandbox.restore_listeners.append(self._forget)
 
     def of(self, token: str) -> Principal:
         """The principal ``token`` stands for; 401 when it stands for none."""
@@ -91,9 +95,29 @@ class Principals:
             return kept[5]
         principal = Principal(org=org, scopes=api_key.scopes, credential_id=api_key.id, rate_limit=api_key.rate_limit)
         if kept is None and len(self._kept) >= self.limit:
-            del self._kept[next(iter(self._kept))]
+            self._drop(next(iter(self._kept)))
+        elif kept is not None:
+            self._drop(token)
         self._kept[token] = (api_key, api_key.scopes, api_key.rate_limit, api_key.id, org, principal)
+        self._tokens.setdefault(org.id, set()).add(token)
         return principal
+
+    def _drop(self, token: str) -> None:
+        org_id = self._kept.pop(token)[4].id
+        tokens = self._tokens[org_id]
+        tokens.discard(token)
+        if not tokens:
+            del self._tokens[org_id]
+
+    def _forget(self, organization_ids: Collection[str] | None) -> None:
+        """The sandbox's restore listener: drop the principals of these organizations (None: all)."""
+        if organization_ids is None:
+            self._kept.clear()
+            self._tokens.clear()
+            return
+        for org_id in organization_ids:
+            for token in self._tokens.pop(org_id, ()):
+                del self._kept[token]
 
 
 PRINCIPALS: web.AppKey[Principals] = web.AppKey("principals", Principals)

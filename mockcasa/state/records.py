@@ -32,10 +32,9 @@ RecordsData = dict[str, list[Any]]
 def empty_collections(resources: Mapping[str, RecordKind], today: date | None = None) -> dict[str, Collection]:
     """One empty collection per resource, linked; ``today``: the day derived values start at
     (without one, records added wait for the first ``Collection.sync`` to be derived)."""
-    collections = {name: Collection(resource.indexed_fields, resource.ranged_fields, resource.derivation,
-                                        resource.paired_fields)
-                   for name, resource in resources.items()}
-    link(collections)
+    collections = link({name: Collection(resource.indexed_fields, resource.ranged_fields, resource.derivation,
+                                         resource.paired_fields)
+                        for name, resource in resources.items()})
     if today is not None:
         for collection in collections.values():
             collection.sync(today)
@@ -43,9 +42,7 @@ def empty_collections(resources: Mapping[str, RecordKind], today: date | None = 
 
 
 def copy_collections(collections: dict[str, Collection]) -> dict[str, Collection]:
-    copies = {name: c.copy() for name, c in collections.items()}
-    link(copies)
-    return copies
+    return link({name: c.copy() for name, c in collections.items()})
 
 
 def record_data(record: BaseModel | Part) -> dict[str, Any]:

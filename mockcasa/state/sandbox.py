@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import logging
 import secrets
+import weakref
 from collections import ChainMap
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict
@@ -194,6 +194,20 @@ def _load_keys(data: list[ApiKeyData], loading: Loading) -> ApiKeys:
     return keys
 
 
+
+def _for(org: Organization, method: Callable[..., None]) -> Callable[..., None]:
+    """``partial(method, org)`` for ``org``'s own clock to call, without the clock keeping ``org``
+    alive: a strong reference back would make every organization a reference cycle, left for the
+    cycle collector when it is dropped (see ``mockcasa.store.Family``)."""
+    ref = weakref.ref(org)
+
+    def call(*args: Any) -> None:
+        org = ref()
+        if org is not None:
+            method(org, *args)
+
+    return call
+
 class Sandbox(Declared):
     """Every organization and credential of one running mockcasa."""
 
@@ -337,8 +351,8 @@ class Sandbox(Declared):
         self.organizations[org.id] = org
         if org.observed_at is None:
             org.observed_at = org.clock.now()
-        org.clock.listeners.append(partial(self.clock_moved, org))
-        org.clock.run_listeners.append(partial(self._clock_ran, org))
+        org.clock.listeners.append(_for(org, self.clock_moved))
+        org.clock.run_listeners.append(_for(org, self._clock_ran))
         self._clock_ran(org)
         return org
 
