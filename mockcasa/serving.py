@@ -70,19 +70,18 @@ def _reason(status: int) -> str:
     return {408: "Request Timeout", 503: "Service Unavailable"}.get(status, "Error")
 
 
-async def read_body_in_time(request: web.Request) -> web.Response | None:
+async def read_body_in_time(request: web.Request) -> bytes | web.Response:
     """Read the whole body within ``body_timeout`` (and ``max_body_size``) before any layer runs.
 
     The first layer: the journal and every handler then find the body already read. A body that
     stalls is a 408 and the connection is closed, instead of a handler waiting forever. Returns
-    that refusal, or None once the body is read.
+    the body's bytes (the journal keeps them), or that refusal.
     """
     try:
         if request.content.is_eof():  # the whole body came with the headers: no timer needed
-            await request.read()
-        else:
-            async with asyncio.timeout(_body_timeout(request)):
-                await request.read()
+            return await request.read()
+        async with asyncio.timeout(_body_timeout(request)):
+            return await request.read()
     except TimeoutError:
         timeout = _body_timeout(request)
         return _refused(request, RequestTimeout(f"The request body did not arrive within {timeout:g} s.",
@@ -91,7 +90,6 @@ async def read_body_in_time(request: web.Request) -> web.Response | None:
         return _refused(request, exc)
     except web.RequestPayloadError as exc:  # bad chunked encoding, body shorter than its length
         return _refused(request, Invalid(f"The request body is malformed: {exc}.", {"body": "is malformed"}))
-    return None
 
 
 def _body_timeout(request: web.Request) -> float:
