@@ -336,22 +336,12 @@ def _status_matches(status: int | None, wanted: str) -> bool:
 JOURNAL: web.AppKey[Journal] = web.AppKey("journal", Journal)
 
 
-async def read_body(request: web.Request) -> bytes:
-    """The request's body as the journal keeps it, b"" when it has none or it is now unreadable."""
-    if not request.body_exists:
-        return b""
-    try:
-        return await request.read()
-    except (OSError, ValueError, web.HTTPException):  # unread and now unreadable (dropped, too large)
-        return b""
-
-
 def record(journal: Journal, request: web.Request, response: web.StreamResponse | None, started: float,
            request_body: bytes) -> None:
     """Add the journal's entry for ``request``, answered with ``response`` (None: it never was).
 
-    ``request_body``: ``read_body``'s; a plain function, so a request without a body (most) does
-    not pay for a coroutine. The layers set ``PRINCIPAL`` and ``FAULT`` on every request (None
+    ``request_body``: the body the layers read first (``serving.read_body_in_time``; b"" when the
+    request has none). The layers set ``PRINCIPAL`` and ``FAULT`` on every request (None
     until known), so nothing here raises on the way. The entry names what it shows and not the
     request (see the module docstring); a body over ``BODY_LIMIT`` is kept as a cut copy.
     """

@@ -28,7 +28,7 @@ from mockcasa.http.envelope import REQUEST_ID_HEADER, REQUEST_IDS, render_error
 from mockcasa.http.idempotency import HEADER as IDEMPOTENCY_KEY
 from mockcasa.http.idempotency import METHODS as IDEMPOTENT_METHODS
 from mockcasa.http.idempotency import run_once
-from mockcasa.http.journal import JOURNAL, read_body, record
+from mockcasa.http.journal import JOURNAL, record
 from mockcasa.http.ratelimit import RateLimiter, stamp
 from mockcasa.keys import REQUEST_ID, SETTINGS
 from mockcasa.scenarios.layer import FAULT, fault_for, inject
@@ -43,10 +43,11 @@ def layers_middleware(limiter: RateLimiter):
 
     @web.middleware
     async def layers(request: web.Request, handler) -> web.StreamResponse:
+        body = b""
         if request.body_exists:
-            refused = await read_body_in_time(request)
-            if refused is not None:  # not journaled: the request never reached the API
-                return refused
+            body = await read_body_in_time(request)
+            if body.__class__ is not bytes:  # refused: not journaled, the request never reached the API
+                return body
         app = request.app  # read once: a property of a property
         apps = request.match_info.apps
         if apps and apps[-1] is not app:  # a sub-application's route: it brings its own layers
@@ -63,8 +64,8 @@ def layers_middleware(limiter: RateLimiter):
             response = await _enveloped(request, handler, app, limiter)
             return response
         finally:
-            record(journal, request, response, started,
-                   await read_body(request) if request.body_exists else b"")
+            # The body as read above, not read again: ~4,000 instructions (~0.8 µs) per POST.
+            record(journal, request, response, started, body)
 
     return layers
 

@@ -48,6 +48,19 @@ async def test_a_request_without_content_type_has_none(world):
     assert entry["response"]["contentType"] == "application/json"
 
 
+async def test_the_body_read_first_is_the_one_kept_and_a_refused_body_leaves_no_entry(aiohttp_client):
+    """The layers read a body once (``serving.read_body_in_time``) and hand it to the journal; a body
+    refused there (over ``max_body_size``) never reached the API, so it is not journaled."""
+    app = create_app(Settings(admin_token="t", max_body_size=1000))
+    admin = Admin(await aiohttp_client(app), "t")
+    _, api = await admin.new_org()
+    refused = await api.post("clients", {"name": "x" * 2000})
+    created = await api.post("clients", {"name": "Acme"})
+    assert refused.status == 400 and refused.body["error"]["details"] == {"body": "is too large"}
+    [entry] = (await admin.get("/journal")).body["entries"]
+    assert (entry["status"], entry["request"]["body"]) == (created.status, {"name": "Acme"})
+
+
 async def test_an_entry_reads_as_the_request_was_sent_after_the_request_is_gone(world):
     """Entries keep the request's parts, not the request: what they show is what was sent and answered."""
     admin, api, _ = world
