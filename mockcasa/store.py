@@ -516,9 +516,10 @@ class Family(dict):
     """An organization's collections by resource name, which each of them refers to weakly (``link``).
 
     A plain dict each collection held would make every organization a reference cycle: one dropped
-    (removed, reset, replaced by an import) would wait for the cycle collector, ~230 objects each,
-    and the collections run in pytest's teardown of every test made a fresh organization's p99 3.6x
-    its median (1,185 against 327 µs without the collector; ``bench/inprocess.py org``).
+    (removed, reset, replaced by an import; the pytest plugin removes one after every test) would
+    wait for the cycle collector, ~230 objects each, and those collections made a fresh
+    organization's p99 3.6x its median (1,185 against 327 µs with the collector off;
+    ``bench/inprocess.py org``).
     """
 
     __slots__ = ("__weakref__",)

@@ -194,7 +194,6 @@ def _load_keys(data: list[ApiKeyData], loading: Loading) -> ApiKeys:
     return keys
 
 
-
 def _for(org: Organization, method: Callable[..., None]) -> Callable[..., None]:
     """``partial(method, org)`` for ``org``'s own clock to call, without the clock keeping ``org``
     alive: a strong reference back would make every organization a reference cycle, left for the
@@ -207,6 +206,7 @@ def _for(org: Organization, method: Callable[..., None]) -> Callable[..., None]:
             method(org, *args)
 
     return call
+
 
 class Sandbox(Declared):
     """Every organization and credential of one running mockcasa."""
