@@ -155,3 +155,20 @@ async def test_journal_limits_come_from_flags_and_environment():
     assert Settings().journal_max_bytes == 64 * 1024 * 1024
     args = _parser().parse_args(["serve", "--journal-max-bytes", "8192"])
     assert args.journal_max_bytes == 8192
+
+
+async def test_an_entry_is_dated_by_its_organizations_clock_to_the_millisecond(world):
+    """The journal keeps each request's instant on the organization's mock clock (as the clock's
+    seconds, turned into a date when read): frozen, it is the frozen instant exactly; running with an
+    offset, it follows the offset, not the wall clock."""
+    admin, api, _ = world
+    [organization] = (await admin.get("/organizations")).body["organizations"]
+    clock = f"/organizations/{organization['id']}/clock"
+    await admin.post(clock + "/freeze", {"at": "2026-05-19T10:00:00.125Z"})
+    await api.get("clients")
+    await admin.post(clock + "/set", {"at": "2031-02-03T04:05:06Z"})
+    await admin.post(clock + "/unfreeze")
+    await api.get("clients")
+    second, first = (await admin.get("/journal")).body["entries"]  # newest first
+    assert first["at"] == "2026-05-19T10:00:00.125Z"
+    assert second["at"].startswith("2031-02-03T04:0"), second["at"]  # seconds after the jump, years from now
