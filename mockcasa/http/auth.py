@@ -137,10 +137,10 @@ def _not_recognised() -> Unauthorized:
 
 def principal_of(request: web.Request) -> Principal:
     """The request's principal, authenticating its credential the first time (401 when it has none)."""
-    try:
-        principal = request[PRINCIPAL]  # set (None) by the layers: no KeyError on their path
-    except KeyError:
-        principal = None
+    # Read from the request's state dict itself (``request[PRINCIPAL]`` is a Python-level method):
+    # three times on every request's path (the layers, the handler, the journal).
+    state = request._state
+    principal = state.get(PRINCIPAL)  # the layers set it (None) first; other callers may not have
     if principal is None:
-        principal = request[PRINCIPAL] = request.app[PRINCIPALS].of(credential_of(request))
+        principal = state[PRINCIPAL] = request.app[PRINCIPALS].of(credential_of(request))
     return principal

@@ -53,8 +53,10 @@ def layers_middleware(limiter: RateLimiter):
         if apps and apps[-1] is not app:  # a sub-application's route: it brings its own layers
             return await _enveloped(request, handler, app, None)
         # Known later, or never: set now, so every later look is a plain read that cannot raise.
-        request[PRINCIPAL] = None
-        request[FAULT] = None
+        # The request's state dict itself: ``request[KEY] = ...`` is a Python-level method call.
+        state = request._state
+        state[PRINCIPAL] = None
+        state[FAULT] = None
         journal = app[JOURNAL]
         if not journal.size:
             return await _enveloped(request, handler, app, limiter)
@@ -81,7 +83,7 @@ async def _enveloped(request: web.Request, handler, app: web.Application,
         if answer is not None:
             return answer
     request_id = app[REQUEST_IDS]()
-    request[REQUEST_ID] = request_id
+    request._state[REQUEST_ID] = request_id  # as in ``layers``: no Python-level ``__setitem__``
     try:
         if limiter is None:
             response = await handler(request)
