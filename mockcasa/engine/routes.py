@@ -195,13 +195,23 @@ def make_handlers(resource: Resource) -> dict[str, Handler]:
         return json_response(render_page(resource, ctx, query))
 
     async def get(request: web.Request) -> web.Response:
-        ctx = context(request, read_scope)
-        collection = _synced(resource, ctx)
-        record = collection.get(request.match_info["id"])
-        if record is None:
-            raise ctx.not_found(resource.name, request.match_info["id"])
-        body = collection.rendered(record)  # ``rendered``, its common case read at once
-        return json_response(rendered(resource, ctx, record) if body is None else body)
+        # The busiest operation, and its common case (a record whose JSON is rendered already) needs
+        # no ``Ctx``: made only to say not found or to render (~0.4 µs of a ~15 µs GET, in-process).
+        principal = principal_of(request)
+        principal.require(read_scope)
+        org = principal.org
+        collection = org[resource.name]
+        if collection.derivation is not None:  # as ``_synced`` does
+            collection.sync(org.clock.today())
+        record_id = request.match_info["id"]
+        record = collection.get(record_id)
+        body = None if record is None else collection.rendered(record)  # ``rendered``'s common case, at once
+        if body is None:
+            ctx = Ctx.of(request.app[SANDBOX], org)
+            if record is None:
+                raise ctx.not_found(resource.name, record_id)
+            body = rendered(resource, ctx, record)
+        return json_response(body)
 
     async def create(request: web.Request) -> web.Response:
         ctx = context(request, write_scope)
