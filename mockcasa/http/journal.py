@@ -30,7 +30,7 @@ from aiohttp import web
 from aiohttp.helpers import parse_content_type
 
 from mockcasa.bounds import loads
-from mockcasa.clock import Clock, format_timestamp
+from mockcasa.clock import EARLIEST, LATEST, Clock, format_timestamp
 from mockcasa.errors import ApiError
 from mockcasa.http.auth import PRINCIPAL, principal_of
 from mockcasa.http.envelope import REQUEST_ID_HEADER
@@ -93,8 +93,13 @@ class Entry(tuple):
 
     @property
     def at(self) -> datetime:
-        """The instant on the organization's clock (kept as its Unix seconds: no datetime per request)."""
-        return datetime.fromtimestamp(self[AT], UTC)
+        """The instant on the organization's clock, kept as its Unix seconds (no datetime per request):
+        exact to the microsecond until about year 2250, within a few microseconds after it."""
+        seconds = self[AT]
+        try:
+            return datetime.fromtimestamp(seconds, UTC)
+        except (ValueError, OverflowError, OSError):  # the clock's last instant rounds up past year 9999
+            return LATEST if seconds > 0 else EARLIEST
 
     @property
     def raw_headers(self) -> RawHeaders:

@@ -172,3 +172,15 @@ async def test_an_entry_is_dated_by_its_organizations_clock_to_the_millisecond(w
     second, first = (await admin.get("/journal")).body["entries"]  # newest first
     assert first["at"] == "2026-05-19T10:00:00.125Z"
     assert second["at"].startswith("2031-02-03T04:0"), second["at"]  # seconds after the jump, years from now
+
+
+@pytest.mark.parametrize("instant", ["9999-12-31T23:59:59.999999Z", "0001-01-01T00:00:00Z"])
+async def test_an_entry_at_either_end_of_the_clocks_range_reads_back(world, instant):
+    """Kept as Unix seconds, the clock's last instant rounds up past year 9999: read back, it is that
+    instant, not an error."""
+    admin, api, _ = world
+    [organization] = (await admin.get("/organizations")).body["organizations"]
+    await admin.post(f"/organizations/{organization['id']}/clock/freeze", {"at": instant})
+    await api.get("clients")
+    [entry] = (await admin.get("/journal")).body["entries"]
+    assert entry["at"] == ("9999-12-31T23:59:59.999Z" if instant.startswith("9999") else "0001-01-01T00:00:00.000Z")
